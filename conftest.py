@@ -1,0 +1,84 @@
+"""Shared fixtures: the small province with its personas, and the browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from xinxi.network.testing import PASSWORD, Net, build_net
+
+# Playwright's sync API runs an event loop in the test thread; the live server and
+# the ORM calls of a browser test are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings: Any) -> None:
+    """Argon2 is slow on purpose; tests that check it turn it back on."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def net(db: None) -> Net:
+    return build_net()
+
+
+@pytest.fixture
+def client_for(net: Net) -> Any:
+    """``client_for("editor")``: a test client logged in as that persona."""
+
+    def make(persona: str) -> Client:
+        client = Client()
+        client.force_login(net.users[persona])
+        return client
+
+    return make
+
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's chromium through Playwright. Missing chromium fails loudly: never a skip."""
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.fail("浏览器测试需要 Debian 的 chromium（apt-get install chromium），未找到。")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login_page(page: Any, live_server: Any) -> Any:
+    """``login_page("editor")``: the browser page, logged in through the login form."""
+
+    def do(persona: str) -> Any:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", persona)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return do

@@ -1,0 +1,21 @@
+"""Audit receivers for Django's login and logout signals (audit only, no domain logic)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.dispatch import receiver
+
+from xinxi.audit.services import audit_record
+
+
+@receiver(user_logged_in)
+def audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit_record(actor=user, action="login")
+
+
+@receiver(user_logged_out)
+def audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit_record(actor=user, action="logout")

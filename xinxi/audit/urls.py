@@ -1,0 +1,7 @@
+from django.urls import path
+
+from xinxi.audit import views
+
+urlpatterns = [
+    path("", views.audit_list, name="audit_list"),
+]

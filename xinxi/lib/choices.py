@@ -1,0 +1,12 @@
+"""Choices shared by several apps."""
+
+from django.db import models
+
+
+class Classification(models.IntegerChoices):
+    """密级. Ordered: a user cleared for a level sees that level and below."""
+
+    PUBLIC = 0, "公开"
+    INTERNAL = 1, "内部"
+    SECRET = 2, "秘密"
+    CONFIDENTIAL = 3, "机密"

@@ -1,0 +1,132 @@
+"""Who may see and manage which units, desks, points and staff.
+
+This module is the one place that decides visibility for the network; pages and
+the API both call it. An object the user may not see is reported exactly like a
+missing one (404), so ids leak nothing.
+
+- An admin sees everything.
+- A user working at a desk (editor, desk chief, duty officer, leader) sees the
+  desk's territory: every unit whose region code lies in the desk unit's region,
+  the desk unit's subtree, the desk's direct points, and the chain above.
+- Anyone else sees their own unit, its subtree, the chain above it, and the units
+  of the desks it is a direct point of.
+- Managing (create, edit, move, deactivate units; staff; users) is for admins
+  everywhere and for desk chiefs within their desk unit's subtree; admitting and
+  revoking direct points is for admins and the chief of that desk.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from xinxi.accounts.models import DESK_ROLES, Role
+from xinxi.network.models import Desk, DirectPoint, StaffMember, Unit
+
+if TYPE_CHECKING:
+    from xinxi.accounts.models import User
+
+
+def user_desk(user: User) -> Desk | None:
+    """The desk the user works at, if their unit has one and they have a desk role."""
+    if not user.is_authenticated or user.unit_id is None:
+        return None
+    if not user.has_role(*DESK_ROLES):
+        return None
+    return Desk.objects.filter(unit_id=user.unit_id, active=True).select_related("unit").first()
+
+
+def _ancestors_q(unit: Unit) -> Q:
+    return Q(pk__in=unit.ancestor_ids)
+
+
+def visible_units(user: Any) -> QuerySet[Unit]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Unit.objects.none()
+    if user.is_admin:
+        return Unit.objects.all()
+    unit = user.unit
+    if unit is None:
+        return Unit.objects.none()
+    q = Q(pk=unit.pk) | Q(path__startswith=unit.path) | _ancestors_q(unit)
+    desk = user_desk(user)
+    if desk is not None:
+        q |= Q(region_code__startswith=unit.region_prefix)
+        q |= Q(points__desk=desk, points__revoked_on__isnull=True)
+    else:
+        point_desk_units = Desk.objects.filter(
+            points__unit=unit, points__revoked_on__isnull=True
+        ).values("unit_id")
+        q |= Q(pk__in=point_desk_units)
+    return Unit.objects.filter(pk__in=Unit.objects.filter(q).values("pk"))
+
+
+def manageable_units(user: Any) -> QuerySet[Unit]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Unit.objects.none()
+    if user.is_admin:
+        return Unit.objects.all()
+    desk = user_desk(user)
+    if desk is None or not user.has_role(Role.DESK_CHIEF):
+        return Unit.objects.none()
+    return Unit.objects.filter(path__startswith=desk.unit.path)
+
+
+def can_manage_unit(user: Any, unit: Unit) -> bool:
+    return manageable_units(user).filter(pk=unit.pk).exists()
+
+
+def can_create_under(user: Any, parent: Unit | None) -> bool:
+    if parent is None:
+        return bool(getattr(user, "is_admin", False))
+    return can_manage_unit(user, parent)
+
+
+def visible_desks(user: Any) -> QuerySet[Desk]:
+    return Desk.objects.filter(unit__in=visible_units(user))
+
+
+def managed_desks(user: Any) -> QuerySet[Desk]:
+    """Desks whose direct points and settings the user may change."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Desk.objects.none()
+    if user.is_admin:
+        return Desk.objects.all()
+    desk = user_desk(user)
+    if desk is None or not user.has_role(Role.DESK_CHIEF):
+        return Desk.objects.none()
+    return Desk.objects.filter(pk=desk.pk)
+
+
+def visible_points(user: Any) -> QuerySet[DirectPoint]:
+    units = visible_units(user)
+    return DirectPoint.objects.filter(unit__in=units, desk__unit__in=units)
+
+
+def visible_staff(user: Any) -> QuerySet[StaffMember]:
+    return StaffMember.objects.filter(unit__in=visible_units(user))
+
+
+def get_visible_unit(user: Any, pk: Any) -> Unit:
+    """The unit, or Http404 when it is missing or not visible (indistinguishable)."""
+    try:
+        return visible_units(user).get(pk=int(pk))
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise Http404("未找到该单位") from None
+
+
+def get_managed_unit(user: Any, pk: Any) -> Unit:
+    try:
+        return manageable_units(user).get(pk=int(pk))
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise Http404("未找到该单位") from None
+
+
+def can_manage_network(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (user.is_admin or (user.has_role(Role.DESK_CHIEF) and user_desk(user) is not None))
+    )

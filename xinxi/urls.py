@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from xinxi.accounts import views as account_views
+
+admin.site.site_header = "Xinxi 信息报送与采编系统 · 后台管理"
+admin.site.site_title = "Xinxi 后台"
+admin.site.index_title = "规则与基础数据"
+admin.site.login_form = account_views.AdminLoginForm
+
+urlpatterns = [
+    path("", include("xinxi.core.urls")),
+    path("accounts/", include("xinxi.accounts.urls")),
+    path("network/", include("xinxi.network.urls")),
+    path("audit/", include("xinxi.audit.urls")),
+    path("api/v1/", include("xinxi.core.api.urls")),
+    path("admin/", admin.site.urls),
+]
