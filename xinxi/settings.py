@@ -51,10 +51,7 @@ def database_settings(url: str | None) -> dict[str, Any]:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "xinxi.sqlite3"),
             "OPTIONS": {
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA foreign_keys=ON;"
-                ),
+                "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"),
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
@@ -63,9 +60,7 @@ def database_settings(url: str | None) -> dict[str, Any]:
     import dj_database_url
 
     if not url.startswith(("postgres://", "postgresql://", "sqlite://")):
-        raise ImproperlyConfigured(
-            f"DATABASE_URL 只支持 postgres:// 或 sqlite:// 开头的地址，实际为 {url!r}"
-        )
+        raise ImproperlyConfigured(f"DATABASE_URL 只支持 postgres:// 或 sqlite:// 开头的地址，实际为 {url!r}")
     try:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     except Exception as exc:  # the library raises several kinds
@@ -83,13 +78,9 @@ elif len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("环境变量 SECRET_KEY 太短，至少需要 32 个字符")
 
 ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
-    if h.strip()
+    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h.strip()
 ]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -36,14 +36,17 @@ class UserForm(forms.Form):
     phone = forms.CharField(label="联系电话", max_length=30, required=False)
     is_active = forms.BooleanField(label="启用", required=False, initial=True)
     password = forms.CharField(
-        label="初始密码", widget=forms.PasswordInput(render_value=False), required=False,
+        label="初始密码",
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
         help_text="至少 10 位，含小写字母、大写字母、数字、特殊符号中的至少 3 类。",
     )
 
     def __init__(self, *args: Any, units: Any, roles: list[str], editing: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["roles"].choices = [(c, label) for c, label in Role.choices if c in roles]
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        roles_field: Any = self.fields["roles"]
+        roles_field.choices = [(c, label) for c, label in Role.choices if c in roles]
         if editing is not None:
             self.fields["username"].disabled = True
             del self.fields["password"]

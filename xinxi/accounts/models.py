@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -42,7 +43,7 @@ class User(AbstractUser):
     failed_logins = models.PositiveIntegerField("连续登录失败次数", default=0)
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager["User"]] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["username"]
@@ -81,9 +82,7 @@ class RoleGrant(models.Model):
     class Meta:
         verbose_name = "角色"
         verbose_name_plural = "角色"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "role"], name="role_grant_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="role_grant_unique")]
 
     def __str__(self) -> str:
         return self.get_role_display()

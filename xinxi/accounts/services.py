@@ -131,7 +131,13 @@ def user_create(
     if User.objects.filter(username=username).exists():
         raise ServiceError(f"用户名“{username}”已被使用。")
     role_set = _check_user_fields(actor, unit, roles, clearance)
-    user = User(username=username, full_name=(full_name or "").strip()[:50], unit=unit, clearance=clearance, phone=(phone or "").strip()[:30])
+    user = User(
+        username=username,
+        full_name=(full_name or "").strip()[:50],
+        unit=unit,
+        clearance=clearance,
+        phone=(phone or "").strip()[:30],
+    )
     user.set_password(_validated_password(password, user))
     user.save()
     _set_roles(user, role_set)
@@ -185,5 +191,3 @@ def user_unlock(*, actor: User, user: User) -> User:
     user.failed_logins, user.locked_until = 0, None
     audit_record(actor=actor, action="user_unlock", obj=user)
     return user
-
-

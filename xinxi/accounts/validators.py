@@ -22,6 +22,4 @@ class CharacterClassValidator:
             raise ValidationError(self.get_help_text(), code="password_too_simple")
 
     def get_help_text(self) -> str:
-        return (
-            f"密码须包含小写字母、大写字母、数字、特殊符号中的至少 {self.min_classes} 类。"
-        )
+        return f"密码须包含小写字母、大写字母、数字、特殊符号中的至少 {self.min_classes} 类。"

@@ -82,8 +82,12 @@ def _user_form(request: AuthedRequest, editing: User | None) -> UserForm:
     initial = {}
     if editing is not None:
         initial = {
-            "username": editing.username, "full_name": editing.full_name, "unit": editing.unit,
-            "roles": sorted(editing.roles), "clearance": editing.clearance, "phone": editing.phone,
+            "username": editing.username,
+            "full_name": editing.full_name,
+            "unit": editing.unit,
+            "roles": sorted(editing.roles),
+            "clearance": editing.clearance,
+            "phone": editing.phone,
             "is_active": editing.is_active,
         }
     return UserForm(
@@ -103,8 +107,14 @@ def user_new(request: AuthedRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = services.user_create(
-                actor=request.user, username=data["username"], full_name=data["full_name"], unit=data["unit"],
-                roles=data["roles"], clearance=data["clearance"], password=data["password"], phone=data["phone"],
+                actor=request.user,
+                username=data["username"],
+                full_name=data["full_name"],
+                unit=data["unit"],
+                roles=data["roles"],
+                clearance=data["clearance"],
+                password=data["password"],
+                phone=data["phone"],
             )
         except ServiceError as exc:
             form.add_error(None, exc)
@@ -130,8 +140,14 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.user_update(
-                actor=request.user, user=editing, full_name=data["full_name"], unit=data["unit"],
-                roles=data["roles"], clearance=data["clearance"], phone=data["phone"], is_active=data["is_active"],
+                actor=request.user,
+                user=editing,
+                full_name=data["full_name"],
+                unit=data["unit"],
+                roles=data["roles"],
+                clearance=data["clearance"],
+                phone=data["phone"],
+                is_active=data["is_active"],
             )
         except ServiceError as exc:
             form.add_error(None, exc)

@@ -5,6 +5,33 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+# Human-readable names of actions, shown in the audit page.
+ACTION_LABELS = {
+    "login": "登录",
+    "login_failed": "登录失败",
+    "login_locked": "账号被锁定",
+    "logout": "退出",
+    "unit_create": "新建单位",
+    "unit_update": "修改单位",
+    "unit_move": "移动单位",
+    "unit_deactivate": "停用单位",
+    "unit_reactivate": "启用单位",
+    "desk_create": "设立信息科室",
+    "desk_update": "修改信息科室设置",
+    "point_admit": "确定直报点",
+    "point_revoke": "撤销直报点",
+    "staff_add": "添加信息工作人员",
+    "staff_update": "修改信息工作人员",
+    "staff_remove": "移除信息工作人员",
+    "user_create": "新建用户",
+    "user_update": "修改用户",
+    "user_set_password": "重置密码",
+    "user_unlock": "解除锁定",
+    "roster_import": "导入单位与人员",
+    "admin_change": "后台修改",
+    "admin_delete": "后台删除",
+}
+
 
 class AuditEvent(models.Model):
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
@@ -33,3 +60,7 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)

@@ -5,8 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from xinxi.audit.models import AuditEvent
-from xinxi.audit.services import ACTION_LABELS
+from xinxi.audit.models import ACTION_LABELS, AuditEvent
 from xinxi.lib.http import AuthedRequest
 
 
@@ -23,7 +22,13 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
     if who:
         events = events.filter(actor_name__icontains=who)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/audit_list.html", {
-        "page": page, "actions": sorted(ACTION_LABELS.items()), "action": action, "who": who,
-        "labels": ACTION_LABELS,
-    })
+    return render(
+        request,
+        "audit/audit_list.html",
+        {
+            "page": page,
+            "actions": sorted(ACTION_LABELS.items()),
+            "action": action,
+            "who": who,
+        },
+    )

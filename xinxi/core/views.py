@@ -30,7 +30,9 @@ def home(request: AuthedRequest) -> HttpResponse:
             quotas.append({"quota": quota, "expected": expected})
         context["unit_panel"] = {
             "parent_desk": services.parent_desk(unit),
-            "point_desks": Desk.objects.filter(points__unit=unit, points__revoked_on__isnull=True).select_related("unit"),
+            "point_desks": Desk.objects.filter(points__unit=unit, points__revoked_on__isnull=True).select_related(
+                "unit"
+            ),
             "quotas": quotas,
         }
     desk = permissions.user_desk(user)

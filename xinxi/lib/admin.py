@@ -14,8 +14,12 @@ from xinxi.audit.services import audit_record
 class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        audit_record(actor=request.user, action="admin_change", obj=obj,
-                     detail={"created": not change, "fields": sorted(form.changed_data)})
+        audit_record(
+            actor=request.user,
+            action="admin_change",
+            obj=obj,
+            detail={"created": not change, "fields": sorted(form.changed_data)},
+        )
 
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
         audit_record(actor=request.user, action="admin_delete", obj=obj)

@@ -14,7 +14,16 @@ class UnitClassAdmin(AuditedAdmin):
 
 @admin.register(Quota)
 class QuotaAdmin(AuditedAdmin):
-    list_display = ["desk", "unit", "unit_class", "frequency", "count", "research_per_quarter", "valid_from", "valid_to"]
+    list_display = [
+        "desk",
+        "unit",
+        "unit_class",
+        "frequency",
+        "count",
+        "research_per_quarter",
+        "valid_from",
+        "valid_to",
+    ]
     list_filter = ["desk", "frequency", "unit_class"]
     autocomplete_fields = ["unit"]
     list_select_related = ["desk", "unit", "unit_class"]

@@ -37,9 +37,7 @@ def year_has_data(year: int) -> bool:
 
 
 def _check_years(years: set[int]) -> None:
-    known = set(library_years()) | set(
-        CalendarYear.objects.filter(year__in=years).values_list("year", flat=True)
-    )
+    known = set(library_years()) | set(CalendarYear.objects.filter(year__in=years).values_list("year", flat=True))
     missing = sorted(years - known)
     if missing:
         raise CalendarYearMissing(missing[0])
@@ -50,9 +48,7 @@ def working_days(start: dt.date, end: dt.date) -> list[dt.date]:
     if end < start:
         return []
     _check_years(set(range(start.year, end.year + 1)))
-    overrides = dict(
-        CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "kind")
-    )
+    overrides = dict(CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "kind"))
     lib = library_years()
     days = []
     day = start

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from xinxi.network.models import Level, StaffRole, Unit, UnitClass, UnitKind
+from xinxi.network.models import Desk, Level, StaffRole, Unit, UnitClass, UnitKind
 
 
 class UnitForm(forms.Form):
@@ -13,7 +13,9 @@ class UnitForm(forms.Form):
     kind = forms.ChoiceField(label="单位类型", choices=UnitKind.choices)
     level = forms.TypedChoiceField(label="层级", choices=Level.choices, coerce=int)
     region_code = forms.RegexField(
-        label="行政区划代码", regex=r"^(\d{6}|\d{9}|\d{12})$", max_length=12,
+        label="行政区划代码",
+        regex=r"^(\d{6}|\d{9}|\d{12})$",
+        max_length=12,
         error_messages={"invalid": "行政区划代码应为 6、9 或 12 位数字。"},
     )
     unit_class = forms.ModelChoiceField(label="单位类别", queryset=UnitClass.objects.all(), required=False)
@@ -22,13 +24,17 @@ class UnitForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    new_parent = forms.ModelChoiceField(label="新的上级单位", queryset=Unit.objects.none(), required=False,
-                                        help_text="留空表示移到顶层（仅系统管理员）。")
+    new_parent = forms.ModelChoiceField(
+        label="新的上级单位",
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text="留空表示移到顶层（仅系统管理员）。",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, parents: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["new_parent"].queryset = parents
+        self.fields["new_parent"].queryset = parents  # type: ignore[attr-defined]
 
 
 class ReasonForm(forms.Form):
@@ -46,30 +52,34 @@ class StaffForm(forms.Form):
 
 
 class PointAdmitForm(forms.Form):
-    desk = forms.ModelChoiceField(label="直报至（信息科室）", queryset=None)  # type: ignore[arg-type]
-    unit = forms.ModelChoiceField(label="单位", queryset=None)  # type: ignore[arg-type]
-    admitted_on = forms.DateField(label="确定日期", initial=timezone.localdate,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+    desk: forms.ModelChoiceField = forms.ModelChoiceField(label="直报至（信息科室）", queryset=Desk.objects.none())
+    unit: forms.ModelChoiceField = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none())
+    admitted_on = forms.DateField(
+        label="确定日期", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
     reason = forms.CharField(label="确定理由", max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, desks: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["desk"].queryset = desks
-        self.fields["unit"].queryset = units
+        self.fields["desk"].queryset = desks  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         if desks.count() == 1:
             self.fields["desk"].initial = desks.first()
 
 
 class PointRevokeForm(forms.Form):
-    revoked_on = forms.DateField(label="撤销日期", initial=timezone.localdate,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    revoked_on = forms.DateField(
+        label="撤销日期", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
     reason = forms.CharField(label="撤销理由", max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class DeskSettingsForm(forms.Form):
     name = forms.CharField(label="科室名称", max_length=100)
     urgent_phone_limit_minutes = forms.IntegerField(label="紧急信息电话报告时限（分钟）", min_value=1, max_value=10080)
-    urgent_written_limit_minutes = forms.IntegerField(label="紧急信息书面报告时限（分钟）", min_value=1, max_value=10080)
+    urgent_written_limit_minutes = forms.IntegerField(
+        label="紧急信息书面报告时限（分钟）", min_value=1, max_value=10080
+    )
 
 
 class ImportForm(forms.Form):

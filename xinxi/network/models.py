@@ -32,9 +32,7 @@ class Level(models.IntegerChoices):
 # How many leading digits of a region code a level's territory shares.
 REGION_PREFIX = {Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6, Level.TOWNSHIP: 9}
 
-region_code_validator = RegexValidator(
-    r"^(\d{6}|\d{9}|\d{12})$", "行政区划代码应为 6、9 或 12 位数字"
-)
+region_code_validator = RegexValidator(r"^(\d{6}|\d{9}|\d{12})$", "行政区划代码应为 6、9 或 12 位数字")
 
 
 class UnitClass(models.Model):
@@ -59,9 +57,7 @@ class Unit(models.Model):
     name = models.CharField("单位名称", max_length=100)
     kind = models.CharField("单位类型", max_length=20, choices=UnitKind.choices)
     level = models.PositiveSmallIntegerField("层级", choices=Level.choices)
-    region_code = models.CharField(
-        "行政区划代码", max_length=12, validators=[region_code_validator]
-    )
+    region_code = models.CharField("行政区划代码", max_length=12, validators=[region_code_validator])
     parent = models.ForeignKey(
         "self",
         verbose_name="上级单位",
@@ -93,9 +89,7 @@ class Unit(models.Model):
         verbose_name = "单位"
         verbose_name_plural = "单位"
         constraints = [
-            models.UniqueConstraint(
-                fields=["parent", "name"], name="unit_name_unique_under_parent"
-            ),
+            models.UniqueConstraint(fields=["parent", "name"], name="unit_name_unique_under_parent"),
             models.UniqueConstraint(
                 fields=["name"],
                 condition=Q(parent__isnull=True),
@@ -121,17 +115,11 @@ class Unit(models.Model):
 class Desk(models.Model):
     """An information section (信息科/处) of a unit: it receives items."""
 
-    unit = models.OneToOneField(
-        Unit, verbose_name="所属单位", on_delete=models.PROTECT, related_name="desk"
-    )
+    unit = models.OneToOneField(Unit, verbose_name="所属单位", on_delete=models.PROTECT, related_name="desk")
     name = models.CharField("信息科室名称", max_length=100)
     active = models.BooleanField("在用", default=True)
-    urgent_phone_limit_minutes = models.PositiveIntegerField(
-        "紧急信息电话报告时限（分钟）", default=30
-    )
-    urgent_written_limit_minutes = models.PositiveIntegerField(
-        "紧急信息书面报告时限（分钟）", default=120
-    )
+    urgent_phone_limit_minutes = models.PositiveIntegerField("紧急信息电话报告时限（分钟）", default=30)
+    urgent_written_limit_minutes = models.PositiveIntegerField("紧急信息书面报告时限（分钟）", default=120)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -150,12 +138,8 @@ class DirectPoint(models.Model):
     the rows of a (unit, desk) pair are its history.
     """
 
-    unit = models.ForeignKey(
-        Unit, verbose_name="直报点单位", on_delete=models.PROTECT, related_name="points"
-    )
-    desk = models.ForeignKey(
-        Desk, verbose_name="直报至", on_delete=models.PROTECT, related_name="points"
-    )
+    unit = models.ForeignKey(Unit, verbose_name="直报点单位", on_delete=models.PROTECT, related_name="points")
+    desk = models.ForeignKey(Desk, verbose_name="直报至", on_delete=models.PROTECT, related_name="points")
     admitted_on = models.DateField("确定日期")
     admitted_reason = models.CharField("确定理由", max_length=300)
     admitted_by = models.ForeignKey(
@@ -204,9 +188,7 @@ class StaffRole(models.TextChoices):
 class StaffMember(models.Model):
     """A person on a unit's information roster (not necessarily a system user)."""
 
-    unit = models.ForeignKey(
-        Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="staff"
-    )
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="staff")
     name = models.CharField("姓名", max_length=50)
     role = models.CharField("身份", max_length=10, choices=StaffRole.choices)
     title = models.CharField("职务", max_length=50, blank=True)
@@ -246,9 +228,7 @@ class Quota(models.Model):
     class's row.
     """
 
-    desk = models.ForeignKey(
-        Desk, verbose_name="下达科室", on_delete=models.CASCADE, related_name="quotas"
-    )
+    desk = models.ForeignKey(Desk, verbose_name="下达科室", on_delete=models.CASCADE, related_name="quotas")
     unit = models.ForeignKey(
         Unit,
         verbose_name="单位",
@@ -282,9 +262,7 @@ class Quota(models.Model):
                 | (Q(unit__isnull=True) & Q(unit_class__isnull=False)),
                 name="quota_targets_unit_or_class",
             ),
-            models.CheckConstraint(
-                condition=Q(count__gte=1), name="quota_count_positive"
-            ),
+            models.CheckConstraint(condition=Q(count__gte=1), name="quota_count_positive"),
         ]
 
     def __str__(self) -> str:

@@ -30,12 +30,17 @@ if TYPE_CHECKING:
 
 
 def user_desk(user: User) -> Desk | None:
-    """The desk the user works at, if their unit has one and they have a desk role."""
-    if not user.is_authenticated or user.unit_id is None:
+    """The desk the user works at, if their unit has one and they have a desk role.
+
+    Cached on the user object, which lives for one request.
+    """
+    if not user.is_authenticated or user.unit_id is None or not user.has_role(*DESK_ROLES):
         return None
-    if not user.has_role(*DESK_ROLES):
-        return None
-    return Desk.objects.filter(unit_id=user.unit_id, active=True).select_related("unit").first()
+    cache = user.__dict__
+    if "_xinxi_desk" not in cache:
+        cache["_xinxi_desk"] = Desk.objects.filter(unit_id=user.unit_id, active=True).select_related("unit").first()
+    desk: Desk | None = cache["_xinxi_desk"]
+    return desk
 
 
 def _ancestors_q(unit: Unit) -> Q:
@@ -56,9 +61,7 @@ def visible_units(user: Any) -> QuerySet[Unit]:
         q |= Q(region_code__startswith=unit.region_prefix)
         q |= Q(points__desk=desk, points__revoked_on__isnull=True)
     else:
-        point_desk_units = Desk.objects.filter(
-            points__unit=unit, points__revoked_on__isnull=True
-        ).values("unit_id")
+        point_desk_units = Desk.objects.filter(points__unit=unit, points__revoked_on__isnull=True).values("unit_id")
         q |= Q(pk__in=point_desk_units)
     return Unit.objects.filter(pk__in=Unit.objects.filter(q).values("pk"))
 

@@ -33,18 +33,22 @@ def point_list(request: AuthedRequest) -> HttpResponse:
         points = points.filter(revoked_on__isnull=False)
     candidates = Unit.objects.filter(active=True, pk__in=permissions.visible_units(request.user).values("pk"))
     form = None
-    if desks.exists():
+    desk_list = list(desks)
+    if desk_list:
         form = PointAdmitForm(
             request.POST or None,
             desks=desks,
-            units=candidates.filter(level__gt=min(d.unit.level for d in desks)).order_by("path"),
+            units=candidates.filter(level__gt=min(d.unit.level for d in desk_list)).order_by("path"),
         )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
                 services.point_admit(
-                    actor=request.user, unit=data["unit"], desk=data["desk"],
-                    admitted_on=data["admitted_on"], reason=data["reason"],
+                    actor=request.user,
+                    unit=data["unit"],
+                    desk=data["desk"],
+                    admitted_on=data["admitted_on"],
+                    reason=data["reason"],
                 )
             except ServiceError as exc:
                 form.add_error(None, exc)
@@ -53,24 +57,34 @@ def point_list(request: AuthedRequest) -> HttpResponse:
                 return redirect("point_list")
     elif request.method == "POST":
         raise Http404
-    return render(request, "network/point_list.html", {
-        "points": points[:500], "form": form, "status": status,
-        "managed_desk_ids": set(desks.values_list("pk", flat=True)),
-    })
+    return render(
+        request,
+        "network/point_list.html",
+        {
+            "points": points[:500],
+            "form": form,
+            "status": status,
+            "managed_desk_ids": {d.pk for d in desk_list},
+        },
+    )
 
 
 @login_required
 def point_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
-    point = DirectPoint.objects.filter(
-        pk=pk, desk__in=permissions.managed_desks(request.user)
-    ).select_related("unit", "desk").first()
+    point = (
+        DirectPoint.objects.filter(pk=pk, desk__in=permissions.managed_desks(request.user))
+        .select_related("unit", "desk")
+        .first()
+    )
     if point is None:
         raise Http404
     form = PointRevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.point_revoke(
-                actor=request.user, point=point, revoked_on=form.cleaned_data["revoked_on"],
+                actor=request.user,
+                point=point,
+                revoked_on=form.cleaned_data["revoked_on"],
                 reason=form.cleaned_data["reason"],
             )
         except ServiceError as exc:
@@ -86,11 +100,14 @@ def desk_settings(request: AuthedRequest, pk: int) -> HttpResponse:
     desk = permissions.managed_desks(request.user).filter(pk=pk).select_related("unit").first()
     if desk is None:
         raise Http404
-    form = DeskSettingsForm(request.POST or None, initial={
-        "name": desk.name,
-        "urgent_phone_limit_minutes": desk.urgent_phone_limit_minutes,
-        "urgent_written_limit_minutes": desk.urgent_written_limit_minutes,
-    })
+    form = DeskSettingsForm(
+        request.POST or None,
+        initial={
+            "name": desk.name,
+            "urgent_phone_limit_minutes": desk.urgent_phone_limit_minutes,
+            "urgent_written_limit_minutes": desk.urgent_written_limit_minutes,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.desk_update_settings(actor=request.user, desk=desk, **form.cleaned_data)
@@ -129,7 +146,13 @@ def calendar_view(request: AuthedRequest) -> HttpResponse:
             label = names.get(day) or (calendar.holiday_name(day) if not working and not weekend else "")
             days.append({"date": day, "working": working, "special": working == weekend, "label": label})
             day += dt.timedelta(days=1)
-        months.append({"month": month, "lead": range(first.weekday()), "days": days,
-                       "count": sum(1 for d in days if d["working"])})
+        months.append(
+            {
+                "month": month,
+                "lead": range(first.weekday()),
+                "days": days,
+                "count": sum(1 for d in days if d["working"]),
+            }
+        )
     context.update(months=months, total=len(workdays))
     return render(request, "network/calendar.html", context)

@@ -18,9 +18,7 @@ def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
 
 def quota_for(unit: Unit, desk: Desk, on: dt.date) -> Quota | None:
     """The quota valid on a day: the unit's own row beats its class's row."""
-    valid = Quota.objects.filter(desk=desk, valid_from__lte=on).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=on)
-    )
+    valid = Quota.objects.filter(desk=desk, valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
     own = valid.filter(unit=unit).order_by("-valid_from").first()
     if own is not None or unit.unit_class_id is None:
         return own
@@ -36,9 +34,7 @@ def unit_quotas(unit: Unit, on: dt.date) -> list[Quota]:
     if parent is not None:
         desks.append(parent)
     desks += list(
-        Desk.objects.filter(points__unit=unit, points__revoked_on__isnull=True).exclude(
-            pk__in=[d.pk for d in desks]
-        )
+        Desk.objects.filter(points__unit=unit, points__revoked_on__isnull=True).exclude(pk__in=[d.pk for d in desks])
     )
     found = []
     for desk in desks:
@@ -58,21 +54,11 @@ def expected_items(quota: Quota, start: dt.date, end: dt.date) -> int:
     if quota.frequency == QuotaFrequency.WORKING_DAY:
         return quota.count * calendar.count_working_days(start, end)
     if quota.frequency == QuotaFrequency.WEEK:
-        periods = sum(
-            1
-            for n in range((end - start).days + 1)
-            if (start + dt.timedelta(days=n)).weekday() == 6
-        )
+        periods = sum(1 for n in range((end - start).days + 1) if (start + dt.timedelta(days=n)).weekday() == 6)
     elif quota.frequency == QuotaFrequency.MONTH:
-        periods = sum(
-            1
-            for n in range((end - start).days + 1)
-            if (start + dt.timedelta(days=n + 1)).day == 1
-        )
+        periods = sum(1 for n in range((end - start).days + 1) if (start + dt.timedelta(days=n + 1)).day == 1)
     else:
         periods = sum(
-            1
-            for n in range((end - start).days + 1)
-            if (start + dt.timedelta(days=n)).timetuple()[1:3] == (12, 31)
+            1 for n in range((end - start).days + 1) if (start + dt.timedelta(days=n)).timetuple()[1:3] == (12, 31)
         )
     return quota.count * periods

@@ -64,8 +64,7 @@ def _check_unit_fields(*, kind: str, level: int, region_code: str) -> None:
 def _check_parent_level(parent: Unit | None, level: int) -> None:
     if parent is not None and level < parent.level:
         raise ServiceError(
-            f"单位层级（{Level(level).label}）不能高于上级单位“{parent.name}”的层级"
-            f"（{Level(parent.level).label}）。"
+            f"单位层级（{Level(level).label}）不能高于上级单位“{parent.name}”的层级（{Level(parent.level).label}）。"
         )
 
 
@@ -80,9 +79,7 @@ def _check_name_free(name: str, parent: Unit | None, exclude_pk: int | None = No
 
 def _bump(unit: Unit, version: int | None) -> None:
     """Optimistic lock: fail loudly when the form was loaded from an older version."""
-    updated = Unit.objects.filter(pk=unit.pk, version=version or unit.version).update(
-        version=F("version") + 1
-    )
+    updated = Unit.objects.filter(pk=unit.pk, version=version or unit.version).update(version=F("version") + 1)
     if not updated:
         raise ConflictError()
     unit.version = (version or unit.version) + 1
@@ -266,9 +263,7 @@ def parent_desk(unit: Unit) -> Desk | None:
 
 
 @transaction.atomic
-def point_admit(
-    *, actor: User, unit: Unit, desk: Desk, admitted_on: dt.date, reason: str
-) -> DirectPoint:
+def point_admit(*, actor: User, unit: Unit, desk: Desk, admitted_on: dt.date, reason: str) -> DirectPoint:
     _require(permissions.managed_desks(actor).filter(pk=desk.pk).exists())
     reason = (reason or "").strip()
     if not reason:

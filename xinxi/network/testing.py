@@ -46,8 +46,14 @@ def make_user(
     clearance: int = Classification.INTERNAL,
     **extra: Any,
 ) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, unit=unit, clearance=clearance,
-                                    full_name=extra.pop("full_name", username), **extra)
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        unit=unit,
+        clearance=clearance,
+        full_name=extra.pop("full_name", username),
+        **extra,
+    )
     RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in roles])
     return user
 
@@ -73,19 +79,28 @@ class Net:
             raise AttributeError(name) from None
 
 
-PERSONAS = ["reporter", "approver", "editor", "desk_chief", "duty_officer", "leader", "admin",
-            "outsider", "no_clearance"]
+PERSONAS = [
+    "reporter",
+    "approver",
+    "editor",
+    "desk_chief",
+    "duty_officer",
+    "leader",
+    "admin",
+    "outsider",
+    "no_clearance",
+]
 
 
 def build_net() -> Net:
     province = make_unit("东海省委办公厅", level=Level.PROVINCE, region_code="370000", desk=True)
-    province_gov = make_unit("东海省人民政府办公厅", kind=UnitKind.GOV_OFFICE, level=Level.PROVINCE,
-                             region_code="370000", desk=True)
+    province_gov = make_unit(
+        "东海省人民政府办公厅", kind=UnitKind.GOV_OFFICE, level=Level.PROVINCE, region_code="370000", desk=True
+    )
     city = make_unit("临江市委办公室", province, region_code="370100", desk=True)
     county = make_unit("东城县委办公室", city, region_code="370102")
     town = make_unit("东城镇", county, kind=UnitKind.TOWNSHIP, region_code="370102001")
-    city_dept = make_unit("临江市应急管理局", city, kind=UnitKind.DEPARTMENT, level=Level.CITY,
-                          region_code="370100")
+    city_dept = make_unit("临江市应急管理局", city, kind=UnitKind.DEPARTMENT, level=Level.CITY, region_code="370100")
     other_city = make_unit("青山市委办公室", province, region_code="370200", desk=True)
     other_county = make_unit("西山县委办公室", other_city, region_code="370202")
     net = Net(province, province_gov, city, county, town, city_dept, other_city, other_county)
@@ -93,13 +108,15 @@ def build_net() -> Net:
         "reporter": make_user("reporter", county, Role.REPORTER, full_name="张信息"),
         "approver": make_user("approver", county, Role.APPROVER, full_name="李签发"),
         "editor": make_user("editor", city, Role.EDITOR, clearance=Classification.SECRET, full_name="王编辑"),
-        "desk_chief": make_user("desk_chief", city, Role.DESK_CHIEF, Role.EDITOR,
-                                clearance=Classification.CONFIDENTIAL, full_name="赵科长"),
+        "desk_chief": make_user(
+            "desk_chief", city, Role.DESK_CHIEF, Role.EDITOR, clearance=Classification.CONFIDENTIAL, full_name="赵科长"
+        ),
         "duty_officer": make_user("duty_officer", city, Role.DUTY_OFFICER, full_name="钱值班"),
         "leader": make_user("leader", city, Role.LEADER, clearance=Classification.CONFIDENTIAL, full_name="孙领导"),
         "admin": make_user("admin", None, Role.ADMIN, clearance=Classification.CONFIDENTIAL, full_name="周管理"),
         "outsider": make_user("outsider", other_county, Role.REPORTER, full_name="吴外单位"),
-        "no_clearance": make_user("no_clearance", county, Role.REPORTER, clearance=Classification.PUBLIC,
-                                  full_name="郑无密级"),
+        "no_clearance": make_user(
+            "no_clearance", county, Role.REPORTER, clearance=Classification.PUBLIC, full_name="郑无密级"
+        ),
     }
     return net

@@ -21,17 +21,16 @@ from xinxi.network.models import Desk, DirectPoint, StaffMember, StaffRole, Unit
 
 
 def _with_child_counts(units: QuerySet[Unit], visible: QuerySet[Unit]) -> QuerySet[Unit]:
-    children = (
-        visible.filter(parent=OuterRef("pk")).order_by().values("parent").annotate(n=Count("pk")).values("n")
-    )
+    children = visible.filter(parent=OuterRef("pk")).order_by().values("parent").annotate(n=Count("pk")).values("n")
     return units.select_related("desk", "unit_class").annotate(child_count=Coalesce(Subquery(children), 0))
 
 
-def _breadcrumbs(units: list[Unit]) -> dict[int, list[str]]:
-    """Ancestor names for each unit, in one query."""
+def _attach_crumbs(units: list[Unit]) -> None:
+    """Set ``unit.crumbs`` (ancestor names) on each unit, in one query."""
     ids = {i for u in units for i in u.ancestor_ids}
     names = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "name"))
-    return {u.pk: [names[i] for i in u.ancestor_ids if i in names] for u in units}
+    for unit in units:
+        unit.crumbs = [names[i] for i in unit.ancestor_ids if i in names]  # type: ignore[attr-defined]
 
 
 @login_required
@@ -43,10 +42,12 @@ def tree(request: AuthedRequest) -> HttpResponse:
     context: dict[str, object] = {"q": q, "show_inactive": show_inactive, "total": base.count()}
     if q:
         results = list(
-            _with_child_counts(base.filter(Q(name__icontains=q) | Q(region_code__startswith=q)), base)
-            .order_by("path")[:200]
+            _with_child_counts(base.filter(Q(name__icontains=q) | Q(region_code__startswith=q)), base).order_by("path")[
+                :200
+            ]
         )
-        context.update(results=results, crumbs=_breadcrumbs(results))
+        _attach_crumbs(results)
+        context["results"] = results
     else:
         roots = base.exclude(parent__in=base)
         context["nodes"] = _with_child_counts(roots, base).order_by("level", "sort_order", "name")
@@ -56,12 +57,24 @@ def tree(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def children(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The visible children of a unit: the partial that expands a tree node."""
-    unit = permissions.get_visible_unit(request.user, pk)
+    """A tree node as a partial, expanded (with its visible children) or collapsed."""
+    permissions.get_visible_unit(request.user, pk)
     visible = permissions.visible_units(request.user)
-    base = visible if request.GET.get("inactive") == "1" else visible.filter(active=True)
-    nodes = _with_child_counts(base.filter(parent=unit), base).order_by("sort_order", "name")
-    return render(request, "network/_nodes.html", {"nodes": nodes, "show_inactive": request.GET.get("inactive") == "1"})
+    show_inactive = request.GET.get("inactive") == "1"
+    base = visible if show_inactive else visible.filter(active=True)
+    unit = _with_child_counts(visible.filter(pk=pk), base).get()
+    expanded = request.GET.get("expand") == "1"
+    kids = _with_child_counts(base.filter(parent=unit), base).order_by("sort_order", "name") if expanded else []
+    return render(
+        request,
+        "network/_node.html",
+        {
+            "unit": unit,
+            "children": kids,
+            "expanded": expanded,
+            "show_inactive": show_inactive,
+        },
+    )
 
 
 @login_required
@@ -85,25 +98,32 @@ def unit_card(request: AuthedRequest, pk: int) -> HttpResponse:
         "desk": desk,
         "parent_desk": services.parent_desk(unit),
         "staff": unit.staff.select_related("user").order_by("-active", "role", "name"),
-        "points": DirectPoint.objects.filter(unit=unit).select_related("desk", "desk__unit", "admitted_by", "revoked_by"),
+        "points": DirectPoint.objects.filter(unit=unit).select_related(
+            "desk", "desk__unit", "admitted_by", "revoked_by"
+        ),
         "desk_points": (
-            DirectPoint.objects.filter(desk=desk, revoked_on__isnull=True).select_related("unit")
-            if desk else []
+            DirectPoint.objects.filter(desk=desk, revoked_on__isnull=True).select_related("unit") if desk else []
         ),
         "quotas": quotas,
         "children": visible.filter(parent=unit).order_by("-active", "sort_order", "name"),
         "can_manage": permissions.can_manage_unit(user, unit),
         "can_manage_desk": desk is not None and permissions.managed_desks(user).filter(pk=desk.pk).exists(),
         "users": User.objects.filter(unit=unit).prefetch_related("role_grants")
-        if permissions.can_manage_unit(user, unit) else [],
+        if permissions.can_manage_unit(user, unit)
+        else [],
     }
     return render(request, "network/unit_card.html", context)
 
 
 def _unit_initial(unit: Unit) -> dict[str, object]:
     return {
-        "name": unit.name, "kind": unit.kind, "level": unit.level, "region_code": unit.region_code,
-        "unit_class": unit.unit_class, "sort_order": unit.sort_order, "version": unit.version,
+        "name": unit.name,
+        "kind": unit.kind,
+        "level": unit.level,
+        "region_code": unit.region_code,
+        "unit_class": unit.unit_class,
+        "sort_order": unit.sort_order,
+        "version": unit.version,
     }
 
 
@@ -121,7 +141,9 @@ def unit_new(request: AuthedRequest) -> HttpResponse:
     form = UnitForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            unit = services.unit_create(actor=request.user, parent=parent, **services.unit_fields_from(form.cleaned_data))
+            unit = services.unit_create(
+                actor=request.user, parent=parent, **services.unit_fields_from(form.cleaned_data)
+            )
         except ServiceError as exc:
             form.add_error(None, exc)
         else:
@@ -137,7 +159,9 @@ def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_update(
-                actor=request.user, unit=unit, version=form.cleaned_data.get("version"),
+                actor=request.user,
+                unit=unit,
+                version=form.cleaned_data.get("version"),
                 **services.unit_fields_from(form.cleaned_data),
             )
         except ServiceError as exc:
@@ -161,7 +185,9 @@ def unit_move(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_move(
-                actor=request.user, unit=unit, new_parent=form.cleaned_data["new_parent"],
+                actor=request.user,
+                unit=unit,
+                new_parent=form.cleaned_data["new_parent"],
                 version=form.cleaned_data.get("version"),
             )
         except ServiceError as exc:
@@ -179,7 +205,9 @@ def unit_deactivate(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_deactivate(
-                actor=request.user, unit=unit, reason=form.cleaned_data["reason"],
+                actor=request.user,
+                unit=unit,
+                reason=form.cleaned_data["reason"],
                 version=form.cleaned_data.get("version"),
             )
         except ServiceError as exc:
@@ -211,8 +239,13 @@ def staff_new(request: AuthedRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.staff_add(
-                actor=request.user, unit=unit, name=data["name"], role=data["role"], title=data["title"],
-                phone=data["phone"], mobile=data["mobile"],
+                actor=request.user,
+                unit=unit,
+                name=data["name"],
+                role=data["role"],
+                title=data["title"],
+                phone=data["phone"],
+                mobile=data["mobile"],
             )
         except ServiceError as exc:
             form.add_error(None, exc)
