@@ -55,7 +55,7 @@ class PointAdmitForm(forms.Form):
     desk: forms.ModelChoiceField = forms.ModelChoiceField(label="直报至（信息科室）", queryset=Desk.objects.none())
     unit: forms.ModelChoiceField = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none())
     admitted_on = forms.DateField(
-        label="确定日期", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label="确定日期", initial=timezone.localdate, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     reason = forms.CharField(label="确定理由", max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -69,7 +69,7 @@ class PointAdmitForm(forms.Form):
 
 class PointRevokeForm(forms.Form):
     revoked_on = forms.DateField(
-        label="撤销日期", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label="撤销日期", initial=timezone.localdate, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     reason = forms.CharField(label="撤销理由", max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
 

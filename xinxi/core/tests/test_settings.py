@@ -1,0 +1,39 @@
+"""Bad settings stop the start with a message naming the variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    full = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=full, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG 应为 true 或 false"),
+        ({"DATABASE_URL": "mysql://root@localhost/x"}, "DATABASE_URL 只支持"),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY 太短"),
+        ({"XINXI_LOGIN_MAX_FAILURES": "zero"}, "XINXI_LOGIN_MAX_FAILURES 应为整数"),
+        ({"XINXI_SESSION_IDLE_MINUTES": "0"}, "XINXI_SESSION_IDLE_MINUTES 不能小于 1"),
+        ({"XINXI_REQUIRE_SECRET_KEY": "true", "SECRET_KEY": ""}, "必须设置环境变量 SECRET_KEY"),
+    ],
+)
+def test_bad_settings_fail_with_a_clear_message(env, message, tmp_path):
+    result = check(env | {"XINXI_VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_default_settings_start(tmp_path):
+    result = check({"XINXI_VAR_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
