@@ -102,6 +102,11 @@ def _set_roles(user: User, roles: set[str]) -> None:
     RoleGrant.objects.filter(user=user).exclude(role__in=roles).delete()
     have = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
     RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in sorted(roles - have)])
+    # The admin role is what opens Django's admin site (the rule tables).
+    is_admin = Role.ADMIN in roles
+    if user.is_staff != is_admin or user.is_superuser != is_admin:
+        user.is_staff = user.is_superuser = is_admin
+        user.save(update_fields=["is_staff", "is_superuser"])
     user.__dict__.pop("roles", None)
 
 

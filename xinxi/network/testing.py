@@ -52,6 +52,8 @@ def make_user(
         unit=unit,
         clearance=clearance,
         full_name=extra.pop("full_name", username),
+        is_staff=Role.ADMIN in roles,
+        is_superuser=Role.ADMIN in roles,
         **extra,
     )
     RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in roles])
