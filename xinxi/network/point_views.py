@@ -38,7 +38,7 @@ def point_list(request: AuthedRequest) -> HttpResponse:
         form = PointAdmitForm(
             request.POST or None,
             desks=desks,
-            units=candidates.filter(level__gt=min(d.unit.level for d in desk_list)).order_by("path"),
+            units=candidates.filter(level__gte=min(d.unit.level for d in desk_list)).order_by("path"),
         )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data

@@ -272,8 +272,10 @@ def point_admit(*, actor: User, unit: Unit, desk: Desk, admitted_on: dt.date, re
         raise ServiceError(f"“{unit.name}”已停用，不能确定为直报点。")
     if unit.pk == desk.unit_id:
         raise ServiceError("单位不能成为本单位信息科室的直报点。")
-    if unit.level <= desk.unit.level:
-        raise ServiceError("直报点须是层级低于该信息科室的单位。")
+    if unit.level < desk.unit.level:
+        raise ServiceError("直报点不能是层级高于该信息科室的单位。")
+    if unit.level == desk.unit.level and Desk.objects.filter(unit=unit).exists():
+        raise ServiceError("同级信息科室之间不设直报点。")
     if parent_desk(unit) == desk:
         raise ServiceError(f"“{unit.name}”本来就向该科室报送，无需确定为直报点。")
     try:

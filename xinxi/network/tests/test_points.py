@@ -65,12 +65,23 @@ def test_no_double_admission(net, province_chief):
 
 @pytest.mark.parametrize(
     ("unit_attr", "message"),
-    [("city", "本来就向该科室报送"), ("province", "本单位信息科室"), ("province_gov", "层级低于")],
+    [("city", "本来就向该科室报送"), ("province", "本单位信息科室"), ("province_gov", "同级信息科室之间不设直报点")],
 )
 def test_only_lower_units_that_do_not_already_report_there(net, province_chief, unit_attr, message):
     with pytest.raises(ServiceError, match=message):
         services.point_admit(actor=province_chief, unit=getattr(net, unit_attr), desk=net.province.desk,
                              admitted_on=D, reason="r")
+
+
+def test_same_level_unit_without_desk_can_be_a_point(net, province_chief):
+    from xinxi.network.testing import make_unit
+
+    dept = make_unit("东海省应急管理厅", net.province_gov, kind="department", level=1, region_code="370000")
+    point = services.point_admit(actor=province_chief, unit=dept, desk=net.province.desk, admitted_on=D, reason="r")
+    assert point.is_active
+    with pytest.raises(ServiceError, match="层级高于"):
+        services.point_admit(actor=net.desk_chief, unit=net.province_gov, desk=net.city.desk, admitted_on=D,
+                             reason="r")
 
 
 def test_city_chief_cannot_admit_to_province_desk(net):
