@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "user_set_password": "重置密码",
     "user_unlock": "解除锁定",
     "roster_import": "导入单位与人员",
+    "roster_export": "导出花名册",
     "admin_change": "后台修改",
     "admin_delete": "后台删除",
 }

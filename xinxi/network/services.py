@@ -98,6 +98,8 @@ def unit_create(
     sort_order: int = 0,
 ) -> Unit:
     _require(permissions.can_create_under(actor, parent))
+    if parent is not None and not parent.active:
+        raise ServiceError(f"“{parent.name}”已停用，不能在其下新建单位。")
     name = _clean_name(name)
     _check_unit_fields(kind=kind, level=level, region_code=region_code)
     _check_parent_level(parent, level)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xinxi.network import point_views, views
+from xinxi.network import point_views, roster_views, views
 
 urlpatterns = [
     path("", views.tree, name="network_tree"),
@@ -18,4 +18,7 @@ urlpatterns = [
     path("points/<int:pk>/revoke/", point_views.point_revoke, name="point_revoke"),
     path("desks/<int:pk>/settings/", point_views.desk_settings, name="desk_settings"),
     path("calendar/", point_views.calendar_view, name="calendar"),
+    path("import/", roster_views.roster_import, name="roster_import"),
+    path("import/template.xlsx", roster_views.roster_template, name="roster_template"),
+    path("export/roster.xlsx", roster_views.roster_export, name="roster_export"),
 ]
