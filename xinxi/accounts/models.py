@@ -43,7 +43,7 @@ class User(AbstractUser):
     failed_logins = models.PositiveIntegerField("连续登录失败次数", default=0)
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
 
-    objects: ClassVar[UserManager["User"]] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["username"]

@@ -7,6 +7,9 @@ from django.utils import timezone
 
 from xinxi.network.models import Desk, Level, StaffRole, Unit, UnitClass, UnitKind
 
+# A form without its version was not loaded from this page: treat it as stale.
+STALE_FORM = {"required": "表单已过期，请刷新页面后重新操作。", "invalid": "表单已过期，请刷新页面后重新操作。"}
+
 
 class UnitForm(forms.Form):
     name = forms.CharField(label="单位名称", max_length=100)
@@ -20,7 +23,7 @@ class UnitForm(forms.Form):
     )
     unit_class = forms.ModelChoiceField(label="单位类别", queryset=UnitClass.objects.all(), required=False)
     sort_order = forms.IntegerField(label="排序", min_value=0, required=False, initial=0)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages=STALE_FORM)
 
 
 class MoveForm(forms.Form):
@@ -30,7 +33,7 @@ class MoveForm(forms.Form):
         required=False,
         help_text="留空表示移到顶层（仅系统管理员）。",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages=STALE_FORM)
 
     def __init__(self, *args: Any, parents: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,7 +42,7 @@ class MoveForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages=STALE_FORM)
 
 
 class StaffForm(forms.Form):

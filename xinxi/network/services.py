@@ -78,11 +78,16 @@ def _check_name_free(name: str, parent: Unit | None, exclude_pk: int | None = No
 
 
 def _bump(unit: Unit, version: int | None) -> None:
-    """Optimistic lock: fail loudly when the form was loaded from an older version."""
-    updated = Unit.objects.filter(pk=unit.pk, version=version or unit.version).update(version=F("version") + 1)
+    """Optimistic lock: fail loudly when the form was loaded from an older version.
+
+    ``version`` is what the user's form or request carried; ``None`` means the caller
+    acts on the row it has just read (the unit's own version is checked then).
+    """
+    expected = unit.version if version is None else version
+    updated = Unit.objects.filter(pk=unit.pk, version=expected).update(version=F("version") + 1)
     if not updated:
         raise ConflictError()
-    unit.version = (version or unit.version) + 1
+    unit.version = expected + 1
 
 
 @transaction.atomic
@@ -272,6 +277,8 @@ def point_admit(*, actor: User, unit: Unit, desk: Desk, admitted_on: dt.date, re
         raise ServiceError("确定直报点须填写理由。")
     if not unit.active:
         raise ServiceError(f"“{unit.name}”已停用，不能确定为直报点。")
+    if not desk.active:
+        raise ServiceError(f"“{desk.name}”已停用，不能确定直报点。")
     if unit.pk == desk.unit_id:
         raise ServiceError("单位不能成为本单位信息科室的直报点。")
     if unit.level < desk.unit.level:
@@ -330,6 +337,8 @@ def staff_add(
     *, actor: User, unit: Unit, name: str, role: str, title: str = "", phone: str = "", mobile: str = ""
 ) -> StaffMember:
     _require(permissions.can_manage_unit(actor, unit))
+    if not unit.active:
+        raise ServiceError(f"“{unit.name}”已停用，不能添加信息工作人员。")
     name, phone, mobile = _clean_staff(name, role, phone, mobile)
     member = StaffMember.objects.create(
         unit=unit, name=name, role=role, title=(title or "").strip()[:50], phone=phone, mobile=mobile

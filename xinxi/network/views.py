@@ -139,6 +139,7 @@ def unit_new(request: AuthedRequest) -> HttpResponse:
     if parent is not None:
         initial = {"level": min(parent.level + 1, 4), "region_code": parent.region_code, "unit_class": None}
     form = UnitForm(request.POST or None, initial=initial)
+    form.fields["version"].required = False  # a new unit has no version yet
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.unit_create(

@@ -1,11 +1,26 @@
+"""The REST API under /api/v1/: every app's endpoints, the OpenAPI schema and its docs."""
+
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from xinxi.accounts.api.views import MeView, TokenView
+from xinxi.network.api import views as network
+
 router = DefaultRouter()
+router.register("units", network.UnitViewSet, basename="unit")
+router.register("desks", network.DeskViewSet, basename="desk")
+router.register("points", network.PointViewSet, basename="point")
+router.register("staff", network.StaffViewSet, basename="staff")
+router.register("quotas", network.QuotaViewSet, basename="quota")
+router.register("calendar/days", network.CalendarDayViewSet, basename="calendar-day")
 
 urlpatterns = [
     path("", include(router.urls)),
+    path("auth/token/", TokenView.as_view(), name="api_token"),
+    path("me/", MeView.as_view(), name="api_me"),
+    path("calendar/working-days/", network.WorkingDaysView.as_view(), name="api_working_days"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    # The split view serves its start-up script as a file, so the page needs no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]

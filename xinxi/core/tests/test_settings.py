@@ -37,3 +37,10 @@ def test_bad_settings_fail_with_a_clear_message(env, message, tmp_path):
 def test_default_settings_start(tmp_path):
     result = check({"XINXI_VAR_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr
+
+
+def test_pages_carry_a_strict_content_security_policy(client):
+    csp = client.get("/accounts/login/")["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp

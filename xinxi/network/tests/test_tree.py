@@ -34,15 +34,21 @@ def test_unit_card_shows_roster(net, client_for):
 
 def test_staff_management(net, client_for):
     client = client_for("desk_chief")
-    response = client.post(f"/network/units/{net.county.pk}/staff/new/",
-                           {"name": "黄专职", "role": "fulltime", "mobile": "139000011", "active": "on"})
+    response = client.post(
+        f"/network/units/{net.county.pk}/staff/new/",
+        {"name": "黄专职", "role": "fulltime", "mobile": "139000011", "active": "on"},
+    )
     assert "手机号码“139000011”应为以 1 开头的 11 位数字" in response.content.decode()
-    response = client.post(f"/network/units/{net.county.pk}/staff/new/",
-                           {"name": "黄专职", "role": "fulltime", "mobile": "13900001111", "active": "on"})
+    response = client.post(
+        f"/network/units/{net.county.pk}/staff/new/",
+        {"name": "黄专职", "role": "fulltime", "mobile": "13900001111", "active": "on"},
+    )
     assert response.status_code == 302
     member = StaffMember.objects.get(name="黄专职")
-    response = client.post(f"/network/staff/{member.pk}/edit/",
-                           {"name": "黄专职", "role": "leader", "title": "主任", "phone": "", "mobile": "", "active": ""})
+    response = client.post(
+        f"/network/staff/{member.pk}/edit/",
+        {"name": "黄专职", "role": "leader", "title": "主任", "phone": "", "mobile": "", "active": ""},
+    )
     member.refresh_from_db()
     assert member.role == "leader" and not member.active
     assert client_for("editor").post(f"/network/staff/{member.pk}/remove/").status_code == 404
@@ -53,11 +59,13 @@ def test_staff_management(net, client_for):
 def test_desk_settings(net, client_for):
     client = client_for("desk_chief")
     url = f"/network/desks/{net.city.desk.pk}/settings/"
-    response = client.post(url, {"name": "临江市委办公室信息科", "urgent_phone_limit_minutes": 200,
-                                 "urgent_written_limit_minutes": 120})
+    response = client.post(
+        url, {"name": "临江市委办公室信息科", "urgent_phone_limit_minutes": 200, "urgent_written_limit_minutes": 120}
+    )
     assert "电话报告时限不能长于书面报告时限" in response.content.decode()
-    response = client.post(url, {"name": "临江市委办公室信息科", "urgent_phone_limit_minutes": 30,
-                                 "urgent_written_limit_minutes": 90})
+    response = client.post(
+        url, {"name": "临江市委办公室信息科", "urgent_phone_limit_minutes": 30, "urgent_written_limit_minutes": 90}
+    )
     assert response.status_code == 302
     net.city.desk.refresh_from_db()
     assert net.city.desk.urgent_written_limit_minutes == 90

@@ -132,10 +132,13 @@ def test_stale_version_in_service(net):
 
 def test_deactivate_needs_reason_and_no_active_children(net, client_for):
     client = client_for("desk_chief")
-    response = client.post(f"/network/units/{net.county.pk}/deactivate/", {"reason": "机构改革"})
+    response = client.post(f"/network/units/{net.county.pk}/deactivate/", {"reason": "机构改革", "version": 1})
     assert "还有在用的下级单位" in response.content.decode()
-    assert client.post(f"/network/units/{net.town.pk}/deactivate/", {"reason": ""}).status_code == 200
-    assert client.post(f"/network/units/{net.town.pk}/deactivate/", {"reason": "撤并"}).status_code == 302
+    assert client.post(f"/network/units/{net.town.pk}/deactivate/", {"reason": "", "version": 1}).status_code == 200
+    # A form that lost its version (or came from elsewhere) is stale, not a silent overwrite.
+    response = client.post(f"/network/units/{net.town.pk}/deactivate/", {"reason": "撤并"})
+    assert "表单已过期" in response.content.decode()
+    assert client.post(f"/network/units/{net.town.pk}/deactivate/", {"reason": "撤并", "version": 1}).status_code == 302
     net.town.refresh_from_db()
     assert not net.town.active and net.town.deactivated_reason == "撤并"
     # Hidden from the tree unless asked for.

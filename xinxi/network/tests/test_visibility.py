@@ -12,7 +12,12 @@ def names(qs):
 
 
 def test_reporter_sees_own_unit_subtree_and_chain(net):
-    assert names(permissions.visible_units(net.reporter)) == {"东城县委办公室", "东城镇", "临江市委办公室", "东海省委办公厅"}
+    assert names(permissions.visible_units(net.reporter)) == {
+        "东城县委办公室",
+        "东城镇",
+        "临江市委办公室",
+        "东海省委办公厅",
+    }
 
 
 def test_outsider_sees_nothing_of_the_other_city(net):
@@ -37,8 +42,13 @@ def test_direct_points_are_visible_to_the_point_desk(net):
     chief = make_user("sheng_kz", net.province, "desk_chief")
     assert "西山县委办公室" in names(permissions.visible_units(chief))  # province territory
     # A point of the city desk from outside the city becomes visible to the city desk.
-    services.point_admit(actor=net.admin, unit=net.other_county, desk=net.city.desk,
-                         admitted_on=net.city.created_at.date(), reason="跨市直报试点")
+    services.point_admit(
+        actor=net.admin,
+        unit=net.other_county,
+        desk=net.city.desk,
+        admitted_on=net.city.created_at.date(),
+        reason="跨市直报试点",
+    )
     assert "西山县委办公室" in names(permissions.visible_units(net.editor))
     # And the point's own users see the desk's unit.
     assert "临江市委办公室" in names(permissions.visible_units(net.outsider))
@@ -62,6 +72,10 @@ def test_visibility_is_one_query(net):
 
 def test_manageable_units(net):
     assert names(permissions.manageable_units(net.desk_chief)) == {
-        "临江市委办公室", "东城县委办公室", "东城镇", "临江市应急管理局"}
+        "临江市委办公室",
+        "东城县委办公室",
+        "东城镇",
+        "临江市应急管理局",
+    }
     assert not permissions.manageable_units(net.editor).exists()
     assert not permissions.manageable_units(net.reporter).exists()
