@@ -44,3 +44,18 @@ def test_pages_carry_a_strict_content_security_policy(client):
     assert "default-src 'self'" in csp and "script-src 'self'" in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert "frame-ancestors 'none'" in csp
+
+
+def test_error_pages_are_chinese(client, db, settings):
+    settings.DEBUG = False
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "您要找的页面或记录不存在" in response.content.decode()
+
+
+def test_stale_form_without_csrf_token_gets_a_chinese_page(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "a", "password": "b"})
+    assert response.status_code == 403
+    assert "请求未通过安全校验" in response.content.decode()
