@@ -20,6 +20,7 @@ python manage.py collectstatic --noinput --verbosity 0
 
 heading "加载演示数据 / Loading the demo province"
 python manage.py load_demo
+python manage.py load_demo_items
 
 # 后台任务 worker（截止提醒、月度通报等）将在这里与 web 进程一起启动、一起退出。
 # Background worker: a later change starts it here, alongside the web server.

@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "xinxi.accounts",
     "xinxi.audit",
     "xinxi.network",
+    "xinxi.notifications",
+    "xinxi.items",
     "xinxi.core",
 ]
 
@@ -130,6 +132,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "xinxi.notifications.context.unread",
             ],
         },
     },

@@ -10,3 +10,11 @@ class Classification(models.IntegerChoices):
     INTERNAL = 1, "内部"
     SECRET = 2, "秘密"
     CONFIDENTIAL = 3, "机密"
+
+
+class Urgency(models.IntegerChoices):
+    """紧急程度."""
+
+    ROUTINE = 0, "平急"
+    URGENT = 1, "加急"
+    EXTRA = 2, "特急"

@@ -255,7 +255,7 @@ POINTS: list[PointSpec] = [
     *(PointSpec(u, PARTY, _on24, _ADMIT_2024) for u in (
         "东海省应急管理厅", "东海省公安厅", "东海省人民政府驻北京办事处", "东海省人民政府驻上海办事处")),
     *(PointSpec(u, PARTY, _on24, _ADMIT_2024) for u in (
-        "东城区委办公室", "柳河县委办公室", "石门区委办公室", "云台市委办公室", "清源市委办公室",
+        "西城区委办公室", "柳河县委办公室", "石门区委办公室", "云台市委办公室", "清源市委办公室",
         "临江市应急管理局", "青山市发展和改革委员会", "白河市公安局")),
     *(PointSpec(u, PARTY, _on25, _ADMIT_2025) for u in ("永和县委办公室", "柳河县应急管理局", "临江大学")),
     PointSpec("平安县委办公室", PARTY, dt.date(2023, 2, 20), "2023年度新确定信息直报点",
@@ -292,6 +292,8 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser("dc_xxy", "张文静", "东城区委办公室", (Role.REPORTER,)),
     DemoUser("dc_qf", "李国栋", "东城区委办公室", (Role.APPROVER,), C.SECRET),
     DemoUser("yjj_xxy", "刘洋", "临江市应急管理局", (Role.REPORTER,)),
+    DemoUser("xc_xxy", "黄丽萍", "西城区委办公室", (Role.REPORTER,)),
+    DemoUser("lh_xxy", "马晓东", "柳河县委办公室", (Role.REPORTER,)),
 ]
 
 

@@ -23,6 +23,7 @@ class UnitForm(forms.Form):
     )
     unit_class = forms.ModelChoiceField(label="单位类别", queryset=UnitClass.objects.all(), required=False)
     sort_order = forms.IntegerField(label="排序", min_value=0, required=False, initial=0)
+    requires_signoff = forms.BooleanField(label="信息报送前须经本单位签发人签发", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, error_messages=STALE_FORM)
 
 

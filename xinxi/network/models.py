@@ -78,6 +78,7 @@ class Unit(models.Model):
         related_name="units",
     )
     sort_order = models.PositiveIntegerField("排序", default=0)
+    requires_signoff = models.BooleanField("信息报送前须经本单位签发", default=False)
     active = models.BooleanField("在用", default=True)
     deactivated_reason = models.CharField("停用原因", max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)

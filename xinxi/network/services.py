@@ -101,6 +101,7 @@ def unit_create(
     parent: Unit | None,
     unit_class: UnitClass | None = None,
     sort_order: int = 0,
+    requires_signoff: bool | None = None,
 ) -> Unit:
     _require(permissions.can_create_under(actor, parent))
     if parent is not None and not parent.active:
@@ -117,6 +118,7 @@ def unit_create(
         parent=parent,
         unit_class=unit_class,
         sort_order=sort_order,
+        requires_signoff=bool(requires_signoff),
         depth=parent.depth + 1 if parent else 0,
     )
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
@@ -137,7 +139,9 @@ def unit_update(
     region_code: str,
     unit_class: UnitClass | None,
     sort_order: int = 0,
+    requires_signoff: bool | None = None,
 ) -> Unit:
+    """Change a unit's fields; ``requires_signoff=None`` leaves that setting as it is."""
     _require(permissions.can_manage_unit(actor, unit))
     name = _clean_name(name)
     _check_unit_fields(kind=kind, level=level, region_code=region_code)
@@ -150,7 +154,20 @@ def unit_update(
     before = {"name": unit.name, "kind": unit.kind, "level": unit.level, "region_code": unit.region_code}
     unit.name, unit.kind, unit.level, unit.region_code = name, kind, level, region_code
     unit.unit_class, unit.sort_order = unit_class, sort_order
-    unit.save(update_fields=["name", "kind", "level", "region_code", "unit_class", "sort_order", "updated_at"])
+    if requires_signoff is not None:
+        unit.requires_signoff = requires_signoff
+    unit.save(
+        update_fields=[
+            "name",
+            "kind",
+            "level",
+            "region_code",
+            "unit_class",
+            "sort_order",
+            "updated_at",
+            "requires_signoff",
+        ]
+    )
     audit_record(actor=actor, action="unit_update", obj=unit, detail={"before": before})
     return unit
 
@@ -376,4 +393,5 @@ def unit_fields_from(data: dict[str, Any]) -> dict[str, Any]:
         "region_code": data["region_code"],
         "unit_class": data.get("unit_class"),
         "sort_order": data.get("sort_order") or 0,
+        "requires_signoff": data.get("requires_signoff"),
     }

@@ -123,6 +123,7 @@ def _unit_initial(unit: Unit) -> dict[str, object]:
         "region_code": unit.region_code,
         "unit_class": unit.unit_class,
         "sort_order": unit.sort_order,
+        "requires_signoff": unit.requires_signoff,
         "version": unit.version,
     }
 

@@ -5,7 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from xinxi.accounts.api.views import MeView, TokenView
+from xinxi.items.api import views as items
 from xinxi.network.api import views as network
+from xinxi.notifications.api.views import NotificationViewSet
 
 router = DefaultRouter()
 router.register("units", network.UnitViewSet, basename="unit")
@@ -14,12 +16,17 @@ router.register("points", network.PointViewSet, basename="point")
 router.register("staff", network.StaffViewSet, basename="staff")
 router.register("quotas", network.QuotaViewSet, basename="quota")
 router.register("calendar/days", network.CalendarDayViewSet, basename="calendar-day")
+router.register("items", items.ItemViewSet, basename="item")
+router.register("entries", items.EntryViewSet, basename="entry")
+router.register("adoptions", items.AdoptionViewSet, basename="adoption")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("", include(router.urls)),
     path("auth/token/", TokenView.as_view(), name="api_token"),
     path("me/", MeView.as_view(), name="api_me"),
     path("calendar/working-days/", network.WorkingDaysView.as_view(), name="api_working_days"),
+    path("search/", items.SearchView.as_view(), name="api_search"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file, so the page needs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

@@ -120,6 +120,6 @@ def test_point_list_is_bounded(net, province_chief, client, django_assert_max_nu
     for unit in (net.county, net.town, net.city_dept, net.other_county):
         services.point_admit(actor=province_chief, unit=unit, desk=net.province.desk, admitted_on=D, reason="r")
     client.force_login(province_chief)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get("/network/points/?status=all")
     assert response.content.decode().count("/revoke/") == 4

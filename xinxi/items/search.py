@@ -1,0 +1,428 @@
+"""The archive's one search interface, over two engines: SQLite FTS5 and PostgreSQL tsvector + GIN.
+
+``search(user, query)`` returns one page of results the user may see, newest first
+(or by relevance), with highlighted snippets and a count that is exact up to
+``MAX_RESULTS`` and "1000+" beyond.
+
+How a query runs (the same plan on both engines):
+
+1. The query text is cut into terms (``search_index.query_terms``); every term must be
+   found. Filters and the user's reader keys (desk/unit × classification up to their
+   clearance) become key conditions in the same engine query, so invisible documents
+   are never counted or returned.
+2. The engine returns the ids of the newest ``MAX_RESULTS + 1`` matches, newest first:
+   the count, and every page, come from that one list. FTS5 walks its doclists from
+   the highest rowid down; PostgreSQL walks buckets of 16,384 ids from the newest,
+   asking the GIN index for the matches inside each bucket, and stops when it has
+   enough (a plain "ORDER BY id DESC LIMIT n" lets the planner walk the whole table
+   backwards for a rare term).
+3. Relevance ranks those newest matches (bm25 on FTS5, ts_rank on PostgreSQL, title
+   weighted above body): over every match when there are at most 1,000, otherwise
+   within the newest 1,000. Ranking every match of a common term costs seconds at 10⁶
+   items (``bench/search_bench.py`` measures both).
+4. The page's documents are read in one query; snippets are cut around the first
+   match and escaped, with ``<mark>`` around the query's words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from xinxi.items import permissions, search_index
+from xinxi.items.models import Category, EntryState, SearchDoc, SearchDocKind
+from xinxi.items.search_index import KEY_PREFIX
+from xinxi.lib.choices import Classification
+
+MAX_RESULTS = 1000
+PAGE_SIZE = 20
+NEWEST = "newest"
+RELEVANCE = "relevance"
+SNIPPET_CHARS = 120
+TITLE_WEIGHT = 5.0  # bm25 column weight of the title against the body
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What the user asked for. ``units`` are origin units, each with its subordinate units."""
+
+    text: str = ""
+    units: tuple[int, ...] = ()
+    desk_id: int | None = None
+    category: str = ""
+    tone: str = ""
+    kind: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None  # inclusive
+    order: str = NEWEST
+    page: int = 1
+
+    @property
+    def terms(self) -> list[str]:
+        return search_index.query_terms(self.text)
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(
+            self.units or self.desk_id or self.category or self.tone or self.kind or self.date_from or self.date_to
+        )
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.terms and not self.has_filters
+
+
+@dataclass
+class Hit:
+    doc_id: int
+    kind: str
+    kind_label: str
+    title: SafeString
+    snippet: SafeString
+    unit_name: str
+    desk_name: str
+    date: dt.datetime
+    state_label: str
+    category_label: str
+    classification_label: str
+    url: str
+
+
+@dataclass
+class SearchPage:
+    query: SearchQuery
+    hits: list[Hit] = field(default_factory=list)
+    count: int = 0
+    more: bool = False  # more than MAX_RESULTS matches
+    page: int = 1
+    terms: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.count / PAGE_SIZE))
+
+    @property
+    def count_label(self) -> str:
+        return f"{MAX_RESULTS}+" if self.more else str(self.count)
+
+    @property
+    def first_number(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + 1
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+# --- the engine query ---
+
+
+def _period(query: SearchQuery) -> tuple[dt.datetime, dt.datetime] | None:
+    """[start, end) in aware datetimes for the query's dates (local days), or None for no period.
+
+    An open end is taken from the oldest or newest document (one indexed lookup), so the
+    period can be given to the engine as year and month keys.
+    """
+    if query.date_from is None and query.date_to is None:
+        return None
+    dates = SearchDoc.objects.order_by("date").values_list("date", flat=True)
+    start_day, end_day = query.date_from, query.date_to
+    if start_day is None:
+        first = dates.first()
+        start_day = timezone.localtime(first).date() if first is not None else end_day
+    if end_day is None:
+        last = dates.last()
+        end_day = timezone.localtime(last).date() if last is not None else start_day
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(start_day or dt.date.min, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine((end_day or dt.date.min) + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    return start, max(start, end)
+
+
+def _period_keys(start: dt.datetime, end: dt.datetime) -> list[str]:
+    """Year keys for whole years inside [start, end), month keys for the rest."""
+    first = timezone.localtime(start).date().replace(day=1)
+    last = timezone.localtime(end - dt.timedelta(microseconds=1)).date()
+    keys, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        whole_year = month == 1 and (year, 12) <= (last.year, last.month)
+        if whole_year:
+            keys.append(search_index.year_key(year))
+            year += 1
+            continue
+        keys.append(search_index.month_key(year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return keys
+
+
+def key_groups(user: Any, query: SearchQuery, period: tuple[dt.datetime, dt.datetime] | None) -> list[list[str]]:
+    """Conditions on keys, each group "any of": the user's reader keys first, then the filters."""
+    groups = [search_index.user_keys(user)]
+    if query.units:
+        groups.append([search_index.unit_key(u) for u in query.units])
+    if query.desk_id:
+        groups.append([search_index.desk_key(query.desk_id)])
+    if query.category:
+        groups.append([search_index.category_key(query.category)])
+    if query.tone:
+        groups.append([search_index.tone_key(query.tone)])
+    if query.kind:
+        groups.append([search_index.kind_key(query.kind)])
+    if period is not None:
+        groups.append(_period_keys(*period))
+    return groups
+
+
+def _fts_quote(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def fts_expression(terms: Sequence[str], groups: Sequence[Sequence[str]]) -> str:
+    """An FTS5 MATCH expression: every term in title or body, and one key of each group."""
+    parts = []
+    if terms:
+        parts.append("{title body} : (" + " AND ".join(_fts_quote(t) for t in terms) + ")")
+    parts += ["keys : (" + " OR ".join(_fts_quote(k) for k in group) + ")" for group in groups]
+    return " AND ".join(parts)
+
+
+def _ts_quote(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsquery_text(terms: Sequence[str]) -> str:
+    return " & ".join(_ts_quote(t) for t in terms)
+
+
+def tsquery_expression(terms: Sequence[str], groups: Sequence[Sequence[str]]) -> str:
+    parts = [_ts_quote(t) for t in terms]
+    parts += ["(" + " | ".join(_ts_quote(KEY_PREFIX + k) for k in group) + ")" for group in groups]
+    return " & ".join(parts)
+
+
+def newest_sql(expression: str, period: tuple[Any, Any] | None, limit: int, rank: bool) -> tuple[str, list[Any]]:
+    """The engine query for the newest ``limit`` matches: (sql, params), for this database."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT max(id) FROM items_searchdoc")
+            top = cursor.fetchone()[0] or 0
+        buckets = [
+            _ts_quote(KEY_PREFIX + search_index.bucket_key(b * search_index.BUCKET))
+            for b in range(top // search_index.BUCKET, -1, -1)
+        ]
+        dated = " AND s.date >= %s AND s.date < %s" if period is not None else ""
+        # The lateral subquery runs once per bucket, newest bucket first, and the outer
+        # LIMIT stops the walk as soon as enough matches are found. "id + 0" keeps the
+        # planner on the GIN index instead of walking the primary key backwards.
+        sql = (
+            "SELECT d.id, 0.0 FROM unnest(%s::text[]) AS b(key) CROSS JOIN LATERAL ("  # noqa: S608 (no input in it)
+            " SELECT s.id FROM items_searchdoc s WHERE s.tsv @@ (%s::tsquery && b.key::tsquery)"
+            f"{dated} ORDER BY s.id + 0 DESC LIMIT %s) d LIMIT %s"
+        )
+        return sql, [buckets, expression, *(period or ()), limit, limit]
+    score = f"bm25(items_search_fts, {TITLE_WEIGHT}, 1.0, 0.0)" if rank else "0.0"
+    sql = f"SELECT items_search_fts.rowid, {score} FROM items_search_fts"  # noqa: S608 (constants only)
+    params: list[Any] = []
+    if period is not None:
+        sql += " JOIN items_searchdoc d ON d.id = items_search_fts.rowid AND d.date >= %s AND d.date < %s"
+        params += [connection.ops.adapt_datetimefield_value(p) for p in period]
+    sql += " WHERE items_search_fts MATCH %s ORDER BY items_search_fts.rowid DESC LIMIT %s"
+    return sql, [*params, expression, limit]
+
+
+def _newest(expression: str, period: tuple[Any, Any] | None, limit: int, rank: bool) -> list[tuple[int, float]]:
+    """(id, score) of the newest matches, newest first; the score is bm25's (SQLite, when asked) or 0."""
+    sql, params = newest_sql(expression, period, limit, rank)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [(int(r[0]), -float(r[1])) for r in cursor.fetchall()]
+    rows.sort(key=lambda r: -r[0])
+    return rows
+
+
+def _rank_postgresql(ids: list[int], terms: Sequence[str]) -> dict[int, float]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, ts_rank(tsv, %s::tsquery) FROM items_searchdoc WHERE id = ANY(%s)", [tsquery_text(terms), ids]
+        )
+        return {int(i): float(r) for i, r in cursor.fetchall()}
+
+
+def matching_ids(user: Any, query: SearchQuery, limit: int = MAX_RESULTS + 1) -> list[int]:
+    """Ids of the newest ``limit`` documents the user may see that match, in the page order asked for."""
+    groups_period = _period(query)
+    groups = key_groups(user, query, groups_period)
+    if not all(groups):  # no reader keys (nothing to see), or an empty period
+        return []
+    terms = query.terms
+    rank = query.order == RELEVANCE and bool(terms)
+    postgresql = connection.vendor == "postgresql"
+    expression = tsquery_expression(terms, groups) if postgresql else fts_expression(terms, groups)
+    rows = _newest(expression, groups_period, limit, rank)
+    if rank and postgresql and rows:
+        scores = _rank_postgresql([r[0] for r in rows], terms)
+        rows = [(i, scores.get(i, 0.0)) for i, _ in rows]
+    if rank:
+        rows.sort(key=lambda r: (-r[1], -r[0]))
+    return [r[0] for r in rows]
+
+
+def engine_ranked_ids(user: Any, query: SearchQuery, limit: int = PAGE_SIZE) -> list[int]:
+    """The plain engine query, ranked over every match (bm25 / ts_rank): the benchmark's baseline."""
+    groups = key_groups(user, query, None)
+    terms = query.terms
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT id FROM items_searchdoc WHERE tsv @@ %s::tsquery ORDER BY ts_rank(tsv, %s::tsquery) DESC "
+                "LIMIT %s",
+                [tsquery_expression(terms, groups), tsquery_text(terms), limit],
+            )
+        else:
+            cursor.execute(
+                "SELECT rowid FROM items_search_fts WHERE items_search_fts MATCH %s "  # noqa: S608 (constants)
+                f"ORDER BY bm25(items_search_fts, {TITLE_WEIGHT}, 1.0, 0.0) LIMIT %s",
+                [fts_expression(terms, groups), limit],
+            )
+        return [int(r[0]) for r in cursor.fetchall()]
+
+
+# --- the page ---
+
+
+def search(user: Any, query: SearchQuery) -> SearchPage:
+    """One page of results the user may see; nothing at all for a blank query."""
+    page = SearchPage(query=query, terms=query.terms)
+    if query.is_blank:
+        return page
+    ids = matching_ids(user, query)
+    page.more = len(ids) > MAX_RESULTS
+    page.count = min(len(ids), MAX_RESULTS)
+    page.page = min(max(1, query.page), page.pages)
+    start = (page.page - 1) * PAGE_SIZE
+    page.hits = _hits(user, ids[:MAX_RESULTS][start : start + PAGE_SIZE], _needles(query))
+    return page
+
+
+def _needles(query: SearchQuery) -> list[str]:
+    """What to mark in titles and snippets: the query's words as typed, and its terms."""
+    words = [w for w in re.split(r"\s+", query.text.strip()) if w]
+    return sorted(set(words) | set(query.terms), key=len, reverse=True)
+
+
+# What a result shows, read in one query as plain values (no model objects: a page costs ~1 ms).
+_HIT_FIELDS = {
+    "pk": "pk",
+    "kind": "kind",
+    "date": "date",
+    "item_id": "item_id",
+    "s_title": "submission__title",
+    "s_body": "submission__body",
+    "s_round": "submission__round",
+    "s_category": "submission__category",
+    "s_classification": "submission__classification",
+    "s_unit": "item__unit__name",
+    "e_id": "entry_id",
+    "e_title": "entry__title",
+    "e_body": "entry__body",
+    "e_state": "entry__state",
+    "e_category": "entry__category",
+    "e_classification": "entry__classification",
+    "e_desk": "entry__desk__name",
+    "e_unit": "entry__origin_unit__name",
+    "e_unit_id": "entry__item__unit_id",
+}
+_KIND = dict(SearchDocKind.choices)
+_CATEGORY = dict(Category.choices)
+_STATE = dict(EntryState.choices)
+_CLASSIFICATION = dict(Classification.choices)
+
+
+def _hits(user: Any, ids: list[int], needles: list[str]) -> list[Hit]:
+    if not ids:
+        return []
+    names = list(_HIT_FIELDS)
+    rows = SearchDoc.objects.filter(pk__in=ids).values_list(*_HIT_FIELDS.values())
+    by_id = {row[0]: dict(zip(names, row, strict=True)) for row in rows}
+    desk, unit_id = permissions.search_readers(user)
+    pattern = _pattern(needles)
+    return [_hit(by_id[i], pattern, desk, unit_id) for i in ids if i in by_id]
+
+
+def _hit(row: dict[str, Any], pattern: re.Pattern[str] | None, desk: int | None, unit_id: int | None) -> Hit:
+    original = row["kind"] == SearchDocKind.ORIGINAL
+    side = "s" if original else "e"
+    if original:
+        desk_name, state = "", f"第 {row['s_round']} 轮报送"
+        url = reverse("item_detail", args=[row["item_id"]])
+    else:
+        desk_name, state = row["e_desk"], str(_STATE.get(row["e_state"], row["e_state"]))
+        if desk is not None:
+            url = reverse("desk_entry", args=[row["e_id"]])
+        elif unit_id is not None and row["e_unit_id"] == unit_id:
+            url = reverse("item_detail", args=[row["item_id"]])
+        else:
+            url = ""  # a combined item that used this unit's item: shown, not opened here
+    return Hit(
+        doc_id=row["pk"],
+        kind=row["kind"],
+        kind_label=str(_KIND[row["kind"]]),
+        title=highlight(row[f"{side}_title"], pattern),
+        snippet=snippet(row[f"{side}_body"], pattern),
+        unit_name=row[f"{side}_unit"],
+        desk_name=desk_name,
+        date=row["date"],
+        state_label=state,
+        category_label=str(_CATEGORY.get(row[f"{side}_category"], "")),
+        classification_label=str(_CLASSIFICATION.get(row[f"{side}_classification"], "")),
+        url=url,
+    )
+
+
+# --- snippets ---
+
+
+def _pattern(needles: Sequence[str]) -> re.Pattern[str] | None:
+    needles = [n for n in needles if n]
+    if not needles:
+        return None
+    return re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)), re.IGNORECASE)
+
+
+def highlight(text: str, pattern: re.Pattern[str] | None) -> SafeString:
+    """The text escaped, with <mark> around each match of the pattern."""
+    if pattern is None:
+        return mark_safe(escape(text))  # noqa: S308 (escaped)
+    out: list[str] = []
+    last = 0
+    for match in pattern.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        out.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))  # noqa: S308 (every piece escaped)
+
+
+def snippet(body: str, pattern: re.Pattern[str] | None, width: int = SNIPPET_CHARS) -> SafeString:
+    """About ``width`` characters of the body around its first match, highlighted."""
+    text = " ".join(body.split())
+    match = pattern.search(text) if pattern is not None else None
+    start = max(0, match.start() - width // 4) if match is not None else 0
+    end = min(len(text), start + width)
+    start = max(0, min(start, end - width))
+    piece = highlight(text[start:end], pattern)
+    return mark_safe(("…" if start > 0 else "") + piece + ("…" if end < len(text) else ""))  # noqa: S308

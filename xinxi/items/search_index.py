@@ -1,0 +1,583 @@
+"""The archive's search index (资料信息库): segmentation, keys, and keeping it in step with items.
+
+Every round a unit submits (the sender's original) and every desk entry's current text
+is one ``SearchDoc`` row. The services call ``index_submission`` / ``index_entry``
+inside their own transaction, so the index changes exactly when the item does; drafts
+are never indexed. ``manage.py reindex`` rebuilds everything (``rebuild``).
+
+Segmentation (jieba's dictionary and its best path, without the HMM) gives each
+document these terms:
+
+- the words of the best path (single function characters such as 的、了、在 left out);
+- every dictionary word inside the sentence unless it is split between two other words
+  that both reach outside it: 司法 inside 司法公正, 国办 in 报国|办, 县区 in 本县|区 are
+  terms, 民生 in 人民|生活 and 开发 in 公开|发表 are not (substring false positives);
+- character pairs where a single character meets a neighbour (直报 in 信息|直|报|点),
+  so a term missing from the dictionary is still found;
+- letters and figures (126, 3.5, 5g).
+
+``query_terms`` cuts a query the same way, so a two-character term is one term on both
+sides. ``tests/test_search.py`` and ``bench/search_bench.py`` measure recall against
+substring search.
+
+Each document also carries keys: who may read it (the readers of ``permissions``,
+per classification) and what it may be filtered on (unit and its ancestors, desk,
+category, tone, kind, year and month). The search query asks for the user's keys
+inside the engine, so visibility applies to results and counts alike.
+
+Storage: SQLite keeps the terms in an FTS5 table (rowid = ``SearchDoc.id``, removed by
+a trigger when the row goes); PostgreSQL keeps a ``tsvector`` column (title terms
+weighted A, keys prefixed with ``~``) with a GIN index, plus a bucket key per 16,384
+ids that lets ``search`` walk the newest documents first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import jieba
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+from xinxi.items import permissions
+from xinxi.items.models import DeskEntry, Item, SearchDoc, SearchDocKind, Submission
+
+FTS_TABLE = "items_search_fts"
+DOC_TABLE = SearchDoc._meta.db_table
+BUCKET = 16384  # documents per bucket key (PostgreSQL): the newest-first walk goes bucket by bucket
+KEY_PREFIX = "~"  # PostgreSQL: keys share the tsvector with terms; no term contains "~"
+
+# Single characters that carry no meaning of their own: not indexed alone, and never
+# the only link between a term and the text (向 in 向|上级 does not make 向上 a term).
+FUNCTION_CHARS = frozenset("的地得了着过和与及或并而在是对把被从向为以于将也都就又还之其等这那有要个")
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUN = re.compile(rf"([{_HAN}]+)|([a-z0-9]+(?:\.[0-9]+)*)")
+
+
+# --- segmentation ---
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> Any:
+    jieba.setLogLevel(60)
+    jieba.dt.check_initialized()
+    return jieba.dt
+
+
+_LOG_PROB: dict[str, float] = {}  # word -> log probability, filled as words are met (bounded by the dictionary)
+
+
+def _log_prob(word: str) -> float:
+    value = _LOG_PROB.get(word)
+    if value is None:
+        tokenizer = _dictionary()
+        value = _LOG_PROB[word] = math.log(tokenizer.FREQ.get(word) or 1) - math.log(tokenizer.total)
+    return value
+
+
+def _best_path(run: str) -> tuple[list[tuple[int, int]], dict[int, list[int]]]:
+    """jieba's maximum-probability segmentation without HMM: [(start, end)], and the DAG."""
+    dag: dict[int, list[int]] = _dictionary().get_DAG(run)
+    log_prob = _LOG_PROB.get
+    n = len(run)
+    score = [0.0] * (n + 1)
+    step = [0] * n
+    for i in range(n - 1, -1, -1):
+        best, best_end = -1e300, i + 1
+        for j in dag[i]:
+            word = run[i : j + 1]
+            value = (log_prob(word) or _log_prob(word)) + score[j + 1]
+            if value >= best:  # ties go to the longer word, as in jieba
+                best, best_end = value, j + 1
+        score[i], step[i] = best, best_end
+    path, i = [], 0
+    while i < n:
+        path.append((i, step[i]))
+        i = step[i]
+    return path, dag
+
+
+def _pair_terms(run: str, path: list[tuple[int, int]]) -> Iterator[str]:
+    """Two characters across a boundary where at least one side is a lone (meaningful) character."""
+    for (a0, a1), (b0, b1) in itertools.pairwise(path):
+        left_single, right_single = a1 - a0 == 1, b1 - b0 == 1
+        if not (left_single or right_single):
+            continue
+        if (left_single and run[a0] in FUNCTION_CHARS) or (right_single and run[b0] in FUNCTION_CHARS):
+            continue
+        yield run[a1 - 1] + run[b0]
+
+
+def _run_terms(run: str) -> list[str]:
+    path, dag = _best_path(run)
+    terms = [run[a:b] for a, b in path if b - a > 1 or run[a] not in FUNCTION_CHARS]
+    if len(run) < 2:
+        return terms
+    token_at = [0] * len(run)
+    for k, (a, b) in enumerate(path):
+        for i in range(a, b):
+            token_at[i] = k
+    for i, ends in dag.items():
+        for j in ends:
+            if j == i:
+                continue
+            first, last = token_at[i], token_at[j]
+            if first == last:  # inside one word (司法 in 司法公正) or the word itself
+                if path[first] != (i, j + 1):
+                    terms.append(run[i : j + 1])
+                continue
+            cut_left, cut_right = path[first][0] < i, path[last][1] > j + 1
+            if cut_left and cut_right:  # 民生 in 人民|生活
+                continue
+            whole = path[first + cut_left : last + 1 - cut_right]
+            if all(b - a == 1 and run[a] in FUNCTION_CHARS for a, b in whole):
+                continue  # only a function character links it to the text
+            terms.append(run[i : j + 1])
+    terms.extend(_pair_terms(run, path))
+    return terms
+
+
+def _normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+@lru_cache(maxsize=512)
+def text_terms(text: str) -> tuple[str, ...]:
+    """The distinct index terms of a text, in order of first appearance."""
+    terms: list[str] = []
+    for match in _RUN.finditer(_normalise(text)):
+        if match.group(1):
+            terms.extend(_run_terms(match.group(1)))
+        else:
+            terms.append(match.group(2))
+    return tuple(dict.fromkeys(terms))
+
+
+def query_terms(text: str) -> list[str]:
+    """The terms a query asks for (all of them must be found), cut the way documents are."""
+    terms: list[str] = []
+    for phrase in _normalise(text).split():
+        for match in _RUN.finditer(phrase):
+            if match.group(2):
+                terms.append(match.group(2))
+                continue
+            run = match.group(1)
+            path, _ = _best_path(run)
+            words = [run[a:b] for a, b in path if b - a > 1]
+            words += list(_pair_terms(run, path))
+            if not words:  # single characters only: each one (a function character only if alone)
+                singles = [run[a] for a, _b in path if run[a] not in FUNCTION_CHARS]
+                words = singles or [run[a] for a, _b in path]
+            terms.extend(words)
+    return list(dict.fromkeys(terms))
+
+
+def word_occurrence(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` (Chinese, normalised) stands as a word: what recall is measured against.
+
+    Cut by ``jieba.cut`` (no HMM), an occurrence is not a word when it lies inside a
+    longer word without being a dictionary word itself (公厅 in 办公厅), when it is split
+    between two words that both reach outside it (民生 in 人民|生活), or when only a
+    function character links it to the text (向上 in 向|上级). Every other occurrence
+    must be found by searching for it.
+    """
+    run = next((m for m in _RUN.finditer(text) if m.group(1) and m.start() <= start and end <= m.end()), None)
+    if run is None:
+        return False
+    spans, at = [], run.start()
+    for word in jieba.cut(run.group(1), HMM=False):
+        spans.append((at, at + len(word)))
+        at += len(word)
+    first = next(k for k, (a, b) in enumerate(spans) if a <= start < b)
+    last = next(k for k, (a, b) in enumerate(spans) if a < end <= b)
+    if first == last:
+        return spans[first] == (start, end) or bool(_dictionary().FREQ.get(text[start:end]))
+    cut_left, cut_right = spans[first][0] < start, spans[last][1] > end
+    if cut_left and cut_right:
+        return False
+    whole = spans[first + cut_left : last + 1 - cut_right]
+    return not all(b - a == 1 and text[a] in FUNCTION_CHARS for a, b in whole)
+
+
+# --- keys ---
+
+
+def reader_keys(desks: Iterable[int], units: Iterable[int], classification: int) -> list[str]:
+    return [f"d{d}x{classification}" for d in sorted(desks)] + [f"u{u}x{classification}" for u in sorted(units)]
+
+
+def user_keys(user: Any) -> list[str]:
+    """The reader keys a user holds: their desk and unit, at every level up to their clearance."""
+    desk, unit = permissions.search_readers(user)
+    keys: list[str] = []
+    for level in range(int(getattr(user, "clearance", 0) or 0) + 1):
+        keys += reader_keys([desk] if desk else [], [unit] if unit else [], level)
+    return keys
+
+
+def unit_key(unit_id: int) -> str:
+    return f"o{unit_id}"
+
+
+def desk_key(desk_id: int) -> str:
+    return f"w{desk_id}"
+
+
+def category_key(value: str) -> str:
+    return f"g{value}"
+
+
+def tone_key(value: str) -> str:
+    return f"t{value}"
+
+
+def kind_key(value: str) -> str:
+    return f"k{value}"
+
+
+def year_key(year: int) -> str:
+    return f"y{year}"
+
+
+def month_key(year: int, month: int) -> str:
+    return f"m{year}{month:02d}"
+
+
+def bucket_key(doc_id: int) -> str:
+    return f"b{doc_id // BUCKET}"
+
+
+def _unit_path_ids(path: str) -> list[int]:
+    return [int(p) for p in path.strip("/").split("/") if p]
+
+
+@dataclass
+class Doc:
+    """What one SearchDoc row holds, before it is written."""
+
+    kind: str
+    source_id: int
+    item_id: int
+    date: dt.datetime
+    title: str
+    body: str
+    keys: list[str]
+    title_terms: Sequence[str] = ()
+    body_terms: Sequence[str] = ()
+
+    def segment(self) -> None:
+        self.title_terms, self.body_terms = text_terms(self.title), text_terms(self.body)
+
+
+def _filter_keys(
+    kind: str, date: dt.datetime, unit_path: str, desk_id: int | None, category: str, tone: str
+) -> list[str]:
+    local = timezone.localtime(date)
+    keys = [unit_key(u) for u in _unit_path_ids(unit_path)]
+    if desk_id is not None:
+        keys.append(desk_key(desk_id))
+    keys += [category_key(category), tone_key(tone), kind_key(kind), year_key(local.year)]
+    keys.append(month_key(local.year, local.month))
+    return keys
+
+
+def _submission_doc(submission: Submission, item: Item, unit_path: str) -> Doc:
+    desks, units = permissions.original_readers(item)
+    keys = reader_keys(desks, units, item.classification)
+    keys += _filter_keys(
+        SearchDocKind.ORIGINAL, submission.submitted_at, unit_path, None, submission.category, submission.tone
+    )
+    return Doc(
+        SearchDocKind.ORIGINAL, submission.pk, item.pk, submission.submitted_at, submission.title, submission.body, keys
+    )
+
+
+def _entry_doc(entry: DeskEntry, unit_path: str, readers: tuple[set[int], set[int]]) -> Doc:
+    keys = reader_keys(*readers, entry.classification)
+    keys += _filter_keys(SearchDocKind.ENTRY, entry.received_at, unit_path, entry.desk_id, entry.category, entry.tone)
+    return Doc(SearchDocKind.ENTRY, entry.pk, entry.item_id, entry.received_at, entry.title, entry.body, keys)
+
+
+# --- writing: called by the services inside their transaction ---
+
+
+def index_submission(submission: Submission) -> None:
+    """Index a submitted round; the item's earlier rounds follow its current classification."""
+    item = Item.objects.select_related("unit").get(pk=submission.item_id)
+    rounds = Submission.objects.filter(item=item).order_by("round")
+    _write([_submission_doc(s, item, item.unit.path) for s in rounds])
+
+
+def index_entry(entry: DeskEntry) -> None:
+    """Index (or re-index) a desk entry's current text after it was created, edited or forwarded."""
+    fresh = DeskEntry.objects.select_related("origin_unit", "submission").get(pk=entry.pk)
+    readers = permissions.entries_readers([fresh.pk])[fresh.pk]
+    _write([_entry_doc(fresh, fresh.origin_unit.path, readers)])
+    if fresh.submission is not None and not SearchDoc.objects.filter(submission=fresh.submission).exists():
+        index_submission(fresh.submission)  # a combined item's own round, written by the desk
+
+
+def index_item(item: Item) -> None:
+    """Re-index an item's submitted rounds (after its classification changed)."""
+    latest = Submission.objects.filter(item=item).order_by("-round").first()
+    if latest is not None:
+        index_submission(latest)
+
+
+# --- storage ---
+
+
+def vendor(using: str = "default") -> str:
+    return str(connections[using].vendor)
+
+
+def ensure_schema(using: str = "default") -> None:
+    """Create the engine-side structures if missing (idempotent; run after every migrate)."""
+    conn = connections[using]
+    with conn.cursor() as cursor:
+        if conn.vendor == "sqlite":
+            cursor.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS items_search_fts USING fts5("
+                "title, body, keys, detail=column, "
+                "tokenize=\"unicode61 remove_diacritics 0 tokenchars '.'\")"
+            )
+            cursor.execute(
+                "CREATE TRIGGER IF NOT EXISTS items_searchdoc_search_delete AFTER DELETE ON items_searchdoc "
+                "BEGIN DELETE FROM items_search_fts WHERE rowid = old.id; END"
+            )
+        elif conn.vendor == "postgresql":
+            cursor.execute(
+                "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND table_name = %s AND column_name = 'tsv'",
+                [DOC_TABLE],
+            )
+            if cursor.fetchone() is None:
+                cursor.execute("ALTER TABLE items_searchdoc ADD COLUMN tsv tsvector")
+                # Keep the row narrow: the tsvector goes to TOAST, so finding a match's id
+                # and date reads little of the table.
+                cursor.execute("ALTER TABLE items_searchdoc SET (toast_tuple_target = 128)")
+            cursor.execute("CREATE INDEX IF NOT EXISTS items_searchdoc_tsv ON items_searchdoc USING gin (tsv)")
+
+
+def drop_schema(using: str = "default") -> None:
+    conn = connections[using]
+    with conn.cursor() as cursor:
+        if conn.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER IF EXISTS items_searchdoc_search_delete")
+            cursor.execute("DROP TABLE IF EXISTS items_search_fts")
+        elif conn.vendor == "postgresql":
+            cursor.execute("DROP INDEX IF EXISTS items_searchdoc_tsv")
+            cursor.execute("ALTER TABLE items_searchdoc DROP COLUMN IF EXISTS tsv")
+
+
+def _lexeme(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(doc: Doc, doc_id: int) -> str:
+    """Title terms at position 1 weighted A, body terms at position 2; keys without positions."""
+    positions: dict[str, str] = {}
+    for term in doc.title_terms:
+        positions[term] = "1A"
+    for term in doc.body_terms:
+        positions[term] = positions[term] + ",2" if term in positions else "2"
+    parts = [f"{_lexeme(t)}:{p}" for t, p in positions.items()]
+    parts += [_lexeme(KEY_PREFIX + k) for k in [*doc.keys, bucket_key(doc_id)]]
+    return " ".join(parts)
+
+
+def _source_column(kind: str) -> str:
+    return "submission_id" if kind == SearchDocKind.ORIGINAL else "entry_id"
+
+
+def _write(docs: list[Doc]) -> None:
+    """Insert or replace documents (keyed by their submission or entry) in the current transaction."""
+    for doc in docs:
+        doc.segment()
+    with connection.cursor() as cursor:
+        for doc in docs:
+            row = (
+                SearchDoc.objects.filter(**{_source_column(doc.kind): doc.source_id}).values_list("id", "date").first()
+            )
+            if row is not None and row[1] == doc.date:
+                _replace_terms(cursor, row[0], doc)
+                continue
+            if row is not None:  # a new round reached the desk: it moves to the top
+                SearchDoc.objects.filter(pk=row[0]).delete()
+            _insert(cursor, [doc], _next_ids(cursor, 1))
+
+
+def _sources(doc: Doc) -> tuple[int | None, int | None]:
+    return (doc.source_id, None) if doc.kind == SearchDocKind.ORIGINAL else (None, doc.source_id)
+
+
+def _next_ids(cursor: Any, count: int) -> list[int]:
+    """Ids for new documents, above every id used so far (the newest-first order)."""
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [DOC_TABLE, count]
+        )
+        return sorted(r[0] for r in cursor.fetchall())
+    cursor.execute("SELECT max(id) FROM items_searchdoc")
+    top = cursor.fetchone()[0] or 0
+    cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [DOC_TABLE])
+    seq = cursor.fetchone()
+    base = max(top, seq[0] if seq else 0)
+    return list(range(base + 1, base + 1 + count))
+
+
+def _replace_terms(cursor: Any, doc_id: int, doc: Doc) -> None:
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "UPDATE items_searchdoc SET tsv = %s::tsvector WHERE id = %s", [tsvector_literal(doc, doc_id), doc_id]
+        )
+        return
+    cursor.execute("DELETE FROM items_search_fts WHERE rowid = %s", [doc_id])
+    cursor.execute(
+        "INSERT INTO items_search_fts (rowid, title, body, keys) VALUES (%s, %s, %s, %s)",
+        [doc_id, " ".join(doc.title_terms), " ".join(doc.body_terms), " ".join(doc.keys)],
+    )
+
+
+def _insert(cursor: Any, docs: Sequence[Doc], ids: Sequence[int]) -> None:
+    """New rows (and their terms) with the given ids."""
+    rows = [
+        [i, d.kind, *_sources(d), d.item_id, connection.ops.adapt_datetimefield_value(d.date)]
+        for i, d in zip(ids, docs, strict=True)
+    ]
+    if connection.vendor == "postgresql":
+        cursor.executemany(
+            "INSERT INTO items_searchdoc (id, kind, submission_id, entry_id, item_id, date, tsv) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s::tsvector)",
+            [[*row, tsvector_literal(d, i)] for row, d, i in zip(rows, docs, ids, strict=True)],
+        )
+        return
+    cursor.executemany(
+        "INSERT INTO items_searchdoc (id, kind, submission_id, entry_id, item_id, date) "
+        "VALUES (%s, %s, %s, %s, %s, %s)",
+        rows,
+    )
+    cursor.executemany(
+        "INSERT INTO items_search_fts (rowid, title, body, keys) VALUES (%s, %s, %s, %s)",
+        [
+            [i, " ".join(d.title_terms), " ".join(d.body_terms), " ".join(d.keys)]
+            for i, d in zip(ids, docs, strict=True)
+        ],
+    )
+
+
+# --- rebuilding (manage.py reindex) ---
+
+
+def planned_sources() -> list[tuple[dt.datetime, str, int]]:
+    """Every document to build, oldest first: (date, kind, source id)."""
+    originals = Submission.objects.values_list("submitted_at", "pk")
+    entries = DeskEntry.objects.values_list("received_at", "pk")
+    plan = [(date, SearchDocKind.ORIGINAL.value, pk) for date, pk in originals.iterator(chunk_size=20000)]
+    plan += [(date, SearchDocKind.ENTRY.value, pk) for date, pk in entries.iterator(chunk_size=20000)]
+    plan.sort()
+    return plan
+
+
+def build_docs(batch: Sequence[tuple[dt.datetime, str, int]]) -> list[Doc]:
+    """The documents of one batch of planned sources, with their keys (not yet segmented)."""
+    submission_ids = [pk for _, kind, pk in batch if kind == SearchDocKind.ORIGINAL]
+    entry_ids = [pk for _, kind, pk in batch if kind == SearchDocKind.ENTRY]
+    submissions = Submission.objects.in_bulk(submission_ids)
+    items = Item.objects.select_related("unit").in_bulk({s.item_id for s in submissions.values()})
+    entries = DeskEntry.objects.select_related("origin_unit").in_bulk(entry_ids)
+    readers = permissions.entries_readers(entry_ids) if entry_ids else {}
+    docs = []
+    for _, kind, pk in batch:
+        if kind == SearchDocKind.ORIGINAL and pk in submissions:
+            item = items[submissions[pk].item_id]
+            docs.append(_submission_doc(submissions[pk], item, item.unit.path))
+        elif kind == SearchDocKind.ENTRY and pk in entries:
+            entry = entries[pk]
+            docs.append(_entry_doc(entry, entry.origin_unit.path, readers[pk]))
+    return docs
+
+
+def segment_texts(texts: Sequence[tuple[str, str]]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """(title terms, body terms) of each (title, body): what ``reindex`` runs in worker processes."""
+    return [(text_terms(title), text_terms(body)) for title, body in texts]
+
+
+def store_batch(docs: list[Doc]) -> None:
+    """Replace the documents of one batch in one transaction, with new ids in the batch's order."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        SearchDoc.objects.filter(submission_id__in=[d.source_id for d in docs if d.kind == "s"]).delete()
+        SearchDoc.objects.filter(entry_id__in=[d.source_id for d in docs if d.kind == "e"]).delete()
+        _insert(cursor, docs, _next_ids(cursor, len(docs)))
+
+
+def finish_rebuild() -> None:
+    """Compact the engine's index after a rebuild (outside any transaction)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("INSERT INTO items_search_fts (items_search_fts) VALUES ('optimize')")
+        elif connection.vendor == "postgresql":
+            cursor.execute("VACUUM ANALYZE items_searchdoc")
+
+
+def remove_orphans() -> int:
+    """Drop documents whose source no longer exists (the foreign keys cascade; this is a safety net)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DELETE FROM items_search_fts WHERE rowid NOT IN (SELECT id FROM items_searchdoc)")
+            return int(cursor.rowcount or 0)
+    return 0
+
+
+Segmented = list[tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+def rebuild(
+    *,
+    plan: Sequence[tuple[dt.datetime, str, int]] | None = None,
+    batch_size: int = 2000,
+    segmenter: Callable[[list[tuple[str, str]]], Callable[[], Segmented]] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Rebuild every document in date order, batch by batch (each batch one transaction).
+
+    ``segmenter`` starts segmenting a list of (title, body) and returns a function that
+    waits for the result, so worker processes can cut the next batch while this one is
+    written. Each distinct text is segmented once (an entry usually repeats its original).
+    """
+    plan = planned_sources() if plan is None else plan
+    start_segmenting = segmenter or (lambda texts: lambda: segment_texts(texts))
+    done = 0
+    pending: tuple[list[Doc], list[tuple[str, str]], Callable[[], Segmented], int] | None = None
+
+    def write(docs: list[Doc], texts: list[tuple[str, str]], result: Callable[[], Segmented], planned: int) -> None:
+        terms = dict(zip(texts, result(), strict=True))
+        for doc in docs:
+            doc.title_terms, doc.body_terms = terms[(doc.title, doc.body)]
+        store_batch(docs)
+        if progress is not None:
+            progress(planned)
+
+    for start in range(0, len(plan), batch_size):
+        batch = plan[start : start + batch_size]
+        docs = build_docs(batch)
+        texts = list(dict.fromkeys((d.title, d.body) for d in docs))
+        result = start_segmenting(texts)  # the workers cut this batch while the previous one is written
+        if pending is not None:
+            write(*pending)
+        pending = (docs, texts, result, len(batch))
+        done += len(docs)
+    if pending is not None:
+        write(*pending)
+    remove_orphans()
+    finish_rebuild()
+    return done

@@ -1,0 +1,378 @@
+"""A unit's side of an item: drafting, attachments, sign-off (签发) and submission (报送).
+
+Every function takes the acting user and keyword-only arguments, runs in one
+transaction, writes an audit record and raises ``ServiceError`` in Chinese.
+Submission is acknowledged (a receipt number) only after commit, and a retry with
+the same idempotency key returns the first acknowledgement instead of a second item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from xinxi.accounts.models import Role, User
+from xinxi.audit.services import audit_record
+from xinxi.items import permissions, search_index, text
+from xinxi.items.attachments import store_attachment
+from xinxi.items.models import (
+    Attachment,
+    Category,
+    DeskEntry,
+    EntrySource,
+    EntryState,
+    Item,
+    ItemState,
+    Submission,
+    Tag,
+    Tone,
+)
+from xinxi.items.workflow import record_event
+from xinxi.lib.choices import Classification, Urgency
+from xinxi.lib.errors import ConflictError, ServiceError
+from xinxi.network.models import Desk
+from xinxi.network.services import parent_desk
+from xinxi.notifications.services import notify
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+NOT_ALLOWED = "您没有权限进行此操作。"
+MAX_TAGS = 10
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise ServiceError(NOT_ALLOWED, code="forbidden")
+
+
+def _check_choices(*, category: str, tone: str, classification: int, urgency: int, actor: User) -> None:
+    if category not in Category.values:
+        raise ServiceError("未知的信息类别。")
+    if tone not in Tone.values:
+        raise ServiceError("未知的基调。")
+    if urgency not in Urgency.values:
+        raise ServiceError("未知的紧急程度。")
+    if classification not in Classification.values:
+        raise ServiceError("未知的密级。")
+    if classification > actor.clearance:
+        raise ServiceError("信息密级不能高于您本人的涉密等级。")
+
+
+def _clean_tags(names: Iterable[str]) -> list[str]:
+    cleaned = []
+    for name in names:
+        name = text.clean_title(name)[:30]
+        if name and name not in cleaned:
+            cleaned.append(name)
+    if len(cleaned) > MAX_TAGS:
+        raise ServiceError(f"标签最多 {MAX_TAGS} 个。")
+    return cleaned
+
+
+def _set_tags(item: Item, names: list[str]) -> None:
+    tags = []
+    for name in names:
+        tag, _ = Tag.objects.get_or_create(name=name)
+        tags.append(tag)
+    item.tags.set(tags)
+
+
+DRAFT_FIELDS = (
+    "title",
+    "body",
+    "category",
+    "tone",
+    "classification",
+    "urgency",
+    "writer_name",
+    "writer_phone",
+    "event_time",
+    "major_event",
+)
+
+
+def _apply(item: Item, actor: User, fields: dict[str, Any]) -> list[str]:
+    """Clean and set the draft fields present in ``fields``; returns tag names if given."""
+    if "title" in fields:
+        fields["title"] = text.clean_title(fields["title"])
+    if "body" in fields:
+        fields["body"] = text.clean_body(fields["body"])
+    for name in DRAFT_FIELDS:
+        if name in fields:
+            setattr(item, name, fields[name])
+    item.writer_name = text.clean_title(item.writer_name)[:50]
+    item.writer_phone = text.clean_title(item.writer_phone)[:30]
+    text.check_lengths(item.title, item.body)
+    _check_choices(
+        category=item.category, tone=item.tone, classification=item.classification, urgency=item.urgency, actor=actor
+    )
+    return _clean_tags(fields.get("tags") or [])
+
+
+@transaction.atomic
+def item_create(*, actor: User, **fields: Any) -> Item:
+    """A new draft of the actor's unit. Any of the draft fields and ``tags`` may be given."""
+    _require(permissions.can_write_items(actor))
+    item = Item(unit=actor.unit, created_by=actor, writer_name=actor.full_name, writer_phone=actor.phone)
+    tags = _apply(item, actor, dict(fields))
+    item.save()
+    _set_tags(item, tags)
+    audit_record(actor=actor, action="item_create", obj=item)
+    return item
+
+
+@transaction.atomic
+def item_update(*, actor: User, item: Item, version: int | None, **fields: Any) -> Item:
+    """Save a draft (also what autosave calls). A stale ``version`` raises ``ConflictError``."""
+    _require(permissions.visible_items(actor).filter(pk=item.pk).exists())
+    if not item.is_editable:
+        raise ServiceError(f"该信息{item.get_state_display()}，不能修改。")
+    expected = item.version if version is None else version
+    tags = _apply(item, actor, dict(fields))
+    updated = Item.objects.filter(pk=item.pk, version=expected, state=item.state).update(
+        version=F("version") + 1, **{k: getattr(item, k) for k in DRAFT_FIELDS}, updated_at=timezone.now()
+    )
+    if not updated:
+        raise ConflictError("该信息已在别处修改（或已送签、报送），请刷新后再改。")
+    item.version = expected + 1
+    if "tags" in fields:
+        _set_tags(item, tags)
+    if "classification" in fields and item.submitted_at is not None:
+        search_index.index_item(item)  # the sent rounds are seen at the item's current classification
+    audit_record(actor=actor, action="item_update", obj=item, detail={"version": item.version})
+    return item
+
+
+@transaction.atomic
+def item_discard(*, actor: User, item: Item) -> None:
+    """Delete a draft that never left the unit."""
+    _require(permissions.visible_items(actor).filter(pk=item.pk).exists())
+    if item.submissions.exists() or item.state not in {ItemState.DRAFT, ItemState.SIGNOFF_RETURNED}:
+        raise ServiceError("已报送过的信息不能删除。")
+    audit_record(actor=actor, action="item_discard", obj=item)
+    for attachment in item.attachments.all():
+        attachment.file.delete(save=False)
+    item.delete()
+
+
+@transaction.atomic
+def attachment_add(*, actor: User, item: Item, upload: UploadedFile) -> Attachment:
+    _require(permissions.visible_items(actor).filter(pk=item.pk).exists())
+    if not item.is_editable:
+        raise ServiceError("该信息已报送，不能再添加附件。")
+    attachment = store_attachment(item=item, upload=upload, actor=actor)
+    audit_record(actor=actor, action="attachment_add", obj=item, detail={"name": attachment.name})
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, actor: User, attachment: Attachment) -> None:
+    item = attachment.item
+    _require(permissions.visible_items(actor).filter(pk=item.pk).exists())
+    if not item.is_editable:
+        raise ServiceError("该信息已报送，附件不能删除。")
+    audit_record(actor=actor, action="attachment_remove", obj=item, detail={"name": attachment.name})
+    attachment.file.delete(save=False)
+    attachment.delete()
+
+
+# --- sign-off (签发) ---
+
+
+def _approvers(item: Item) -> Iterable[User]:
+    return User.objects.filter(unit_id=item.unit_id, role_grants__role=Role.APPROVER, is_active=True)
+
+
+@transaction.atomic
+def item_request_signoff(*, actor: User, item: Item, version: int | None = None) -> Item:
+    _require(permissions.visible_items(actor).filter(pk=item.pk).exists())
+    if item.state not in {ItemState.DRAFT, ItemState.SIGNOFF_RETURNED, ItemState.RETURNED}:
+        raise ServiceError(f"该信息{item.get_state_display()}，不能送签。")
+    text.check_for_submission(item.title, item.body)
+    _transition_item(item, version, ItemState.PENDING_SIGNOFF)
+    audit_record(actor=actor, action="item_request_signoff", obj=item)
+    notify(users=_approvers(item), text=f"待签发：{item.title}", url=f"/items/{item.pk}/")
+    return item
+
+
+def _transition_item(item: Item, version: int | None, to: str, **extra: Any) -> None:
+    expected = item.version if version is None else version
+    updated = Item.objects.filter(pk=item.pk, version=expected, state=item.state).update(
+        state=to, version=F("version") + 1, updated_at=timezone.now(), **extra
+    )
+    if not updated:
+        raise ConflictError("该信息的状态已经变化，请刷新后再操作。")
+    item.state, item.version = to, expected + 1
+    for key, value in extra.items():
+        setattr(item, key, value)
+
+
+@transaction.atomic
+def item_return_signoff(*, actor: User, item: Item, reason: str) -> Item:
+    _require(actor.has_role(Role.APPROVER) and actor.unit_id == item.unit_id)
+    _require(permissions.visible_items(actor).filter(pk=item.pk).exists())
+    reason = text.clean_title(reason)[:300]
+    if not reason:
+        raise ServiceError("退回须填写理由。")
+    if item.state != ItemState.PENDING_SIGNOFF:
+        raise ServiceError("只有待签发的信息才能退回。")
+    _transition_item(item, None, ItemState.SIGNOFF_RETURNED, signoff_reason=reason)
+    audit_record(actor=actor, action="item_return_signoff", obj=item, detail={"reason": reason})
+    notify(users=[item.created_by], text=f"签发人退回：{item.title}（{reason}）", url=f"/items/{item.pk}/")
+    return item
+
+
+# --- submission (报送) ---
+
+
+def target_desks(item: Item) -> list[tuple[Desk, str]]:
+    """Where a first submission goes: the parent desk, and every desk the unit is a point of."""
+    targets: list[tuple[Desk, str]] = []
+    parent = parent_desk(item.unit)
+    if parent is not None:
+        targets.append((parent, EntrySource.DIRECT))
+    for desk in Desk.objects.filter(active=True, points__unit_id=item.unit_id, points__revoked_on__isnull=True):
+        if parent is None or desk.pk != parent.pk:
+            targets.append((desk, EntrySource.POINT))
+    return targets
+
+
+def _receipt_no(item: Item, round_no: int) -> str:
+    return f"XX{timezone.localdate():%Y%m%d}-{item.pk:07d}-{round_no}"
+
+
+def item_submit(
+    *, actor: User, item: Item, version: int | None = None, idempotency_key: str | None = None
+) -> Submission:
+    """Send the item to its desks; returns the (possibly earlier, for a retry) submission."""
+    key = (idempotency_key or "").strip()[:80] or None
+    try:
+        return _submit(actor=actor, item=item, version=version, key=key)
+    except (IntegrityError, ServiceError):
+        # A retry (double click, resent API call) whose twin already went through gets
+        # the twin's receipt; anything else is a real refusal.
+        earlier = _earlier(actor, key)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _earlier(actor: User, key: str | None) -> Submission | None:
+    if key is None:
+        return None
+    return Submission.objects.filter(submitted_by=actor, idempotency_key=key).first()
+
+
+@transaction.atomic
+def _submit(*, actor: User, item: Item, version: int | None, key: str | None) -> Submission:
+    _require(permissions.visible_items(actor).filter(pk=item.pk).exists())
+    earlier = _earlier(actor, key)
+    if earlier is not None:
+        return earlier
+    item.refresh_from_db()
+    unit = item.unit
+    signing = item.state == ItemState.PENDING_SIGNOFF
+    if signing:
+        _require(actor.has_role(Role.APPROVER))
+    elif item.state not in {ItemState.DRAFT, ItemState.SIGNOFF_RETURNED, ItemState.RETURNED}:
+        raise ServiceError(f"该信息{item.get_state_display()}，不能再次报送。")
+    elif unit.requires_signoff and not actor.has_role(Role.APPROVER):
+        raise ServiceError("本单位规定信息须经签发人签发后报送，请先“送签”。")
+    text.check_for_submission(item.title, item.body)
+    resubmission = item.state == ItemState.RETURNED or (
+        signing and item.entries.filter(state=EntryState.RETURNED).exists()
+    )
+    if resubmission:
+        returned = list(item.entries.filter(state=EntryState.RETURNED).select_related("desk"))
+        targets = [(e.desk, e.source) for e in returned]
+    else:
+        targets = target_desks(item)
+    if not targets:
+        raise ServiceError("本单位没有上级信息科室，也不是任何科室的直报点，无处报送。")
+    round_no = item.submissions.count() + 1
+    _transition_item(item, version, ItemState.SUBMITTED, submitted_at=item.submitted_at or timezone.now())
+    submission = Submission.objects.create(
+        item=item,
+        round=round_no,
+        receipt_no=_receipt_no(item, round_no),
+        title=item.title,
+        body=item.body,
+        category=item.category,
+        tone=item.tone,
+        classification=item.classification,
+        urgency=item.urgency,
+        writer_name=item.writer_name,
+        writer_phone=item.writer_phone,
+        event_time=item.event_time,
+        submitted_by=actor,
+        signed_off_by=actor if signing or actor.has_role(Role.APPROVER) else None,
+        idempotency_key=key,
+    )
+    search_index.index_submission(submission)
+    now = timezone.now()
+    if resubmission:
+        for entry in returned:
+            _receive_round(entry, submission, actor, now)
+    else:
+        for desk, source in targets:
+            entry = DeskEntry.objects.create(
+                desk=desk,
+                item=item,
+                submission=submission,
+                origin_unit=unit,
+                source=source,
+                received_title=submission.title,
+                received_body=submission.body,
+                title=submission.title,
+                body=submission.body,
+                classification=submission.classification,
+                urgency=submission.urgency,
+                category=submission.category,
+                tone=submission.tone,
+                major_event=item.major_event,
+                received_at=now,
+            )
+            record_event(entry, actor, "receive", "", EntryState.NEW, f"回执号 {submission.receipt_no}")
+            search_index.index_entry(entry)
+    audit_record(
+        actor=actor,
+        action="item_submit",
+        obj=item,
+        detail={"receipt": submission.receipt_no, "round": round_no, "desks": [d.pk for d, _ in targets]},
+    )
+    desk_ids = [d.pk for d, _ in targets]
+    notify(users=_desk_editors(desk_ids), text=f"新收信息：{item.title}（{unit.name}）", url="/desk/")
+    return submission
+
+
+def _receive_round(entry: DeskEntry, submission: Submission, actor: User, now: dt.datetime) -> None:
+    """A revised round reaches a desk that returned the item: it starts over there."""
+    DeskEntry.objects.filter(pk=entry.pk).update(
+        submission=submission,
+        state=EntryState.NEW,
+        received_title=submission.title,
+        received_body=submission.body,
+        title=submission.title,
+        body=submission.body,
+        classification=submission.classification,
+        urgency=submission.urgency,
+        category=submission.category,
+        tone=submission.tone,
+        received_at=now,
+        version=F("version") + 1,
+    )
+    entry.refresh_from_db()
+    record_event(entry, actor, "resubmit", EntryState.RETURNED, EntryState.NEW, f"第 {submission.round} 轮报送")
+    search_index.index_entry(entry)
+
+
+def _desk_editors(desk_ids: list[int]) -> Iterable[User]:
+    return User.objects.filter(
+        unit__desk__in=desk_ids, role_grants__role__in=[Role.EDITOR, Role.DESK_CHIEF], is_active=True
+    ).distinct()

@@ -1,0 +1,21 @@
+"""The demo items: a realistic inbox, built through the services, loadable twice."""
+
+from django.core.management import call_command
+
+from xinxi.items.models import Adoption, DeskEntry, EntryState, Item, ItemState
+
+
+def test_demo_items_load_twice_and_show_every_outcome(db):
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo_items")
+    counts = (Item.objects.count(), DeskEntry.objects.count(), Adoption.objects.count())
+    call_command("load_demo_items")
+    assert (Item.objects.count(), DeskEntry.objects.count(), Adoption.objects.count()) == counts
+    states = set(DeskEntry.objects.filter(desk__unit__name="临江市委办公室").values_list("state", flat=True))
+    assert {EntryState.NEW, EntryState.RETURNED, EntryState.ADOPTED, EntryState.COMBINED} <= states
+    assert Item.objects.filter(state=ItemState.DRAFT).exists()
+    assert Item.objects.filter(state=ItemState.RETURNED).exists()
+    province = DeskEntry.objects.get(desk__unit__name="东海省委办公厅", forwarded_from__isnull=False)
+    assert province.state == EntryState.ADOPTED
+    credited = set(Adoption.objects.filter(entry=province).values_list("unit__name", flat=True))
+    assert credited == {"东城区委办公室", "西城区委办公室"}

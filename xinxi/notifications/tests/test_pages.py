@@ -1,0 +1,99 @@
+"""The notification centre: a user's own notifications, unread first to the eye, one click to follow."""
+
+import pytest
+
+from xinxi.items import desk_services
+from xinxi.items.tests.factories import entry_at, submitted
+from xinxi.network.testing import PERSONAS
+from xinxi.notifications.models import Notification
+from xinxi.notifications.services import notify
+
+
+def text_of(response):
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_persona_has_a_notification_centre_of_their_own(net, client_for, persona):
+    notify(users=[net.users[persona]], text=f"给{persona}的通知", url="/")
+    notify(users=[u for name, u in net.users.items() if name != persona], text="给别人的通知", url="/")
+    client = client_for(persona)
+    page = text_of(client.get("/notifications/"))
+    assert f"给{persona}的通知" in page and "给别人的通知" not in page
+    others = Notification.objects.exclude(user=net.users[persona]).first()
+    assert client.post(f"/notifications/{others.pk}/open/").status_code == 404
+    others.refresh_from_db()
+    assert others.read_at is None
+
+
+def test_anonymous_is_sent_to_the_login_page(net, client):
+    response = client.get("/notifications/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_newest_first_unread_highlighted_and_counted_in_the_top_bar(net, client_for):
+    notify(users=[net.reporter], text="较早的通知", url="/items/")
+    notify(users=[net.reporter], text="较新的通知", url="/items/")
+    Notification.objects.filter(text="较早的通知").update(read_at="2026-01-01T00:00:00Z")
+    page = text_of(client_for("reporter").get("/notifications/"))
+    assert page.index("较新的通知") < page.index("较早的通知")
+    assert page.count('class="notif unread"') == 1
+    assert 'aria-label="1 条未读"' in page and "全部标为已读" in page
+
+
+def test_clicking_a_notification_marks_it_read_and_follows_it(net, client_for):
+    notify(users=[net.reporter], text="签发人退回", url="/items/")
+    notification = Notification.objects.get()
+    response = client_for("reporter").post(f"/notifications/{notification.pk}/open/")
+    assert response.status_code == 302 and response["Location"] == "/items/"
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+def test_a_notification_never_leads_off_site(net, client_for):
+    for url in ("https://example.com/x", "//example.com/x", "javascript:alert(1)"):
+        notify(users=[net.reporter], text="外部链接", url=url)
+    client = client_for("reporter")
+    for notification in Notification.objects.all():
+        response = client.post(f"/notifications/{notification.pk}/open/")
+        assert response["Location"] == "/notifications/"
+
+
+def test_a_desk_link_takes_the_sending_unit_to_its_feedback_page(net, client_for):
+    item = submitted(net.reporter)
+    entry = entry_at(item, net.city.desk)
+    desk_services.entry_open(actor=net.editor, entry=entry)
+    desk_services.entry_not_adopt(actor=net.editor, entry=entry, reason="与近期信息雷同")
+    sent = Notification.objects.get(user=net.reporter, text__contains="未采用")
+    client = client_for("reporter")
+    assert client.post(f"/notifications/{sent.pk}/open/")["Location"] == f"/items/{item.pk}/"
+    # A link to the desk's page of the entry (which a unit cannot open) leads to the feedback page.
+    notify(users=[net.reporter], text="已转报", url=f"/desk/entries/{entry.pk}/")
+    desk_link = Notification.objects.get(user=net.reporter, text="已转报")
+    assert client.post(f"/notifications/{desk_link.pk}/open/")["Location"] == f"/items/{item.pk}/"
+    # Desk staff keep the desk link.
+    notify(users=[net.editor], text="分配给您", url=f"/desk/entries/{entry.pk}/")
+    mine = Notification.objects.get(user=net.editor, text="分配给您")
+    assert client_for("editor").post(f"/notifications/{mine.pk}/open/")["Location"] == f"/desk/entries/{entry.pk}/"
+
+
+def test_mark_all_read(net, client_for):
+    notify(users=[net.editor], text="一", url="/")
+    notify(users=[net.editor], text="二", url="/")
+    notify(users=[net.reporter], text="别人的", url="/")
+    page = text_of(client_for("editor").post("/notifications/read-all/", follow=True))
+    assert "已将 2 条通知标为已读" in page and 'class="notif unread"' not in page
+    assert Notification.objects.filter(read_at__isnull=True).get().text == "别人的"
+
+
+def test_list_is_paginated_with_bounded_queries(net, client_for, django_assert_max_num_queries):
+    for n in range(45):
+        notify(users=[net.editor], text=f"第{n}条通知", url="/")
+    client = client_for("editor")
+    client.get("/notifications/")
+    with django_assert_max_num_queries(11):
+        first = text_of(client.get("/notifications/"))
+    assert "第 1 / 2 页，共 45 条" in first and "第44条通知" in first and "第0条通知" not in first
+    with django_assert_max_num_queries(11):
+        unread = text_of(client.get("/notifications/?unread=1&page=2"))
+    assert "第0条通知" in unread
