@@ -56,7 +56,8 @@ def database_settings(url: str | None) -> dict[str, Any]:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
-            "TEST": {"NAME": os.environ.get("XINXI_TEST_SQLITE_NAME") or None},
+            # Tests use a file too, so concurrent transactions behave as in production.
+            "TEST": {"NAME": os.environ.get("XINXI_TEST_SQLITE_NAME") or str(VAR_DIR / "test-xinxi.sqlite3")},
         }
     import dj_database_url
 
@@ -101,6 +102,7 @@ INSTALLED_APPS = [
     "xinxi.network",
     "xinxi.notifications",
     "xinxi.items",
+    "xinxi.publications",
     "xinxi.core",
 ]
 

@@ -50,6 +50,12 @@ ACTION_LABELS = {
     "verification_request": "发起核实",
     "verification_close": "核实办结",
     "adoption_record": "录入采用",
+    "issue_create": "新建刊物期",
+    "issue_add": "编入信息",
+    "issue_send": "刊物送签",
+    "issue_return": "刊物签发退回",
+    "issue_sign_off": "刊物签发印发",
+    "issue_read": "阅读涉密刊物",
     "admin_change": "后台修改",
     "admin_delete": "后台删除",
 }

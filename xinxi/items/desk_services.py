@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -422,11 +423,13 @@ def adoption_record(
     adopted_on: dt.date,
     kind: str,
     external_level: str | None = None,
+    issue: Any = None,
 ) -> list[Adoption]:
     """Record that the entry was adopted: one record per credited unit (综合采用 per source).
 
     ``external_level`` is for adoption outside the system (国办/中办/省办 采用), entered by
-    hand by the desk that forwarded the item there.
+    hand by the desk that forwarded the item there. ``issue`` links the records to the
+    periodical issue that carried the entry.
     """
     _require_editor(actor, entry)
     publication = text.clean_title(publication)[:100]
@@ -454,6 +457,7 @@ def adoption_record(
             kind=AdoptionKind.COMBINED if sources else kind,
             external=external_level is not None,
             created_by=actor,
+            issue=issue,
         )
         for item, unit in credited
     ]

@@ -373,6 +373,10 @@ class Adoption(models.Model):
     adopted_on = models.DateField("采用日期")
     kind = models.CharField("采用方式", max_length=10, choices=AdoptionKind.choices)
     external = models.BooleanField("系统外采用（手工录入）", default=False)
+    issue = models.ForeignKey(
+        "publications.Issue", verbose_name="刊用的期", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="adoptions",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

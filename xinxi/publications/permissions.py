@@ -1,0 +1,67 @@
+"""Who may compose, sign and read periodical issues (the one place; pages and API use it).
+
+- Editors and desk chiefs of the periodical's desk compose issues; only desk chiefs sign.
+- Issued issues are read by the desk's own staff and by users of the units on the
+  periodical's reading list (its online distribution), within their clearance.
+- Drafts and issues awaiting sign-off are seen by the desk's editors and chiefs only.
+- Missing and forbidden look the same (404).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from xinxi.accounts.models import DESK_ROLES, Role
+from xinxi.network.permissions import user_desk
+from xinxi.publications.models import Issue, IssueState, Periodical
+
+EDIT_ROLES = (Role.EDITOR, Role.DESK_CHIEF)
+
+
+def _active(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def desk_periodicals(user: Any) -> QuerySet[Periodical]:
+    """Periodicals of the user's own desk (desk staff only)."""
+    desk = user_desk(user) if _active(user) else None
+    if desk is None:
+        return Periodical.objects.none()
+    return Periodical.objects.filter(desk=desk)
+
+
+def can_compose(user: Any, periodical: Periodical) -> bool:
+    desk = user_desk(user) if _active(user) else None
+    return desk is not None and desk.pk == periodical.desk_id and user.has_role(*EDIT_ROLES)
+
+
+def can_sign(user: Any, periodical: Periodical) -> bool:
+    desk = user_desk(user) if _active(user) else None
+    return desk is not None and desk.pk == periodical.desk_id and user.has_role(Role.DESK_CHIEF)
+
+
+def visible_issues(user: Any) -> QuerySet[Issue]:
+    """Issues the user may open: the desk's own (any state, for composers), issued ones for readers."""
+    if not _active(user):
+        return Issue.objects.none()
+    q = Q(pk__in=[])
+    desk = user_desk(user)
+    if desk is not None and user.has_role(*DESK_ROLES):
+        if user.has_role(*EDIT_ROLES):
+            q |= Q(periodical__desk=desk)
+        else:
+            q |= Q(periodical__desk=desk, state=IssueState.ISSUED)
+    if user.unit_id is not None:
+        q |= Q(state=IssueState.ISSUED, periodical__readers=user.unit_id)
+    ids = Issue.objects.filter(q).values("pk")
+    return Issue.objects.filter(pk__in=ids, classification__lte=user.clearance)
+
+
+def get_issue(user: Any, pk: Any) -> Issue:
+    try:
+        return visible_issues(user).select_related("periodical", "periodical__desk").get(pk=int(pk))
+    except (Issue.DoesNotExist, ValueError, TypeError):
+        raise Http404("未找到该期刊物") from None
