@@ -20,15 +20,21 @@ document these terms:
 sides. ``tests/test_search.py`` and ``bench/search_bench.py`` measure recall against
 substring search.
 
-Each document also carries keys: who may read it (the readers of ``permissions``,
-per classification) and what it may be filtered on (unit and its ancestors, desk,
-category, tone, kind, year and month). The search query asks for the user's keys
-inside the engine, so visibility applies to results and counts alike.
+Each document also carries keys: who may read it (the desks and units of
+``permissions.*_readers``, each with every clearance level that may read it) and what
+it may be filtered on (unit and its ancestors, desk, category, tone, kind, year and
+month). A search asks for the user's own reader key inside the engine query, so
+visibility applies to results and counts alike, and nothing is filtered afterwards.
+Keys depend only on things that do not change once an entry exists (its desk, the
+chain it was forwarded along, the units of a combined item's sources, its
+classification); a unit moved in the tree keeps old ancestor keys until ``reindex``.
 
 Storage: SQLite keeps the terms in an FTS5 table (rowid = ``SearchDoc.id``, removed by
 a trigger when the row goes); PostgreSQL keeps a ``tsvector`` column (title terms
-weighted A, keys prefixed with ``~``) with a GIN index, plus a bucket key per 16,384
-ids that lets ``search`` walk the newest documents first.
+weighted A, keys prefixed with ``~``) with a GIN index, plus a bucket key per 4,096
+ids that lets ``search`` walk the newest documents first. ``pg_trgm`` is not used: its
+index cannot serve two-character patterns, and titles, receipt numbers and names are
+found through the same terms.
 """
 
 from __future__ import annotations
@@ -49,10 +55,10 @@ from django.utils import timezone
 
 from xinxi.items import permissions
 from xinxi.items.models import DeskEntry, Item, SearchDoc, SearchDocKind, Submission
+from xinxi.lib.choices import Classification
 
-FTS_TABLE = "items_search_fts"
 DOC_TABLE = SearchDoc._meta.db_table
-BUCKET = 16384  # documents per bucket key (PostgreSQL): the newest-first walk goes bucket by bucket
+BUCKET = 4096  # documents per bucket key (PostgreSQL): the newest-first walk goes bucket by bucket
 KEY_PREFIX = "~"  # PostgreSQL: keys share the tsvector with terms; no term contains "~"
 
 # Single characters that carry no meaning of their own: not indexed alone, and never
@@ -211,17 +217,27 @@ def word_occurrence(text: str, start: int, end: int) -> bool:
 # --- keys ---
 
 
+TOP_CLEARANCE = max(Classification.values)
+
+
 def reader_keys(desks: Iterable[int], units: Iterable[int], classification: int) -> list[str]:
-    return [f"d{d}x{classification}" for d in sorted(desks)] + [f"u{u}x{classification}" for u in sorted(units)]
+    """Keys of a document's readers: "desk/unit d, cleared for level L", for every L it needs or more.
+
+    A user holds one key per desk or unit (at their own clearance), so the engine finds
+    their documents through a single key: GIN and FTS5 skip along one posting list
+    instead of merging one per classification level.
+    """
+    levels = range(classification, TOP_CLEARANCE + 1)
+    return [f"d{d}c{level}" for d in sorted(desks) for level in levels] + [
+        f"u{u}c{level}" for u in sorted(units) for level in levels
+    ]
 
 
 def user_keys(user: Any) -> list[str]:
-    """The reader keys a user holds: their desk and unit, at every level up to their clearance."""
+    """The reader keys a user holds: their desk and their unit, at their clearance (none: sees nothing)."""
     desk, unit = permissions.search_readers(user)
-    keys: list[str] = []
-    for level in range(int(getattr(user, "clearance", 0) or 0) + 1):
-        keys += reader_keys([desk] if desk else [], [unit] if unit else [], level)
-    return keys
+    level = min(int(getattr(user, "clearance", 0) or 0), TOP_CLEARANCE)
+    return [f"d{desk}c{level}" for _ in [desk] if desk] + [f"u{unit}c{level}" for _ in [unit] if unit]
 
 
 def unit_key(unit_id: int) -> str:
@@ -365,7 +381,12 @@ def ensure_schema(using: str = "default") -> None:
                 # Keep the row narrow: the tsvector goes to TOAST, so finding a match's id
                 # and date reads little of the table.
                 cursor.execute("ALTER TABLE items_searchdoc SET (toast_tuple_target = 128)")
-            cursor.execute("CREATE INDEX IF NOT EXISTS items_searchdoc_tsv ON items_searchdoc USING gin (tsv)")
+            # Only when missing: DDL inside a transaction with pending deferred
+            # constraint checks (a reindex run inside one) is refused by PostgreSQL.
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'items_searchdoc_tsv'")
+            if cursor.fetchone() is None:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("CREATE INDEX IF NOT EXISTS items_searchdoc_tsv ON items_searchdoc USING gin (tsv)")
 
 
 def drop_schema(using: str = "default") -> None:
@@ -526,7 +547,9 @@ def finish_rebuild() -> None:
         if connection.vendor == "sqlite":
             cursor.execute("INSERT INTO items_search_fts (items_search_fts) VALUES ('optimize')")
         elif connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE items_searchdoc")
+            # VACUUM cannot run inside a transaction (e.g. a reindex called within one).
+            vacuum = "" if connection.in_atomic_block else "VACUUM "
+            cursor.execute(f"{vacuum}ANALYZE items_searchdoc")
 
 
 def remove_orphans() -> int:
