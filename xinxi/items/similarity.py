@@ -140,8 +140,8 @@ def entry_signature(entry: DeskEntry) -> Signature:
 def _cosine(a: Signature, b: Signature) -> float:
     if not a.norm or not b.norm:
         return 0.0
-    small, large = (a.weights, b.weights) if len(a.weights) <= len(b.weights) else (b.weights, a.weights)
-    dot = math.fsum(w * large[t] for t, w in small.items() if t in large)
+    wa, wb = a.weights, b.weights
+    dot = math.fsum([wa[t] * wb[t] for t in wa.keys() & wb.keys()])  # exact: the set's order does not matter
     return min(1.0, dot / (a.norm * b.norm))
 
 
