@@ -57,7 +57,10 @@ def database_settings(url: str | None) -> dict[str, Any]:
                 "timeout": 20,
             },
             # Tests use a file too, so concurrent transactions behave as in production.
-            "TEST": {"NAME": os.environ.get("XINXI_TEST_SQLITE_NAME") or str(VAR_DIR / "test-xinxi.sqlite3")},
+            # (one file per test process, so two runs at once do not collide).
+            "TEST": {
+                "NAME": os.environ.get("XINXI_TEST_SQLITE_NAME") or str(VAR_DIR / f"test-xinxi-{os.getpid()}.sqlite3")
+            },
         }
     import dj_database_url
 
