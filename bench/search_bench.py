@@ -242,8 +242,9 @@ def recall(sample_size: int, seed: int) -> None:
     from xinxi.items.models import SearchDoc
 
     rng = random.Random(seed)
+    low = SearchDoc.objects.order_by("id").values_list("id", flat=True).first() or 0
     top = SearchDoc.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    ids = sorted({rng.randint(1, top) for _ in range(sample_size * 2)})
+    ids = sorted({rng.randint(low, top) for _ in range(sample_size * 2)})
     docs = list(SearchDoc.objects.filter(pk__in=ids).select_related("submission", "entry")[:sample_size])
     texts = {}
     for doc in docs:

@@ -56,6 +56,7 @@ ACTION_LABELS = {
     "issue_return": "刊物签发退回",
     "issue_sign_off": "刊物签发印发",
     "issue_read": "阅读涉密刊物",
+    "issue_export": "导出涉密刊物",
     "admin_change": "后台修改",
     "admin_delete": "后台删除",
 }

@@ -8,7 +8,7 @@ at once therefore get consecutive numbers, never the same one and never a gap.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -23,6 +23,7 @@ from xinxi.items.models import AdoptionKind, DeskEntry, EntryState
 from xinxi.items.text import check_for_submission, clean_body, clean_title
 from xinxi.lib.choices import Classification, Urgency
 from xinxi.lib.errors import ConflictError, ServiceError
+from xinxi.network.models import Desk, Unit
 from xinxi.notifications.services import notify
 from xinxi.publications import permissions
 from xinxi.publications.models import Column, Issue, IssueItem, IssueRead, IssueState, Periodical
@@ -282,3 +283,95 @@ def issue_mark_read(*, user: User, issue: Issue) -> None:
         IssueRead.objects.create(issue=issue, user=user)
     if issue.classification >= Classification.SECRET:
         audit_record(actor=user, action="issue_read", obj=issue)
+
+
+@transaction.atomic
+def issue_item_move(*, actor: User, item: IssueItem, step: int) -> None:
+    """Move an item up (step -1) or down (+1) in its issue; the order is renumbered 1..n."""
+    issue = item.issue
+    _require(permissions.can_compose(actor, issue.periodical))
+    _require_draft(issue)
+    items = list(issue.items.order_by("sort_order", "id"))
+    at = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    to = at + step
+    if step not in (-1, 1) or not 0 <= to < len(items):
+        return
+    items[at], items[to] = items[to], items[at]
+    for position, other in enumerate(items, start=1):
+        if other.sort_order != position:
+            IssueItem.objects.filter(pk=other.pk).update(sort_order=position)
+    _bump(issue, None)
+
+
+PERIODICAL_FIELDS = {
+    "name",
+    "frequency",
+    "per_period",
+    "running_total",
+    "total_offset",
+    "default_classification",
+    "default_urgency",
+    "default_to_leaders",
+    "default_to_units",
+    "default_distribute",
+    "default_copies",
+    "active",
+}
+
+
+@transaction.atomic
+def periodical_save(
+    *,
+    actor: User,
+    desk: Desk,
+    periodical: Periodical | None = None,
+    columns: Sequence[str] = (),
+    readers: Iterable[Unit] = (),
+    **fields: Any,
+) -> Periodical:
+    """Create or change one of the desk's periodicals with its columns (栏目) and reading units (desk chiefs)."""
+    target = periodical if periodical is not None else Periodical(desk=desk)
+    _require(target.desk_id == desk.pk and permissions.can_sign(actor, target))
+    unknown = set(fields) - PERIODICAL_FIELDS
+    if unknown:
+        raise ServiceError(f"不能修改：{'、'.join(sorted(unknown))}")
+    if "name" in fields:
+        fields["name"] = clean_title(fields["name"]).strip("《》〈〉 ")
+        if not fields["name"]:
+            raise ServiceError("请填写刊物名称。")
+        if Periodical.objects.filter(desk=desk, name=fields["name"]).exclude(pk=target.pk).exists():
+            raise ServiceError(f"本科室已有刊物《{fields['name']}》。")
+    for key, value in fields.items():
+        setattr(target, key, clean_body(value) if isinstance(value, str) and key != "name" else value)
+    created = target.pk is None
+    if created:
+        target.save()
+    else:
+        target.save(update_fields=list(fields))
+    target.readers.set(list(readers))
+    _columns_save(target, columns)
+    audit_record(actor=actor, action="periodical_create" if created else "periodical_update", obj=target)
+    return target
+
+
+def _columns_save(periodical: Periodical, names: Sequence[str]) -> None:
+    wanted: list[str] = []
+    for raw in names:
+        name = clean_title(raw)
+        if len(name) > 30:
+            raise ServiceError(f"栏目名称“{name}”过长（不超过 30 字）。")
+        if name and name not in wanted:
+            wanted.append(name)
+    existing = {c.name: c for c in periodical.columns.all()}
+    for name, column in existing.items():
+        if name in wanted:
+            continue
+        if IssueItem.objects.filter(column=column, issue__state=IssueState.ISSUED).exists():
+            raise ServiceError(f"栏目“{name}”已用于已印发的期，不能删除。")
+        column.delete()
+    for position, name in enumerate(wanted, start=1):
+        if name in existing:
+            if existing[name].sort_order != position:
+                Column.objects.filter(pk=existing[name].pk).update(sort_order=position)
+        else:
+            Column.objects.create(periodical=periodical, name=name, sort_order=position)

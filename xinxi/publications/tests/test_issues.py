@@ -34,7 +34,9 @@ def test_supplements_and_running_totals_are_numbered_separately(net):
     regular = services.issue_sign_off(actor=net.desk_chief, issue=pending_issue(net, p))
     assert (regular.number, regular.total_number) == (1, 418)
     supplement = services.issue_create(actor=net.editor, periodical=p, supplement=True)
-    services.issue_add_entries(actor=net.editor, issue=supplement, entries=[entry_at(submitted(net.reporter), net.city.desk)])
+    services.issue_add_entries(
+        actor=net.editor, issue=supplement, entries=[entry_at(submitted(net.reporter), net.city.desk)]
+    )
     services.issue_send_for_signoff(actor=net.editor, issue=supplement)
     supplement = services.issue_sign_off(actor=net.desk_chief, issue=supplement)
     assert (supplement.number, supplement.total_number) == (1, None) and "增刊第1期" in supplement.label
@@ -67,7 +69,9 @@ def test_issued_issue_is_frozen(net):
     with pytest.raises(ServiceError, match="不能修改"):
         services.issue_update(actor=net.editor, issue=issue, version=issue.version, editor_note="补充")
     with pytest.raises(ServiceError, match="不能修改"):
-        services.issue_add_entries(actor=net.editor, issue=issue, entries=[entry_at(submitted(net.reporter), net.city.desk)])
+        services.issue_add_entries(
+            actor=net.editor, issue=issue, entries=[entry_at(submitted(net.reporter), net.city.desk)]
+        )
     correction = services.issue_create(actor=net.editor, periodical=p, corrects=issue)
     assert correction.corrects == issue and correction.state == IssueState.DRAFT
 
