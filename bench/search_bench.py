@@ -138,6 +138,7 @@ def run_queries(user: Any, repeat: int, unrestricted: bool) -> dict[str, dict[st
 
     times: dict[str, dict[str, list[float]]] = {s: {m: [] for m in MODES} for s in SHAPES}
     counts: dict[str, str] = {}
+    slowest: list[tuple[float, str, str]] = []
     with Unrestricted() if unrestricted else nullcontext():
         for text, _ in QUERIES:  # warm the caches once
             search.search(user, SearchQuery(text=text))
@@ -145,15 +146,19 @@ def run_queries(user: Any, repeat: int, unrestricted: bool) -> dict[str, dict[st
             for text, shape in QUERIES:
                 ms, page = timed(lambda text=text: search.search(user, SearchQuery(text=text)))
                 times[shape]["page"].append(ms)
+                slowest.append((ms, "page", text))
                 counts[text] = page.count_label
                 ms, _ = timed(lambda text=text: search.search(user, SearchQuery(text=text, order=search.RELEVANCE)))
                 times[shape]["relevance"].append(ms)
+                slowest.append((ms, "relevance", text))
                 if run == 0:  # the plain queries can take seconds on common terms: once is enough
                     ms, _ = timed(lambda text=text: search.engine_ranked_ids(user, SearchQuery(text=text)))
                     times[shape]["engine"].append(ms)
                     ms, _ = timed(lambda text=text: naive_newest(user, text))
                     times[shape]["naive"].append(ms)
     print("  命中数：" + "，".join(f"{t} {c}" for t, c in counts.items()))
+    slowest.sort(reverse=True)
+    print("  最慢的产品检索：" + "，".join(f"{t}（{m}）{ms:.0f} ms" for ms, m, t in slowest[:6]))
     return times
 
 

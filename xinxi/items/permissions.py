@@ -142,18 +142,31 @@ def entries_readers(entry_ids: list[int]) -> dict[int, tuple[set[int], set[int]]
     down = "forwarded_from__"  # the entry this one was forwarded from, one desk below
     rows = list(
         DeskEntry.objects.filter(pk__in=entry_ids).values_list(
-            "pk", "desk_id", "item__unit_id", f"{down}id", f"{down}desk_id", f"{down * 2}id", f"{down * 2}desk_id",
+            "pk",
+            "desk_id",
+            "item__unit_id",
+            f"{down}id",
+            f"{down}desk_id",
+            f"{down * 2}id",
+            f"{down * 2}desk_id",
             f"{down * 3}desk_id",
+            "source",
+            f"{down}source",
+            f"{down * 2}source",
         )
     )
-    combined_ids = {i for row in rows for i in (row[0], row[3], row[5]) if i is not None}
+    # Only combined entries (综合) have sources whose units read them.
+    combined_ids = {
+        pk for row in rows for pk, source in zip((row[0], row[3], row[5]), row[8:], strict=True) if source == "combined"
+    }
     source_units: dict[int, set[int]] = {}
-    for combined_id, unit_id in CombinedSource.objects.filter(combined_id__in=combined_ids).values_list(
-        "combined_id", "source__item__unit_id"
-    ):
-        source_units.setdefault(combined_id, set()).add(unit_id)
+    if combined_ids:
+        for combined_id, unit_id in CombinedSource.objects.filter(combined_id__in=combined_ids).values_list(
+            "combined_id", "source__item__unit_id"
+        ):
+            source_units.setdefault(combined_id, set()).add(unit_id)
     readers: dict[int, tuple[set[int], set[int]]] = {}
-    for pk, desk, unit, below1, desk1, below2, desk2, desk3 in rows:
+    for pk, desk, unit, below1, desk1, below2, desk2, desk3, *_sources in rows:
         units = {unit}
         for combined in (pk, below1, below2):
             if combined is not None:

@@ -31,8 +31,8 @@ classification); a unit moved in the tree keeps old ancestor keys until ``reinde
 
 Storage: SQLite keeps the terms in an FTS5 table (rowid = ``SearchDoc.id``, removed by
 a trigger when the row goes); PostgreSQL keeps a ``tsvector`` column (title terms
-weighted A, keys prefixed with ``~``) with a GIN index, plus a bucket key per 4,096
-ids that lets ``search`` walk the newest documents first. ``pg_trgm`` is not used: its
+weighted A, keys prefixed with ``~``) with a GIN index, plus block keys (``block_keys``)
+that let ``search`` walk the newest documents first. ``pg_trgm`` is not used: its
 index cannot serve two-character patterns, and titles, receipt numbers and names are
 found through the same terms.
 """
@@ -54,11 +54,12 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from xinxi.items import permissions
-from xinxi.items.models import DeskEntry, Item, SearchDoc, SearchDocKind, Submission
+from xinxi.items.models import DeskEntry, EntrySource, Item, SearchDoc, SearchDocKind, Submission
 from xinxi.lib.choices import Classification
 
 DOC_TABLE = SearchDoc._meta.db_table
-BUCKET = 4096  # documents per bucket key (PostgreSQL): the newest-first walk goes bucket by bucket
+BUCKET = 2048  # ids per smallest block (PostgreSQL): the newest-first walk starts with one block
+BLOCK_LEVELS = 14  # blocks of 1, 2, 4 … 8192 buckets: up to 16.7 million documents in one block
 KEY_PREFIX = "~"  # PostgreSQL: keys share the tsvector with terms; no term contains "~"
 
 # Single characters that carry no meaning of their own: not indexed alone, and never
@@ -268,8 +269,15 @@ def month_key(year: int, month: int) -> str:
     return f"m{year}{month:02d}"
 
 
-def bucket_key(doc_id: int) -> str:
-    return f"b{doc_id // BUCKET}"
+def block_key(level: int, number: int) -> str:
+    """The key of block ``number`` of ``2**level`` buckets (ids ``number * 2**level * BUCKET`` onwards)."""
+    return f"b{level}x{number}"
+
+
+def block_keys(doc_id: int) -> list[str]:
+    """The blocks a document's id falls in, one per size: what the PostgreSQL walk asks for."""
+    bucket = doc_id // BUCKET
+    return [block_key(level, bucket >> level) for level in range(BLOCK_LEVELS)]
 
 
 def _unit_path_ids(path: str) -> list[int]:
@@ -329,17 +337,18 @@ def _entry_doc(entry: DeskEntry, unit_path: str, readers: tuple[set[int], set[in
 def index_submission(submission: Submission) -> None:
     """Index a submitted round; the item's earlier rounds follow its current classification."""
     item = Item.objects.select_related("unit").get(pk=submission.item_id)
-    rounds = Submission.objects.filter(item=item).order_by("round")
+    rounds = [submission] if submission.round == 1 else list(Submission.objects.filter(item=item).order_by("round"))
     _write([_submission_doc(s, item, item.unit.path) for s in rounds])
 
 
 def index_entry(entry: DeskEntry) -> None:
     """Index (or re-index) a desk entry's current text after it was created, edited or forwarded."""
-    fresh = DeskEntry.objects.select_related("origin_unit", "submission").get(pk=entry.pk)
+    fresh = DeskEntry.objects.select_related("origin_unit").get(pk=entry.pk)
     readers = permissions.entries_readers([fresh.pk])[fresh.pk]
     _write([_entry_doc(fresh, fresh.origin_unit.path, readers)])
-    if fresh.submission is not None and not SearchDoc.objects.filter(submission=fresh.submission).exists():
-        index_submission(fresh.submission)  # a combined item's own round, written by the desk
+    own_round = fresh.submission_id if fresh.source == EntrySource.COMBINED else None
+    if own_round is not None and not SearchDoc.objects.filter(submission_id=own_round).exists():
+        index_submission(Submission.objects.get(pk=own_round))  # the combined item's own round
 
 
 def index_item(item: Item) -> None:
@@ -412,7 +421,7 @@ def tsvector_literal(doc: Doc, doc_id: int) -> str:
     for term in doc.body_terms:
         positions[term] = positions[term] + ",2" if term in positions else "2"
     parts = [f"{_lexeme(t)}:{p}" for t, p in positions.items()]
-    parts += [_lexeme(KEY_PREFIX + k) for k in [*doc.keys, bucket_key(doc_id)]]
+    parts += [_lexeme(KEY_PREFIX + k) for k in [*doc.keys, *block_keys(doc_id)]]
     return " ".join(parts)
 
 
@@ -426,15 +435,41 @@ def _write(docs: list[Doc]) -> None:
         doc.segment()
     with connection.cursor() as cursor:
         for doc in docs:
-            row = (
-                SearchDoc.objects.filter(**{_source_column(doc.kind): doc.source_id}).values_list("id", "date").first()
-            )
-            if row is not None and row[1] == doc.date:
-                _replace_terms(cursor, row[0], doc)
+            if _insert_new(cursor, doc):
                 continue
-            if row is not None:  # a new round reached the desk: it moves to the top
-                SearchDoc.objects.filter(pk=row[0]).delete()
-            _insert(cursor, [doc], _next_ids(cursor, 1))
+            source = {_source_column(doc.kind): doc.source_id}
+            doc_id, date = SearchDoc.objects.filter(**source).values_list("id", "date").get()
+            if date == doc.date:
+                _replace_terms(cursor, doc_id, doc)
+            else:  # a new round reached the desk: it moves to the top
+                SearchDoc.objects.filter(pk=doc_id).delete()
+                _insert_new(cursor, doc)
+
+
+def _insert_new(cursor: Any, doc: Doc) -> bool:
+    """Add the document with a new id unless its source already has one (then False)."""
+    date = connection.ops.adapt_datetimefield_value(doc.date)
+    if connection.vendor == "postgresql":
+        doc_id = _next_ids(cursor, 1)[0]
+        cursor.execute(
+            "INSERT INTO items_searchdoc (id, kind, submission_id, entry_id, item_id, date, tsv) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s::tsvector) ON CONFLICT DO NOTHING RETURNING id",
+            [doc_id, doc.kind, *_sources(doc), doc.item_id, date, tsvector_literal(doc, doc_id)],
+        )
+        return cursor.fetchone() is not None
+    cursor.execute(
+        "INSERT INTO items_searchdoc (kind, submission_id, entry_id, item_id, date) "
+        "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING id",
+        [doc.kind, *_sources(doc), doc.item_id, date],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return False
+    cursor.execute(
+        "INSERT INTO items_search_fts (rowid, title, body, keys) VALUES (%s, %s, %s, %s)",
+        [row[0], " ".join(doc.title_terms), " ".join(doc.body_terms), " ".join(doc.keys)],
+    )
+    return True
 
 
 def _sources(doc: Doc) -> tuple[int | None, int | None]:
@@ -476,9 +511,10 @@ def _insert(cursor: Any, docs: Sequence[Doc], ids: Sequence[int]) -> None:
         for i, d in zip(ids, docs, strict=True)
     ]
     if connection.vendor == "postgresql":
+        # A document written meanwhile by a service (reindex while people work) stays as it is.
         cursor.executemany(
             "INSERT INTO items_searchdoc (id, kind, submission_id, entry_id, item_id, date, tsv) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s::tsvector)",
+            "VALUES (%s, %s, %s, %s, %s, %s, %s::tsvector) ON CONFLICT DO NOTHING",
             [[*row, tsvector_literal(d, i)] for row, d, i in zip(rows, docs, ids, strict=True)],
         )
         return

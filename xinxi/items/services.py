@@ -134,6 +134,7 @@ def item_update(*, actor: User, item: Item, version: int | None, **fields: Any) 
     if not item.is_editable:
         raise ServiceError(f"该信息{item.get_state_display()}，不能修改。")
     expected = item.version if version is None else version
+    classification = item.classification
     tags = _apply(item, actor, dict(fields))
     updated = Item.objects.filter(pk=item.pk, version=expected, state=item.state).update(
         version=F("version") + 1, **{k: getattr(item, k) for k in DRAFT_FIELDS}, updated_at=timezone.now()
@@ -143,7 +144,7 @@ def item_update(*, actor: User, item: Item, version: int | None, **fields: Any) 
     item.version = expected + 1
     if "tags" in fields:
         _set_tags(item, tags)
-    if "classification" in fields and item.submitted_at is not None:
+    if item.classification != classification and item.submitted_at is not None:
         search_index.index_item(item)  # the sent rounds are seen at the item's current classification
     audit_record(actor=actor, action="item_update", obj=item, detail={"version": item.version})
     return item
