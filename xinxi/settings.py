@@ -100,12 +100,15 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_tasks_db",
     "xinxi.accounts",
     "xinxi.audit",
     "xinxi.network",
     "xinxi.notifications",
     "xinxi.items",
     "xinxi.publications",
+    "xinxi.instructions",
+    "xinxi.worker",
     "xinxi.core",
 ]
 
@@ -144,6 +147,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_settings(os.environ.get("DATABASE_URL"))}
+
+# Background tasks: Django's tasks API, stored in the database and run by `manage.py worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -243,6 +249,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "xinxi.network.models.UnitKind",
         "CalendarDayKindEnum": "xinxi.network.models.CalendarDayKind",
+        # Shared by several inputs (the items' adoption, the issues' composing, periodical defaults).
+        "AdoptionKindEnum": "xinxi.items.models.AdoptionKind",
+        "ClassificationEnum": "xinxi.lib.choices.Classification",
+        "UrgencyEnum": "xinxi.lib.choices.Urgency",
     },
 }
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("desk/", include("xinxi.items.urls_desk")),
     path("archive/", include("xinxi.items.urls_search")),
     path("publications/", include("xinxi.publications.urls")),
+    path("supervision/", include("xinxi.instructions.urls")),
     path("notifications/", include("xinxi.notifications.urls")),
     path("audit/", include("xinxi.audit.urls")),
     path("api/v1/", include("xinxi.core.api.urls")),

@@ -30,6 +30,8 @@ from django.views.decorators.http import require_POST
 
 from xinxi.accounts.models import Role, User
 from xinxi.audit.services import audit_record
+from xinxi.instructions import permissions as instruction_permissions
+from xinxi.instructions import selectors as instruction_selectors
 from xinxi.items import desk_forms, desk_services, filters, permissions, similarity, workflow
 from xinxi.items.models import (
     Adoption,
@@ -317,6 +319,10 @@ def _render_entry(
             permissions.desk_entries(user).filter(pk=entry.duplicate_of_id).first() if entry.duplicate_of_id else None
         ),
         "similar": _similar(user, entry) if entry.desk_id == own.pk else [],
+        "instructions": instruction_selectors.instructions_for_entries(user, [entry.pk]),
+        "record_url": f"/supervision/record/entry/{entry.pk}/"
+        if instruction_permissions.can_record_on_entry(user, entry)
+        else "",
     }
     return render(request, "items/entry_detail.html", context, status=status)
 

@@ -84,6 +84,11 @@ class DeskSettingsForm(forms.Form):
     urgent_written_limit_minutes = forms.IntegerField(
         label="紧急信息书面报告时限（分钟）", min_value=1, max_value=10080
     )
+    supervision_due_days = forms.IntegerField(label="督办默认办理期限（天）", min_value=1, max_value=365)
+    supervision_remind_days = forms.IntegerField(
+        label="督办到期前提醒（提前天数）", min_value=0, max_value=30, help_text="0 表示到期当天提醒"
+    )
+    supervision_repeat_days = forms.IntegerField(label="督办逾期后再次提醒间隔（天）", min_value=1, max_value=30)
 
 
 class ImportForm(forms.Form):

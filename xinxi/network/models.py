@@ -121,6 +121,9 @@ class Desk(models.Model):
     active = models.BooleanField("在用", default=True)
     urgent_phone_limit_minutes = models.PositiveIntegerField("紧急信息电话报告时限（分钟）", default=30)
     urgent_written_limit_minutes = models.PositiveIntegerField("紧急信息书面报告时限（分钟）", default=120)
+    supervision_due_days = models.PositiveIntegerField("督办默认办理期限（天）", default=10)
+    supervision_remind_days = models.PositiveIntegerField("督办到期前提醒（提前天数）", default=2)
+    supervision_repeat_days = models.PositiveIntegerField("督办逾期后再次提醒间隔（天）", default=3)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -106,6 +106,9 @@ def desk_settings(request: AuthedRequest, pk: int) -> HttpResponse:
             "name": desk.name,
             "urgent_phone_limit_minutes": desk.urgent_phone_limit_minutes,
             "urgent_written_limit_minutes": desk.urgent_written_limit_minutes,
+            "supervision_due_days": desk.supervision_due_days,
+            "supervision_remind_days": desk.supervision_remind_days,
+            "supervision_repeat_days": desk.supervision_repeat_days,
         },
     )
     if request.method == "POST" and form.is_valid():

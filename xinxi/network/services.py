@@ -248,11 +248,39 @@ def desk_create(*, actor: User, unit: Unit, name: str) -> Desk:
     return desk
 
 
+SUPERVISION_LIMITS = (
+    ("supervision_due_days", "督办默认办理期限", 1, 365),
+    ("supervision_remind_days", "到期前提醒天数", 0, 30),
+    ("supervision_repeat_days", "逾期再次提醒间隔", 1, 30),
+)
+
+
 @transaction.atomic
 def desk_update_settings(
-    *, actor: User, desk: Desk, name: str, urgent_phone_limit_minutes: int, urgent_written_limit_minutes: int
+    *,
+    actor: User,
+    desk: Desk,
+    name: str,
+    urgent_phone_limit_minutes: int,
+    urgent_written_limit_minutes: int,
+    supervision_due_days: int | None = None,
+    supervision_remind_days: int | None = None,
+    supervision_repeat_days: int | None = None,
 ) -> Desk:
+    """Change a desk's name and time limits; a supervision setting left as None keeps its value."""
     _require(permissions.managed_desks(actor).filter(pk=desk.pk).exists())
+    supervision = {
+        "supervision_due_days": desk.supervision_due_days if supervision_due_days is None else supervision_due_days,
+        "supervision_remind_days": (
+            desk.supervision_remind_days if supervision_remind_days is None else supervision_remind_days
+        ),
+        "supervision_repeat_days": (
+            desk.supervision_repeat_days if supervision_repeat_days is None else supervision_repeat_days
+        ),
+    }
+    for key, label, low, high in SUPERVISION_LIMITS:
+        if not low <= supervision[key] <= high:
+            raise ServiceError(f"{label}应在 {low} 到 {high} 天之间。")
     for value, label in (
         (urgent_phone_limit_minutes, "电话报告时限"),
         (urgent_written_limit_minutes, "书面报告时限"),
@@ -265,11 +293,14 @@ def desk_update_settings(
         "name": desk.name,
         "phone": desk.urgent_phone_limit_minutes,
         "written": desk.urgent_written_limit_minutes,
+        **{key: getattr(desk, key) for key in supervision},
     }
     desk.name = _clean_name(name, "科室名称")
     desk.urgent_phone_limit_minutes = urgent_phone_limit_minutes
     desk.urgent_written_limit_minutes = urgent_written_limit_minutes
-    desk.save(update_fields=["name", "urgent_phone_limit_minutes", "urgent_written_limit_minutes"])
+    for key, value in supervision.items():
+        setattr(desk, key, value)
+    desk.save(update_fields=["name", "urgent_phone_limit_minutes", "urgent_written_limit_minutes", *supervision])
     audit_record(actor=actor, action="desk_update", obj=desk, detail={"before": before})
     return desk
 

@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xinxi.accounts.models import DESK_ROLES
+from xinxi.instructions import permissions as instruction_permissions
+from xinxi.instructions import selectors as instruction_selectors
 from xinxi.items import permissions as item_permissions
 from xinxi.items.models import AdoptionKind, DeskEntry, EntryState
 from xinxi.lib.errors import ConflictError, ServiceError, error_text
@@ -367,8 +369,17 @@ def _render_issue(
         "corrections": list(permissions.visible_issues(user).filter(corrects=issue).order_by("id")),
         "return_form": return_form or forms.ReasonForm(),
         "error": error,
+        "instructions": instruction_selectors.instructions_on_issue(user, issue.pk),
+        "record_url": f"/supervision/record/issue/{issue.pk}/"
+        if issue.state == IssueState.ISSUED and _records_here(user, periodical)
+        else "",
     }
     return render(request, "publications/issue_detail.html", context, status=status)
+
+
+def _records_here(user: Any, periodical: Periodical) -> bool:
+    desk = instruction_permissions.recording_desk(user)
+    return desk is not None and desk.pk == periodical.desk_id
 
 
 @login_required

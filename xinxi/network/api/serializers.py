@@ -137,7 +137,8 @@ class DeskSerializer(serializers.ModelSerializer[Desk]):
     class Meta:
         model = Desk
         fields = ["id", "unit", "unit_name", "name", "active", "urgent_phone_limit_minutes",
-                  "urgent_written_limit_minutes"]
+                  "urgent_written_limit_minutes", "supervision_due_days", "supervision_remind_days",
+                  "supervision_repeat_days"]
         read_only_fields = fields
 
 
@@ -145,6 +146,9 @@ class DeskSettingsSerializer(serializers.Serializer[Desk]):
     name = serializers.CharField(allow_blank=True)
     urgent_phone_limit_minutes = serializers.IntegerField(help_text="紧急信息电话报告时限（分钟）")
     urgent_written_limit_minutes = serializers.IntegerField(help_text="紧急信息书面报告时限（分钟）")
+    supervision_due_days = serializers.IntegerField(required=False, help_text="督办默认办理期限（天）")
+    supervision_remind_days = serializers.IntegerField(required=False, help_text="督办到期前提醒天数（0 为当天）")
+    supervision_repeat_days = serializers.IntegerField(required=False, help_text="督办逾期后再次提醒间隔（天）")
 
 
 # --- direct points ---

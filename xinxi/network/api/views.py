@@ -133,7 +133,7 @@ class DeskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewS
     def get_queryset(self) -> QuerySet[Desk]:
         return permissions.visible_desks(self.request.user).select_related("unit")
 
-    @extend_schema(summary="修改科室设置（名称、紧急信息时限）", request=DeskSettingsSerializer,
+    @extend_schema(summary="修改科室设置（名称、紧急信息时限、督办期限与提醒）", request=DeskSettingsSerializer,
                    responses=documented({200: DeskSerializer}, 400, 404))
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         desk = self.get_object()

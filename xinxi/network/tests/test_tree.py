@@ -59,16 +59,29 @@ def test_staff_management(net, client_for):
 def test_desk_settings(net, client_for):
     client = client_for("desk_chief")
     url = f"/network/desks/{net.city.desk.pk}/settings/"
+    supervision = {"supervision_due_days": 7, "supervision_remind_days": 1, "supervision_repeat_days": 2}
     response = client.post(
-        url, {"name": "临江市委办公室信息科", "urgent_phone_limit_minutes": 200, "urgent_written_limit_minutes": 120}
+        url,
+        {"name": "临江市委办公室信息科", "urgent_phone_limit_minutes": 200, "urgent_written_limit_minutes": 120,
+         **supervision},
     )
     assert "电话报告时限不能长于书面报告时限" in response.content.decode()
     response = client.post(
-        url, {"name": "临江市委办公室信息科", "urgent_phone_limit_minutes": 30, "urgent_written_limit_minutes": 90}
+        url,
+        {"name": "临江市委办公室信息科", "urgent_phone_limit_minutes": 30, "urgent_written_limit_minutes": 90,
+         **supervision, "supervision_repeat_days": 0},
+    )
+    assert response.status_code == 200  # 0-day repeat refused by the form, nothing saved
+    response = client.post(
+        url,
+        {"name": "临江市委办公室信息科", "urgent_phone_limit_minutes": 30, "urgent_written_limit_minutes": 90,
+         **supervision},
     )
     assert response.status_code == 302
     net.city.desk.refresh_from_db()
     assert net.city.desk.urgent_written_limit_minutes == 90
+    assert (net.city.desk.supervision_due_days, net.city.desk.supervision_remind_days) == (7, 1)
+    assert net.city.desk.supervision_repeat_days == 2
 
 
 def test_tree_and_card_queries_are_bounded(net, client_for, django_assert_max_num_queries):

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WorkerConfig(AppConfig):
+    name = "xinxi.worker"
+    verbose_name = "后台任务"

@@ -1,0 +1,49 @@
+"""``manage.py worker``: the one background worker (periodic sweeps + the task queue).
+
+Every tick it enqueues the sweeps whose period has come (``xinxi.worker.sweeps``) and
+then runs every queued task with django-tasks-db's worker in batch mode. Several
+workers may run at once (PostgreSQL: ``SKIP LOCKED``); each task runs once.
+"""
+
+from __future__ import annotations
+
+import time
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from xinxi.worker.sweeps import SWEEPS, enqueue_due
+
+
+class Command(BaseCommand):
+    help = "运行后台任务：按周期触发例行任务（督办提醒等）并执行任务队列。"
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--once", action="store_true", help="只运行一轮（触发到期的例行任务并执行完队列）后退出")
+        parser.add_argument("--interval", type=float, default=30.0, help="两轮之间的间隔秒数（默认 30）")
+
+    def handle(self, *args: Any, once: bool, interval: float, verbosity: int, **options: Any) -> None:
+        if interval <= 0:
+            interval = 30.0
+        labels = {sweep.name: sweep.label for sweep in SWEEPS}
+        if verbosity:
+            self.stdout.write(f"后台任务已启动（每 {interval:g} 秒检查一次；Ctrl+C 停止）。")
+        while True:
+            for name in enqueue_due():
+                if verbosity:
+                    self.stdout.write(f"{timezone.localtime():%Y-%m-%d %H:%M:%S} 触发：{labels[name]}")
+            call_command(
+                "db_worker",
+                batch=True,
+                queue_name="*",
+                startup_delay=False,
+                reload=False,
+                verbosity=max(0, verbosity - 1),
+                stdout=self.stdout,
+            )
+            if once:
+                return
+            time.sleep(interval)

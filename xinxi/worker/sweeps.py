@@ -1,0 +1,61 @@
+"""Periodic sweeps: which background tasks run every period, and enqueueing each once.
+
+A sweep is a task (Django's tasks API, run by the database-backed worker) that takes
+the period key it was enqueued for. ``enqueue_due`` is called by every worker on every
+tick: for each sweep it writes the ``SweepRun`` of the current period and enqueues the
+task in the same transaction, so a period's sweep is enqueued exactly once even with
+several workers. The sweeps themselves work from the state of the data (e.g. "tasks
+whose reminder is due and not yet sent"), never from "what happened this hour", so a
+worker that was stopped for a day catches up on its first tick and misses nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from xinxi.worker.models import SweepRun
+
+
+def hourly(now: dt.datetime) -> str:
+    return timezone.localtime(now).strftime("%Y-%m-%dT%H")
+
+
+def daily(now: dt.datetime) -> str:
+    return timezone.localtime(now).strftime("%Y-%m-%d")
+
+
+@dataclass(frozen=True)
+class Sweep:
+    name: str
+    label: str
+    task: str  # import path of a django.tasks Task taking ``period``
+    period: Callable[[dt.datetime], str]
+
+
+SWEEPS: tuple[Sweep, ...] = (
+    Sweep("supervision_reminders", "督办到期与逾期提醒", "xinxi.instructions.tasks.supervision_reminders", hourly),
+    Sweep("prune_task_results", "清理 30 天前的后台任务记录", "xinxi.worker.tasks.prune_task_results", daily),
+)
+
+
+def enqueue_due(now: dt.datetime | None = None) -> list[str]:
+    """Enqueue every sweep whose current period has not been enqueued yet; returns their names."""
+    now = now or timezone.now()
+    started = []
+    for sweep in SWEEPS:
+        period = sweep.period(now)
+        try:
+            with transaction.atomic():
+                run = SweepRun.objects.create(name=sweep.name, period=period)
+                result = import_string(sweep.task).enqueue(period=period)
+                SweepRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
+        except IntegrityError:  # this period's sweep is already enqueued (by us or another worker)
+            continue
+        started.append(sweep.name)
+    return started
