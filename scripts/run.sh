@@ -39,9 +39,16 @@ heading "加载演示数据 / Loading the demo province"
 python manage.py load_demo
 python manage.py load_demo_items
 
-# 后台任务 worker（截止提醒、月度通报等）将在这里与 web 进程一起启动、一起退出。
-# Background worker: a later change starts it here, alongside the web server.
+# 后台任务 worker（督办提醒等例行任务）与 web 进程一起启动、一起退出。
+# The background worker (supervision reminders and other periodic sweeps) starts with
+# the web server and stops with it; its output goes to var/worker.log.
+heading "启动后台任务 / Starting the background worker"
+mkdir -p var
+python manage.py worker >>var/worker.log 2>&1 &
+WORKER_PID=$!
+trap 'kill "$WORKER_PID" 2>/dev/null || true' EXIT INT TERM
+echo "后台任务已启动（日志 var/worker.log）/ Worker running (log: var/worker.log)"
 
 heading "启动 / Serving"
 echo "打开 / Open: http://127.0.0.1:${PORT}/   （按 Ctrl+C 停止 / Ctrl+C to stop）"
-exec python -m waitress --listen="127.0.0.1:${PORT}" xinxi.wsgi:application
+python -m waitress --listen="127.0.0.1:${PORT}" xinxi.wsgi:application

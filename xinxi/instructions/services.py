@@ -202,6 +202,7 @@ def tasks_create(
 ) -> list[SupervisionTask]:
     """Task named units with handling the instruction by ``due_on``; each unit is told."""
     _require(permissions.can_supervise(actor, instruction))
+    units = list({unit.pk: unit for unit in units}.values())  # the same unit twice is tasked once
     if not units:
         raise ServiceError("请选择承办单位。")
     if due_on < timezone.localdate():

@@ -8,6 +8,6 @@ from xinxi.instructions import services
 
 
 @task()
-def supervision_reminders(period: str) -> int:
+def supervision_reminders(period: str) -> str:
     """Send the supervision reminders due now; ``period`` is the sweep's hour (for the record)."""
-    return services.send_reminders()
+    return f"发送提醒 {services.send_reminders()} 条"

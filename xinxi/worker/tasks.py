@@ -11,7 +11,7 @@ KEEP_DAYS = 30
 
 
 @task()
-def prune_task_results(period: str) -> int:
+def prune_task_results(period: str) -> str:
     """Delete finished task results and sweep records older than 30 days; returns how many rows went."""
     from django_tasks_db.models import DBTaskResult
 
@@ -20,4 +20,4 @@ def prune_task_results(period: str) -> int:
     cutoff = timezone.now() - dt.timedelta(days=KEEP_DAYS)
     results, _ = DBTaskResult.objects.filter(finished_at__lt=cutoff).delete()
     runs, _ = SweepRun.objects.filter(enqueued_at__lt=cutoff).delete()
-    return results + runs
+    return f"删除记录 {results + runs} 条"

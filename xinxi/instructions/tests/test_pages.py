@@ -32,6 +32,21 @@ def instruction_data(**extra):
     }
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_reading_a_classified_task_is_audited(net, client_for):
+    from xinxi.audit.models import AuditEvent
+
+    task = task_for(net, classification=Classification.SECRET)
+    assert client_for("editor").get(f"/supervision/tasks/{task.pk}/").status_code == 200
+    assert client_for("editor").get(f"/supervision/instructions/{task.instruction_id}/").status_code == 200
+    assert AuditEvent.objects.filter(action="supervision_read", object_id=str(task.pk)).count() == 1
+    assert AuditEvent.objects.filter(action="instruction_read").count() == 1
+
+
 def test_record_task_report_accept_close_through_the_pages(net, client_for):
     entry = entry_at(submitted(net.reporter), net.city.desk)
     editor = client_for("editor")

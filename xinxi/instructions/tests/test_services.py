@@ -135,6 +135,11 @@ def test_tasks_only_for_units_below_the_desk_and_future_dates(net):
     assert err.value.code == "forbidden"
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 def test_full_cycle_report_return_report_accept_close(net):
     task = task_for(net)
     services.report_submit(
@@ -239,3 +244,10 @@ def test_reported_late_is_counted(net):
     task.refresh_from_db()
     services.report_submit(actor=net.reporter, task=task, text="迟到的办理情况")
     assert task.reported_late
+
+
+def test_the_same_unit_twice_is_tasked_once(net):
+    instruction = instruction_on_item(net)
+    due = timezone.localdate() + dt.timedelta(days=3)
+    tasks = services.tasks_create(actor=net.editor, instruction=instruction, units=[net.county, net.county], due_on=due)
+    assert len(tasks) == 1

@@ -19,3 +19,24 @@ def test_demo_items_load_twice_and_show_every_outcome(db):
     assert province.state == EntryState.ADOPTED
     credited = set(Adoption.objects.filter(entry=province).values_list("unit__name", flat=True))
     assert credited == {"东城区委办公室", "西城区委办公室"}
+
+
+def test_demo_periodical_issue_and_supervision(db):
+    from xinxi.instructions.models import Instruction, SupervisionTask, TaskState
+    from xinxi.publications.models import Issue, IssueState, Periodical
+
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo_items")
+    call_command("load_demo_items")  # twice: nothing doubles
+    assert Periodical.objects.filter(desk__unit__name="临江市委办公室").count() == 2
+    issue = Issue.objects.get(state=IssueState.ISSUED)
+    assert (issue.number, issue.total_number, issue.items.count()) == (1, 418, 2)
+    assert Adoption.objects.filter(issue=issue).count() == 2
+    assert DeskEntry.objects.filter(desk__unit__name="临江市委办公室", state=EntryState.PREADOPTED).exists()
+    assert Instruction.objects.count() == 2
+    states = dict(SupervisionTask.objects.values_list("unit__name", "state"))
+    assert states == {
+        "柳河县委办公室": TaskState.OPEN,
+        "东城区委办公室": TaskState.OPEN,
+        "西城区委办公室": TaskState.REPORTED,
+    }

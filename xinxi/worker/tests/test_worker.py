@@ -107,3 +107,20 @@ def test_worker_command_runs_queued_tasks_and_records_results(net):
     results = DBTaskResult.objects.all()
     assert results.count() == len(SWEEPS)
     assert {r.status for r in results} == {"SUCCESSFUL"}
+
+
+def test_the_worker_says_what_it_ran(net):
+    task_for(net, days=1)
+    out = run_worker()
+    assert "触发：督办到期与逾期提醒" in out
+    assert "完成：督办到期与逾期提醒：发送提醒 1 条" in out
+
+
+def test_old_task_results_and_sweep_records_are_pruned(net):
+    old = dt.datetime(2026, 9, 1, 9, tzinfo=SHANGHAI)
+    with time_machine.travel(old, tick=False):
+        run_worker()
+    with time_machine.travel(old + dt.timedelta(days=45), tick=False):
+        out = run_worker()
+    assert "清理 30 天前的后台任务记录：删除记录 4 条" in out  # two results and two sweep records of September
+    assert SweepRun.objects.filter(enqueued_at__lt=old + dt.timedelta(days=1)).count() == 0

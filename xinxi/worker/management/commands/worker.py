@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from xinxi.worker.sweeps import SWEEPS, enqueue_due
 
+TASK_LABELS = {sweep.task: sweep.label for sweep in SWEEPS}
+
 
 class Command(BaseCommand):
     help = "运行后台任务：按周期触发例行任务（督办提醒等）并执行任务队列。"
@@ -32,6 +34,7 @@ class Command(BaseCommand):
         if verbosity:
             self.stdout.write(f"后台任务已启动（每 {interval:g} 秒检查一次；Ctrl+C 停止）。")
         while True:
+            started = timezone.now()
             for name in enqueue_due():
                 if verbosity:
                     self.stdout.write(f"{timezone.localtime():%Y-%m-%d %H:%M:%S} 触发：{labels[name]}")
@@ -44,6 +47,20 @@ class Command(BaseCommand):
                 verbosity=max(0, verbosity - 1),
                 stdout=self.stdout,
             )
+            if verbosity:
+                self._report(started)
             if once:
                 return
             time.sleep(interval)
+
+    def _report(self, since: Any) -> None:
+        """One line per task finished in this round: what ran and what it returned (or why it failed)."""
+        from django_tasks_db.models import DBTaskResult
+
+        for result in DBTaskResult.objects.filter(finished_at__gte=since).order_by("finished_at"):
+            label = TASK_LABELS.get(result.task_path, result.task_path)
+            when = f"{timezone.localtime(result.finished_at):%Y-%m-%d %H:%M:%S}"
+            if result.status == "SUCCESSFUL":
+                self.stdout.write(f"{when} 完成：{label}：{result.return_value}")
+            else:
+                self.stderr.write(f"{when} 失败：{label}：{result.exception_class_path}\n{result.traceback}")
