@@ -1,6 +1,7 @@
 """Demo instructions and supervision at the 临江 city desk, built through the services.
 
-A 市委书记 instruction on 柳河县's wheat-sowing item tasks 柳河县, due tomorrow (so the worker's first sweep sends a due-soon reminder); a 市长
+A 市委书记 instruction on 柳河县's wheat-sowing item tasks 柳河县, due tomorrow (so
+the worker's first sweep sends a due-soon reminder); a 市长
 instruction on the first issue of 《临江信息》 tasks two districts, one of which has
 already reported and waits for the desk's review. Idempotent.
 """

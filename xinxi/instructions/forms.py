@@ -66,7 +66,9 @@ class MultipleFileField(forms.FileField):
 
 class ReportForm(VersionForm):
     text = forms.CharField(label="办理情况", max_length=10000, widget=forms.Textarea(attrs={"rows": 8}))
-    attachments = MultipleFileField(label="附件", required=False, help_text="可多选；DOCX、PDF、JPG、PNG，每个不超过 20 MB")
+    attachments = MultipleFileField(
+        label="附件", required=False, help_text="可多选；DOCX、PDF、JPG、PNG，每个不超过 20 MB"
+    )
 
 
 class NoteForm(VersionForm):
