@@ -65,7 +65,15 @@ class MultipleFileField(forms.FileField):
 
 
 class ReportForm(VersionForm):
-    text = forms.CharField(label="办理情况", max_length=10000, widget=forms.Textarea(attrs={"rows": 8}))
+    text = forms.CharField(
+        label="办理情况",
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={
+            "required": "请填写办理情况。",
+            "max_length": "办理情况不能超过 10000 字（现有 %(show_value)d 字）。",
+        },
+    )
     attachments = MultipleFileField(
         label="附件", required=False, help_text="可多选；DOCX、PDF、JPG、PNG，每个不超过 20 MB"
     )

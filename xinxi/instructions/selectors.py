@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from xinxi.instructions.models import AWAITING_UNIT, UNFINISHED, Instruction, SupervisionTask, TaskState
 from xinxi.instructions.permissions import visible_instructions
@@ -54,6 +56,28 @@ def filter_tasks(
 def task_counts(tasks: QuerySet[SupervisionTask], *, today: dt.date, window_days: int) -> dict[str, int]:
     """How many tasks each filter would show (one query per filter; five in all)."""
     return {key: filter_tasks(tasks, key, today=today, window_days=window_days).count() for key in DUE_FILTERS}
+
+
+def unit_tally(tasks: QuerySet[SupervisionTask], *, today: dt.date) -> list[dict[str, Any]]:
+    """Per tasked unit: tasks given, closed, unfinished, overdue now, and reported after the due date.
+
+    One grouped query; the late count compares the local (Asia/Shanghai) date of the
+    first report with the due date, in the database.
+    """
+    local_day = TruncDate("first_reported_at", tzinfo=timezone.get_current_timezone())
+    rows = (
+        tasks.order_by()
+        .values("unit_id", "unit__name")
+        .annotate(
+            total=Count("id"),
+            closed=Count("id", filter=Q(state=TaskState.CLOSED)),
+            unfinished=Count("id", filter=Q(state__in=UNFINISHED)),
+            overdue=Count("id", filter=Q(state__in=AWAITING_UNIT, due_on__lt=today)),
+            late=Count("id", filter=Q(first_reported_at__isnull=False) & Q(due_on__lt=local_day)),
+        )
+        .order_by("-overdue", "-late", "unit__name")
+    )
+    return [dict(row) for row in rows]
 
 
 def instructions_for_entries(user: Any, entry_ids: list[int]) -> list[Instruction]:

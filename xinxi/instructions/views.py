@@ -80,6 +80,7 @@ def task_list(request: AuthedRequest) -> HttpResponse:
             )
         ],
         "window": window,
+        "tally": selectors.unit_tally(visible, today=today) if desk_side else [],
         "instructions": permissions.visible_instructions(user)
         .select_related("entry", "issue__periodical")
         .order_by("-instructed_on", "-id")[:10],
@@ -120,8 +121,7 @@ def record_on_entry(request: AuthedRequest, entry_pk: int) -> HttpResponse:
 @login_required
 def record_on_issue(request: AuthedRequest, issue_pk: int) -> HttpResponse:
     issue = pub_permissions.get_issue(request.user, issue_pk)
-    desk = permissions.recording_desk(request.user)
-    if desk is None or desk.pk != issue.periodical.desk_id:
+    if not permissions.can_record_on_issue(request.user, issue):
         raise Http404
     return _record(request, {"issue": issue}, f"/publications/issues/{issue.pk}/", str(issue))
 
@@ -204,6 +204,16 @@ def _task_page(
     can_review = permissions.can_review(user, task)
     initial = {"version": task.version}
     today = timezone.localdate()
+    task_forms: dict[str, forms.VersionForm] = {
+        "report_form": forms_.get("report_form") or forms.ReportForm(initial=initial),
+        "accept_form": forms_.get("accept_form") or forms.NoteForm(initial=initial),
+        "return_form": forms_.get("return_form") or forms.ReasonForm(initial=initial),
+        "close_form": forms_.get("close_form") or forms.NoteForm(initial=initial),
+        "extend_form": forms_.get("extend_form") or forms.ExtendForm(initial=initial),
+    }
+    for key, form in task_forms.items():
+        # Several of these forms share the page and field names: keep their ids and labels apart.
+        form.auto_id = f"id_{key.removesuffix('_form')}_%s"
     context = {
         "task": task,
         "instruction": task.instruction,
@@ -215,11 +225,7 @@ def _task_page(
         "can_review": can_review and task.state == TaskState.REPORTED,
         "can_close": can_review and task.state == TaskState.ACCEPTED,
         "can_extend": can_review and task.state != TaskState.CLOSED,
-        "report_form": forms_.get("report_form") or forms.ReportForm(initial=initial),
-        "accept_form": forms_.get("accept_form") or forms.NoteForm(initial=initial),
-        "return_form": forms_.get("return_form") or forms.ReasonForm(initial=initial),
-        "close_form": forms_.get("close_form") or forms.NoteForm(initial=initial),
-        "extend_form": forms_.get("extend_form") or forms.ExtendForm(initial=initial),
+        **task_forms,
         "days_left": (task.due_on - today).days,
         "overdue": task.state in AWAITING_UNIT and task.due_on < today,
         "error": error,

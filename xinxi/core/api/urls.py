@@ -5,9 +5,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from xinxi.accounts.api.views import MeView, TokenView
+from xinxi.instructions.api import views as instructions
 from xinxi.items.api import views as items
 from xinxi.network.api import views as network
 from xinxi.notifications.api.views import NotificationViewSet
+from xinxi.publications.api import views as publications
 
 router = DefaultRouter()
 router.register("units", network.UnitViewSet, basename="unit")
@@ -20,6 +22,10 @@ router.register("items", items.ItemViewSet, basename="item")
 router.register("entries", items.EntryViewSet, basename="entry")
 router.register("adoptions", items.AdoptionViewSet, basename="adoption")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("instructions", instructions.InstructionViewSet, basename="instruction")
+router.register("supervision-tasks", instructions.SupervisionTaskViewSet, basename="supervision-task")
+router.register("periodicals", publications.PeriodicalViewSet, basename="periodical")
+router.register("issues", publications.IssueViewSet, basename="issue")
 
 urlpatterns = [
     path("", include(router.urls)),

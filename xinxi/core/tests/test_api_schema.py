@@ -66,6 +66,35 @@ ENDPOINTS = {
     "/api/v1/notifications/": {"get"},
     "/api/v1/notifications/mark-read/": {"post"},
     "/api/v1/search/": {"get"},
+    # --- periodicals and issues (xinxi/publications/api/) ---
+    "/api/v1/periodicals/": {"get", "post"},
+    "/api/v1/periodicals/{id}/": {"get", "patch"},
+    "/api/v1/issues/": {"get", "post"},
+    "/api/v1/issues/{id}/": {"get", "patch"},
+    "/api/v1/issues/{id}/entries/": {"post"},
+    "/api/v1/issues/{id}/items/{item_id}/": {"patch", "delete"},
+    "/api/v1/issues/{id}/items/{item_id}/move/": {"post"},
+    "/api/v1/issues/{id}/send/": {"post"},
+    "/api/v1/issues/{id}/return/": {"post"},
+    "/api/v1/issues/{id}/sign/": {"post"},
+    "/api/v1/issues/{id}/read/": {"post"},
+    "/api/v1/issues/{id}/reads/": {"get"},
+    "/api/v1/issues/{id}/export/docx/": {"get"},
+    "/api/v1/issues/{id}/export/pdf/": {"get"},
+    # --- end of periodicals and issues ---
+    # --- leader instructions and supervision (xinxi/instructions/api/) ---
+    "/api/v1/instructions/": {"get", "post"},
+    "/api/v1/instructions/{id}/": {"get"},
+    "/api/v1/instructions/{id}/tasks/": {"post"},
+    "/api/v1/supervision-tasks/": {"get"},
+    "/api/v1/supervision-tasks/{id}/": {"get"},
+    "/api/v1/supervision-tasks/{id}/reports/": {"post"},
+    "/api/v1/supervision-tasks/{id}/accept/": {"post"},
+    "/api/v1/supervision-tasks/{id}/return/": {"post"},
+    "/api/v1/supervision-tasks/{id}/close/": {"post"},
+    "/api/v1/supervision-tasks/{id}/extend/": {"post"},
+    "/api/v1/supervision-tasks/{id}/reports/{report_id}/attachments/{attachment_id}/": {"get"},
+    # --- end of leader instructions and supervision ---
 }
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver"}
 

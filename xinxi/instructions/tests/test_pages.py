@@ -222,3 +222,25 @@ def test_task_list_is_bounded_in_queries(net, client_for, django_assert_max_num_
         assert editor.get("/supervision/?due=open").status_code == 200
     with django_assert_max_num_queries(20):
         assert editor.get(f"/supervision/instructions/{instruction.pk}/").status_code == 200
+
+
+def test_overdue_handling_is_counted_per_unit(net, client_for):
+    from xinxi.instructions import selectors
+
+    late = task_for(net)
+    SupervisionTask.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - dt.timedelta(days=3))
+    late.refresh_from_db()
+    services.report_submit(actor=net.reporter, task=late, text="迟报的办理情况")
+    overdue = task_for(net)
+    SupervisionTask.objects.filter(pk=overdue.pk).update(due_on=timezone.localdate() - dt.timedelta(days=1))
+    task_for(net, unit=net.city_dept)
+    rows = {r["unit__name"]: r for r in selectors.unit_tally(SupervisionTask.objects.all(), today=timezone.localdate())}
+    assert (rows[net.county.name]["total"], rows[net.county.name]["overdue"], rows[net.county.name]["late"]) == (
+        2,
+        1,
+        1,
+    )
+    assert (rows[net.city_dept.name]["overdue"], rows[net.city_dept.name]["late"]) == (0, 0)
+    page = client_for("editor").get("/supervision/").content.decode()
+    assert "各单位办理情况" in page
+    assert "各单位办理情况" not in client_for("reporter").get("/supervision/").content.decode()
