@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from xinxi.accounts.models import DESK_ROLES, Role, User
+from xinxi.instructions import permissions as instruction_permissions
+from xinxi.instructions import selectors as instruction_selectors
 from xinxi.lib.http import AuthedRequest
 from xinxi.network import calendar, permissions, selectors, services
 from xinxi.network.models import Desk, DirectPoint, StaffMember, Unit
@@ -61,6 +63,10 @@ def home(request: AuthedRequest) -> HttpResponse:
             "next_year": next_year,
             "next_year_ready": calendar.year_has_data(next_year),
         }
+    tasks = instruction_permissions.visible_tasks(user)
+    if user.unit_id is not None and tasks.exists():
+        window = instruction_selectors.due_soon_window(user)
+        context["supervision_panel"] = instruction_selectors.task_counts(tasks, today=today, window_days=window)
     context["can_manage"] = permissions.can_manage_network(user)
     context["managed_desks"] = permissions.managed_desks(user).select_related("unit")[:20]
     return render(request, "core/home.html", context)

@@ -395,15 +395,16 @@ def reminder_key(task: SupervisionTask, today: dt.date) -> tuple[str, str] | Non
     desk = task.instruction.desk
     if task.state not in AWAITING_UNIT:
         return None
+    about = f"{task.instruction.leader_title}{task.instruction.leader_name}批示的办理情况"
     if today <= task.due_on:
         if (task.due_on - today).days <= desk.supervision_remind_days:
             left = (task.due_on - today).days
             when = "今天" if left == 0 else f"{left} 天后"
-            return f"before:{task.due_on}", f"督办提醒：{when}（{task.due_on:%m月%d日}）到期，请按时报送办理情况"
+            return f"before:{task.due_on}", f"督办提醒：{about}{when}（{task.due_on:%m月%d日}）到期，请按时报送"
         return None
     late = (today - task.due_on).days
     round_ = (late - 1) // max(1, desk.supervision_repeat_days)
-    return f"overdue:{task.due_on}:{round_}", f"督办逾期：已超过办理期限 {late} 天，请尽快报送办理情况"
+    return f"overdue:{task.due_on}:{round_}", f"督办逾期：{about}已超过办理期限 {late} 天，请尽快报送"
 
 
 def send_reminders(*, today: dt.date | None = None) -> int:

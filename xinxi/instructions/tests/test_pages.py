@@ -244,3 +244,11 @@ def test_overdue_handling_is_counted_per_unit(net, client_for):
     page = client_for("editor").get("/supervision/").content.decode()
     assert "各单位办理情况" in page
     assert "各单位办理情况" not in client_for("reporter").get("/supervision/").content.decode()
+
+
+def test_home_shows_the_supervision_counts(net, client_for):
+    task_for(net, days=1)
+    page = client_for("reporter").get("/").content.decode()
+    assert 'id="supervision-panel"' in page and "临近期限" in page
+    assert 'id="supervision-panel"' in client_for("editor").get("/").content.decode()
+    assert 'id="supervision-panel"' not in client_for("outsider").get("/").content.decode()
