@@ -60,6 +60,8 @@ def issue_create(
     _require(permissions.can_compose(actor, periodical))
     if not periodical.active:
         raise ServiceError(f"{periodical}已停刊。")
+    if corrects is not None and (corrects.periodical_id != periodical.pk or corrects.state != IssueState.ISSUED):
+        raise ServiceError("只能更正本刊物已印发的期。")
     issue = Issue.objects.create(
         periodical=periodical,
         supplement=supplement,

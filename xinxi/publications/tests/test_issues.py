@@ -145,3 +145,16 @@ def test_two_sign_offs_at_once_get_consecutive_numbers():
     assert errors == []
     numbers = sorted(Issue.objects.filter(periodical=p).values_list("number", flat=True))
     assert numbers == [1, 2]
+
+
+def test_a_correction_corrects_an_issued_issue_of_the_same_periodical(net):
+    p = periodical(net)
+    pending = pending_issue(net, p)
+    with pytest.raises(ServiceError, match="只能更正本刊物已印发的期"):
+        services.issue_create(actor=net.editor, periodical=p, corrects=pending)
+    services.issue_sign_off(actor=net.desk_chief, issue=pending)
+    pending.refresh_from_db()
+    other = periodical(net, name="信息摘编")
+    with pytest.raises(ServiceError, match="只能更正本刊物已印发的期"):
+        services.issue_create(actor=net.editor, periodical=other, corrects=pending)
+    assert services.issue_create(actor=net.editor, periodical=p, corrects=pending).corrects == pending
