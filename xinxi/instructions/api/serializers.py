@@ -54,7 +54,7 @@ def _name(user: Any) -> str | None:
 class InstructionSerializer(serializers.ModelSerializer[Instruction]):
     desk_name = serializers.CharField(source="desk.name", read_only=True)
     target_label = serializers.CharField(read_only=True, help_text="批示的对象：信息标题或刊物期号")
-    level = serializers.CharField(read_only=True, help_text=LEVEL_HELP)
+    level = serializers.ChoiceField(choices=LeaderLevel.choices, read_only=True, help_text=LEVEL_HELP)
     level_label = serializers.CharField(source="get_level_display", read_only=True)
     classification = serializers.IntegerField(read_only=True, help_text=CLASSIFICATION_HELP)
     classification_label = serializers.CharField(source="get_classification_display", read_only=True)
@@ -136,7 +136,11 @@ class InstructionCreateSerializer(serializers.Serializer[Instruction]):
     )
     leader_name = serializers.CharField(allow_blank=True, max_length=200, help_text="批示领导姓名（不超过 50 字）")
     leader_title = serializers.CharField(allow_blank=True, max_length=200, help_text="职务，如：市委书记、副省长")
-    level = serializers.CharField(allow_blank=True, max_length=20, help_text=f"领导层级：{LEVEL_HELP}")
+    level = serializers.ChoiceField(
+        choices=LeaderLevel.choices,
+        help_text=f"领导层级：{LEVEL_HELP}",
+        error_messages={"invalid_choice": "请选择批示领导的层级。"},
+    )
     text = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="批示内容（不超过 2000 字）")
     instructed_on = serializers.DateField(help_text="批示日期（不晚于今天），YYYY-MM-DD")
     classification = serializers.ChoiceField(

@@ -369,7 +369,7 @@ def test_bad_attachment_is_refused_and_nothing_is_saved(
     [
         ({"text": "   "}, "detail", "请填写批示内容"),
         ({"instructed_on": "2999-01-01"}, "detail", "批示日期不能晚于今天"),
-        ({"level": "king"}, "detail", "请选择批示领导的层级"),
+        ({"level": "king"}, "level", "请选择批示领导的层级"),
         ({"leader_name": ""}, "detail", "请填写批示领导姓名"),
         ({"instructed_on": "昨天"}, "instructed_on", "日期格式错误"),
         ({"classification": 9}, "classification", "不是合法选项"),
