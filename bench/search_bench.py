@@ -121,7 +121,7 @@ class Unrestricted:
         from xinxi.items import search
 
         self.original = search.key_groups
-        search.key_groups = lambda user, query, period: self.original(user, query, period)[1:]  # type: ignore
+        search.key_groups = lambda user, query, *rest: self.original(user, query, *rest)[1:]  # type: ignore
 
     def __exit__(self, *exc: object) -> None:
         from xinxi.items import search

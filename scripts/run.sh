@@ -15,20 +15,28 @@ PORT="${PORT:-8000}"
 
 xinxi_setup runtime
 
-# 中文字体：PDF 导出需要（Debian 的 fonts-noto-cjk）；缺少时能装就装，不能装就说明。
-# Chinese fonts for PDF export: install Debian's fonts-noto-cjk when missing and possible.
-if ! { command -v fc-list >/dev/null 2>&1 && [[ -n "$(fc-list :lang=zh family 2>/dev/null)" ]]; } \
-    && [[ ! -f /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ]]; then
+# 中文字体与字体子集库：PDF 导出需要（Debian 的 fonts-noto-cjk、libharfbuzz-subset0）；缺少时能装就装，不能装就说明。
+# Chinese fonts and HarfBuzz's subsetter for PDF export: without the fonts PDF export is
+# refused; without libharfbuzz-subset0 WeasyPrint embeds whole CJK fonts (a minute per PDF).
+has_cjk_font() {
+    { command -v fc-list >/dev/null 2>&1 && [[ -n "$(fc-list :lang=zh family 2>/dev/null)" ]]; } \
+        || [[ -f /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ]]
+}
+has_hb_subset() {
+    ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset\.so'
+}
+if ! has_cjk_font || ! has_hb_subset; then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-        heading "安装中文字体 / Installing fonts-noto-cjk"
-        if ! { apt-get install -y -qq fonts-noto-cjk >/dev/null \
-            || { apt-get update -qq >/dev/null && apt-get install -y -qq fonts-noto-cjk >/dev/null; }; }; then
-            echo "注意：fonts-noto-cjk 安装失败，PDF 导出将提示缺少中文字体（Word 导出不受影响）。"
+        heading "安装中文字体 / Installing fonts-noto-cjk and libharfbuzz-subset0"
+        if ! { apt-get install -y -qq fonts-noto-cjk libharfbuzz-subset0 >/dev/null \
+            || { apt-get update -qq >/dev/null && apt-get install -y -qq fonts-noto-cjk libharfbuzz-subset0 >/dev/null; }; }; then
+            echo "注意：fonts-noto-cjk / libharfbuzz-subset0 安装失败，PDF 导出可能被拒绝或很慢（Word 导出不受影响）。"
         fi
     else
-        echo "注意：本机没有中文字体，PDF 导出会被拒绝（Word 导出不受影响）。"
-        echo "      请以 root 身份运行：apt-get install fonts-noto-cjk"
-        echo "Note: no Chinese font found; PDF export is refused until you run (as root): apt-get install fonts-noto-cjk"
+        has_cjk_font || echo "注意：本机没有中文字体，PDF 导出会被拒绝（Word 导出不受影响）。"
+        has_hb_subset || echo "注意：缺少 libharfbuzz-subset0，PDF 导出会很慢。"
+        echo "      请以 root 身份运行：apt-get install fonts-noto-cjk libharfbuzz-subset0"
+        echo "Note: as root, run: apt-get install fonts-noto-cjk libharfbuzz-subset0 (PDF export needs them)"
     fi
 fi
 

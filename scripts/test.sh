@@ -17,9 +17,18 @@ find_chromium() {
     command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1
 }
 
-if ! find_chromium && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    heading "安装 chromium 与中文字体 / Installing chromium and fonts-noto-cjk"
-    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }; then
+# What the browser and PDF tests need from Debian: chromium, CJK fonts, HarfBuzz's subsetter.
+missing_packages() {
+    find_chromium || printf 'chromium '
+    { command -v fc-list >/dev/null 2>&1 && [[ -n "$(fc-list :lang=zh family 2>/dev/null)" ]]; } \
+        || printf 'fonts-noto-cjk '
+    ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset\.so' || printf 'libharfbuzz-subset0 '
+}
+missing="$(missing_packages)"
+if [[ -n $missing && $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    heading "安装 / Installing: $missing"
+    # shellcheck disable=SC2086  # a list of package names
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing; }; then
         printf 'apt-get 安装失败 / apt-get install failed\n' >&2
     fi
 fi

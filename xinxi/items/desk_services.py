@@ -461,6 +461,8 @@ def adoption_record(
         )
         for item, unit in credited
     ]
+    if issue is not None:  # the archive finds the issue by its text, and the items by the periodical
+        search_index.index_issue_entry(issue=issue, entry=entry)
     if entry.state != EntryState.ADOPTED:
         transition(entry, "adopt", actor, f"{publication} {issue_no}")
     else:

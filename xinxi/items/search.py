@@ -22,6 +22,20 @@ How a query runs (the same plan on both engines):
    items (``bench/search_bench.py`` measures both).
 4. The page's documents are read in one query; snippets are cut around the first
    match and escaped, with ``<mark>`` around the query's words.
+
+Issued issues (see ``search_index``) take part in three ways, all under the issue's
+reading rule (``publications.permissions.visible_issues``: issued, of a periodical the
+user reads as its desk's staff or through its reading list, within their clearance):
+
+- the 刊物 filter (a periodical, a year, or both) is one more key condition: documents
+  of items carried by such issues, at the user's clearance, so counts stay exact;
+- each result lists the issues that carried its item ("刊发于…"), one query per page;
+- the 期刊 block: the newest issue documents matching every term (the issue's own text
+  of its items and notes), under keys of the periodicals the user reads, then read back
+  under the same rule and grouped by issue: one engine query and one read.
+
+``visible_issues`` is evaluated once per page (``readable_periodicals``); the rest keeps
+issues of those periodicals at the user's clearance (``may_read_issue``).
 """
 
 from __future__ import annotations
@@ -29,12 +43,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -42,8 +57,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from xinxi.items import permissions, search_index
 from xinxi.items.models import Category, EntryState, SearchDoc, SearchDocKind
-from xinxi.items.search_index import KEY_PREFIX
+from xinxi.items.search_index import ISSUE_FTS, ISSUE_TABLE, KEY_PREFIX
 from xinxi.lib.choices import Classification
+from xinxi.publications.models import Issue, IssueItem, IssueState, Periodical
+from xinxi.publications.permissions import visible_issues
 
 MAX_RESULTS = 1000
 PAGE_SIZE = 20
@@ -51,6 +68,9 @@ NEWEST = "newest"
 RELEVANCE = "relevance"
 SNIPPET_CHARS = 120
 TITLE_WEIGHT = 5.0  # bm25 column weight of the title against the body
+ISSUE_CANDIDATES = 300  # newest matching issue documents read for the 期刊 block
+ISSUES_SHOWN = 10
+ITEMS_PER_ISSUE = 3  # matching items named under each issue of the block
 
 
 @dataclass(frozen=True)
@@ -65,6 +85,8 @@ class SearchQuery:
     kind: str = ""
     date_from: dt.date | None = None
     date_to: dt.date | None = None  # inclusive
+    periodical_id: int | None = None  # items carried by issued issues of this periodical (that the user reads)
+    issue_year: int | None = None  # … of this year
     order: str = NEWEST
     page: int = 1
 
@@ -73,14 +95,52 @@ class SearchQuery:
         return search_index.query_terms(self.text)
 
     @property
-    def has_filters(self) -> bool:
+    def item_filters(self) -> bool:
+        """Filters that only items have (the 期刊 block is not shown with them)."""
         return bool(
             self.units or self.desk_id or self.category or self.tone or self.kind or self.date_from or self.date_to
         )
 
     @property
+    def carried_filter(self) -> bool:
+        return bool(self.periodical_id or self.issue_year)
+
+    @property
+    def has_filters(self) -> bool:
+        return self.item_filters or self.carried_filter
+
+    @property
     def is_blank(self) -> bool:
         return not self.terms and not self.has_filters
+
+
+@dataclass
+class IssueLink:
+    """An issued issue that carried a result's item: 《临江信息》2026年第12期."""
+
+    issue_id: int
+    label: str
+    url: str
+
+
+@dataclass
+class IssueItemHit:
+    title: SafeString
+    source: str
+
+
+@dataclass
+class IssueHit:
+    """An issued issue of the 期刊 block, with the items of it that match."""
+
+    issue_id: int
+    label: str
+    url: str
+    date: dt.date | None
+    classification_label: str
+    items: list[IssueItemHit]
+    more_items: int
+    snippet: SafeString
 
 
 @dataclass
@@ -97,6 +157,8 @@ class Hit:
     category_label: str
     classification_label: str
     url: str
+    item_id: int = 0
+    issues: list[IssueLink] = field(default_factory=list)  # issued issues (visible to the user) that carried it
 
 
 @dataclass
@@ -107,6 +169,13 @@ class SearchPage:
     more: bool = False  # more than MAX_RESULTS matches
     page: int = 1
     terms: list[str] = field(default_factory=list)
+    issues: list[IssueHit] = field(default_factory=list)  # the 期刊 block (first page, terms and no item filter)
+    issue_count: int = 0
+    issue_more: bool = False  # more matching issue documents than ISSUE_CANDIDATES were read
+
+    @property
+    def issue_count_label(self) -> str:
+        return f"{self.issue_count}+" if self.issue_more else str(self.issue_count)
 
     @property
     def pages(self) -> int:
@@ -170,9 +239,43 @@ def _period_keys(start: dt.datetime, end: dt.datetime) -> list[str]:
     return keys
 
 
-def key_groups(user: Any, query: SearchQuery, period: tuple[dt.datetime, dt.datetime] | None) -> list[list[str]]:
-    """Conditions on keys, each group "any of": the user's reader keys first, then the filters."""
+def readable_periodicals(user: Any) -> list[Periodical]:
+    """Periodicals with an issued issue the user may read (``visible_issues``), in desk order."""
+    issued = visible_issues(user).filter(state=IssueState.ISSUED)
+    periodicals = Periodical.objects.filter(pk__in=issued.values("periodical_id")).select_related("desk")
+    return list(periodicals.order_by("desk__unit__path", "name"))
+
+
+def _level(user: Any) -> int:
+    return min(int(getattr(user, "clearance", 0) or 0), search_index.TOP_CLEARANCE)
+
+
+def carried_group(user: Any, query: SearchQuery, readable: Sequence[int] | None) -> list[str]:
+    """Keys of "carried by an issued issue the user may read", of the periodical and year asked for.
+
+    Reading is granted per periodical (``readable``) and, per issue, by classification:
+    the key of each periodical at the user's own clearance says exactly that. A
+    periodical the user does not read gives no key, so it finds nothing.
+    """
+    if readable is None:
+        readable = [p.pk for p in readable_periodicals(user)]
+    periodicals = [p for p in readable if not query.periodical_id or p == query.periodical_id]
+    return [search_index.periodical_key(p, _level(user), query.issue_year) for p in periodicals]
+
+
+def key_groups(
+    user: Any,
+    query: SearchQuery,
+    period: tuple[dt.datetime, dt.datetime] | None,
+    readable: Sequence[int] | None = None,
+) -> list[list[str]]:
+    """Conditions on keys, each group "any of": the user's reader keys first, then the filters.
+
+    ``readable``: ids of the periodicals the user reads, if the caller has them already.
+    """
     groups = [search_index.user_keys(user)]
+    if query.carried_filter:
+        groups.append(carried_group(user, query, readable))
     if query.units:
         groups.append([search_index.unit_key(u) for u in query.units])
     if query.desk_id:
@@ -276,10 +379,12 @@ def _rank_postgresql(ids: list[int], terms: Sequence[str]) -> dict[int, float]:
         return {int(i): float(r) for i, r in cursor.fetchall()}
 
 
-def matching_ids(user: Any, query: SearchQuery, limit: int = MAX_RESULTS + 1) -> list[int]:
+def matching_ids(
+    user: Any, query: SearchQuery, limit: int = MAX_RESULTS + 1, readable: Sequence[int] | None = None
+) -> list[int]:
     """Ids of the newest ``limit`` documents the user may see that match, in the page order asked for."""
     groups_period = _period(query)
-    groups = key_groups(user, query, groups_period)
+    groups = key_groups(user, query, groups_period, readable)
     if not all(groups):  # no reader keys (nothing to see), or an empty period
         return []
     terms = query.terms
@@ -318,18 +423,172 @@ def engine_ranked_ids(user: Any, query: SearchQuery, limit: int = PAGE_SIZE) -> 
 # --- the page ---
 
 
-def search(user: Any, query: SearchQuery) -> SearchPage:
-    """One page of results the user may see; nothing at all for a blank query."""
+def search(user: Any, query: SearchQuery, readable: Sequence[int] | None = None) -> SearchPage:
+    """One page of results the user may see; nothing at all for a blank query.
+
+    ``readable``: ids of the periodicals the user reads (``readable_periodicals``), if
+    the caller has them already (the page's filter does).
+    """
     page = SearchPage(query=query, terms=query.terms)
     if query.is_blank:
         return page
-    ids = matching_ids(user, query)
+    if readable is None:
+        readable = [p.pk for p in readable_periodicals(user)]
+    ids = matching_ids(user, query, readable=readable)
     page.more = len(ids) > MAX_RESULTS
     page.count = min(len(ids), MAX_RESULTS)
     page.page = min(max(1, query.page), page.pages)
     start = (page.page - 1) * PAGE_SIZE
-    page.hits = _hits(user, ids[:MAX_RESULTS][start : start + PAGE_SIZE], _needles(query))
+    needles = _needles(query)
+    page.hits = _hits(user, ids[:MAX_RESULTS][start : start + PAGE_SIZE], needles)
+    _attach_issues(user, page.hits, readable)
+    shows_issues = bool(query.terms) and not query.item_filters and page.page == 1
+    if shows_issues and readable:
+        page.issues, page.issue_count, page.issue_more = search_issues(user, query, readable, needles)
     return page
+
+
+# --- issued issues: the issues of each result, and the 期刊 block ---
+
+
+def may_read_issue(user: Any, readable: Sequence[int]) -> Callable[[int, str, int], bool]:
+    """Whether the user may read an issue, from its (periodical id, state, classification).
+
+    Reading an issued issue is granted per periodical (``readable``, taken from
+    ``visible_issues``) and, per issue, by classification. Rows are read by id or by
+    item and then kept with this test: asked in SQL, SQLite starts from every issue of
+    the readable periodicals instead of the few rows wanted, and evaluating
+    ``visible_issues`` again would scan every issue joined to its reading list. The
+    tests compare every result with ``visible_issues`` itself.
+    """
+    periodicals, level = set(readable), _level(user)
+    return lambda periodical_id, state, classification: (
+        periodical_id in periodicals and state == IssueState.ISSUED and classification <= level
+    )
+
+
+def _issue_label(name: str, year: int | None, number: int | None, supplement: bool) -> str:
+    return f"《{name}》{Issue(year=year, number=number, supplement=supplement).label}"
+
+
+def _issue_url(issue_id: int) -> str:
+    return reverse("issue_detail", args=[issue_id])
+
+
+def _attach_issues(user: Any, hits: list[Hit], readable: Sequence[int]) -> None:
+    """Each result's issued issues that the user may read (its item, or a combined item made from it): one query."""
+    item_ids = {h.item_id for h in hits}
+    if not item_ids or not readable:
+        return
+    may_read = may_read_issue(user, readable)
+    rows = search_index.carried_adoptions(
+        sorted(item_ids),
+        "item_id",
+        "entry__item_id",
+        "issue_id",
+        "issue__periodical__name",
+        "issue__year",
+        "issue__number",
+        "issue__supplement",
+        "issue__signed_on",
+        "issue__periodical_id",
+        "issue__state",
+        "issue__classification",
+    )
+    found: dict[int, dict[int, tuple[Any, IssueLink]]] = {}
+    for row in rows:
+        credited, carried, issue_id, name, year, number, supplement, signed_on, periodical_id, state, level = row
+        if not may_read(periodical_id, state, level):
+            continue
+        link = IssueLink(issue_id, _issue_label(name, year, number, supplement), _issue_url(issue_id))
+        for item_id in {credited, carried} & item_ids:
+            found.setdefault(item_id, {})[issue_id] = ((signed_on or dt.date.min, issue_id), link)
+    for hit in hits:
+        links = sorted(found.get(hit.item_id, {}).values(), key=lambda pair: pair[0], reverse=True)
+        hit.issues = [link for _, link in links]
+
+
+def issue_docs_sql(terms: Sequence[str], group: Sequence[str], limit: int) -> tuple[str, list[Any]]:
+    """(sql, params) for the ids of the newest ``limit`` issue documents with every term and a key of the group."""
+    if connection.vendor == "postgresql":
+        # The planner has lexeme statistics to choose: the GIN index for rare terms, the
+        # primary key backwards for common ones (it stops after ``limit`` matches).
+        sql = f"SELECT id FROM {ISSUE_TABLE} WHERE tsv @@ %s::tsquery ORDER BY id DESC LIMIT %s"  # noqa: S608
+        return sql, [tsquery_expression(terms, [group]), limit]
+    sql = f"SELECT rowid FROM {ISSUE_FTS} WHERE {ISSUE_FTS} MATCH %s ORDER BY rowid DESC LIMIT %s"  # noqa: S608
+    return sql, [fts_expression(terms, [group]), limit]
+
+
+_ISSUE_HIT_FIELDS = (
+    "pk",
+    "issue_id",
+    "sort_order",
+    "title",
+    "body",
+    "source_label",
+    "editor_note",
+    "issue__editor_note",
+    "issue__periodical__name",
+    "issue__year",
+    "issue__number",
+    "issue__supplement",
+    "issue__signed_on",
+    "issue__classification",
+    "issue__periodical_id",
+    "issue__state",
+)
+
+
+def search_issues(
+    user: Any, query: SearchQuery, readable: Sequence[int], needles: list[str]
+) -> tuple[list[IssueHit], int, bool]:
+    """The 期刊 block: issued issues the user may read whose own text has every term, newest first.
+
+    Returns (the first ``ISSUES_SHOWN`` issues, how many issues were found, whether more
+    issue documents matched than were read). The engine is asked under the keys of the
+    periodicals the user reads at their clearance, and the rows read are kept under that
+    rule (``may_read_issue``): the block never shows, links or counts any other issue,
+    and a document of an issue item that is gone is never shown.
+    """
+    group = carried_group(user, query, readable)
+    if not group or not query.terms:
+        return [], 0, False
+    # The engine's ids and their rows in one query (the ids as a subquery).
+    candidates = RawSQL(*issue_docs_sql(query.terms, group, ISSUE_CANDIDATES + 1))  # noqa: S611 (parameters)
+    rows = sorted(
+        IssueItem.objects.filter(pk__in=candidates).order_by().values(*_ISSUE_HIT_FIELDS),
+        key=lambda r: r["pk"],
+        reverse=True,
+    )
+    more = len(rows) > ISSUE_CANDIDATES
+    may_read = may_read_issue(user, readable)
+    by_issue: dict[int, list[dict[str, Any]]] = {}
+    for row in rows[:ISSUE_CANDIDATES]:
+        if may_read(row["issue__periodical_id"], row["issue__state"], row["issue__classification"]):
+            by_issue.setdefault(row["issue_id"], []).append(row)
+    newest = sorted(by_issue.values(), key=lambda r: (r[0]["issue__signed_on"] or dt.date.min, r[0]["issue_id"]))
+    pattern = _pattern(needles)
+    hits = [_issue_hit(items, pattern) for items in reversed(newest[-ISSUES_SHOWN:])]
+    return hits, len(by_issue), more
+
+
+def _issue_hit(rows: list[dict[str, Any]], pattern: re.Pattern[str] | None) -> IssueHit:
+    rows.sort(key=lambda r: (r["sort_order"], r["pk"]))
+    first = rows[0]
+    texts = [first["body"], first["editor_note"], first["issue__editor_note"]]
+    body = next((t for t in texts if pattern is not None and pattern.search(t)), first["body"])  # where it matches
+    return IssueHit(
+        issue_id=first["issue_id"],
+        label=_issue_label(
+            first["issue__periodical__name"], first["issue__year"], first["issue__number"], first["issue__supplement"]
+        ),
+        url=_issue_url(first["issue_id"]),
+        date=first["issue__signed_on"],
+        classification_label=str(_CLASSIFICATION.get(first["issue__classification"], "")),
+        items=[IssueItemHit(highlight(r["title"], pattern), r["source_label"]) for r in rows[:ITEMS_PER_ISSUE]],
+        more_items=max(0, len(rows) - ITEMS_PER_ISSUE),
+        snippet=snippet(body, pattern),
+    )
 
 
 def _needles(query: SearchQuery) -> list[str]:
@@ -404,6 +663,7 @@ def _hit(row: dict[str, Any], pattern: re.Pattern[str] | None, desk: int | None,
         category_label=str(_CATEGORY.get(row[f"{side}_category"], "")),
         classification_label=str(_CLASSIFICATION.get(row[f"{side}_classification"], "")),
         url=url,
+        item_id=row["item_id"],
     )
 
 

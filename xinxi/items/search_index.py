@@ -27,7 +27,17 @@ month). A search asks for the user's own reader key inside the engine query, so
 visibility applies to results and counts alike, and nothing is filtered afterwards.
 Keys depend only on things that do not change once an entry exists (its desk, the
 chain it was forwarded along, the units of a combined item's sources, its
-classification); a unit moved in the tree keeps old ancestor keys until ``reindex``.
+classification), and on the issued issues that carried the item, which only grow; a
+unit moved in the tree keeps old ancestor keys until ``reindex``.
+
+Issued issues (刊物的期) are searchable too. When an issue is signed off, the sign-off
+records an adoption per entry (``desk_services.adoption_record`` with ``issue``) and
+calls ``index_issue_entry``: every document of the items the entry stands for gets the
+issue's keys ("carried in an issue of periodical P, of year Y, readable at clearance
+L", for the periodical filter), and the issue's own text of the entry (its title,
+body, source, 编者按 and the issue's 编者按) becomes one document of a second index,
+searched for the archive's 期刊 block under the issue's reading rule
+(``publications.permissions.visible_issues``), never the entry's.
 
 Storage: SQLite keeps the terms in an FTS5 table (rowid = ``SearchDoc.id``, removed by
 a trigger when the row goes); PostgreSQL keeps a ``tsvector`` column (title terms
@@ -51,13 +61,18 @@ from typing import Any
 
 import jieba
 from django.db import connection, connections, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from xinxi.items import permissions
-from xinxi.items.models import DeskEntry, EntrySource, Item, SearchDoc, SearchDocKind, Submission
+from xinxi.items.models import Adoption, DeskEntry, EntrySource, Item, SearchDoc, SearchDocKind, Submission
 from xinxi.lib.choices import Classification
+from xinxi.publications.models import IssueItem, IssueState
 
 DOC_TABLE = SearchDoc._meta.db_table
+ISSUE_FTS = "items_issue_fts"  # SQLite: the issue index (rowid = issue item id)
+ISSUE_TABLE = "items_issuesearch"  # PostgreSQL: the issue index (id = issue item id, tsv)
+ISSUE_ITEM_TABLE = "publications_issueitem"
 BUCKET = 2048  # ids per smallest block (PostgreSQL): the newest-first walk starts with one block
 BLOCK_LEVELS = 14  # blocks of 1, 2, 4 … 8192 buckets: up to 16.7 million documents in one block
 KEY_PREFIX = "~"  # PostgreSQL: keys share the tsvector with terms; no term contains "~"
@@ -269,6 +284,53 @@ def month_key(year: int, month: int) -> str:
     return f"m{year}{month:02d}"
 
 
+def periodical_key(periodical_id: int, level: int, year: int | None = None) -> str:
+    """The key "carried in an issued issue of the periodical (of that year) readable at clearance ``level``"."""
+    return f"p{periodical_id}y{year}c{level}" if year else f"p{periodical_id}c{level}"
+
+
+def issue_keys(periodical_id: int, year: int | None, classification: int) -> list[str]:
+    """The keys an issued issue gives: its periodical, and its periodical and year, at every level cleared for it.
+
+    Who may read an issued issue is decided per periodical (its desk's staff and the
+    units on its reading list) and, per issue, only by classification; so a reader asks
+    for the periodicals they may read at their own clearance, one key each.
+    """
+    levels = range(classification, TOP_CLEARANCE + 1)
+    keys = [periodical_key(periodical_id, level) for level in levels]
+    if year:
+        keys += [periodical_key(periodical_id, level, year) for level in levels]
+    return keys
+
+
+def carried_adoptions(item_ids: Sequence[int], *fields: str) -> QuerySet[Adoption, Any]:
+    """``fields`` of the adoptions by an issue of the items: crediting them, or of an entry carrying them.
+
+    (A combined item credits its sources; its own documents are found through its entry.)
+    Two queries joined by UNION, each starting from an index on the items: with an OR
+    between them PostgreSQL reads every adoption, and a condition on the issue (its
+    state) invites it to start from the issues. Callers check the issue's state.
+    """
+    base = Adoption.objects.filter(issue__isnull=False).order_by().values_list(*fields)
+    return base.filter(item_id__in=item_ids).union(base.filter(entry__item_id__in=item_ids)).order_by()
+
+
+def carried_keys(item_ids: Iterable[int]) -> dict[int, list[str]]:
+    """For each item, the keys of the issued issues that carried it (itself, or a combined item made from it)."""
+    ids = list(set(item_ids))
+    found: dict[int, set[str]] = {}
+    if not ids:
+        return {}
+    fields = ("item_id", "entry__item_id", "issue__periodical_id", "issue__year", "issue__classification")
+    for credited, carried, periodical, year, classification, state in carried_adoptions(ids, *fields, "issue__state"):
+        if state != IssueState.ISSUED:  # adoptions are recorded by the sign-off: never the case today
+            continue
+        keys = issue_keys(periodical, year, classification)
+        for item_id in {credited, carried} & set(ids):
+            found.setdefault(item_id, set()).update(keys)
+    return {item_id: sorted(keys) for item_id, keys in found.items()}
+
+
 def block_key(level: int, number: int) -> str:
     """The key of block ``number`` of ``2**level`` buckets (ids ``number * 2**level * BUCKET`` onwards)."""
     return f"b{level}x{number}"
@@ -314,20 +376,24 @@ def _filter_keys(
     return keys
 
 
-def _submission_doc(submission: Submission, item: Item, unit_path: str) -> Doc:
+def _submission_doc(submission: Submission, item: Item, unit_path: str, carried: Sequence[str] = ()) -> Doc:
     desks, units = permissions.original_readers(item)
     keys = reader_keys(desks, units, item.classification)
     keys += _filter_keys(
         SearchDocKind.ORIGINAL, submission.submitted_at, unit_path, None, submission.category, submission.tone
     )
+    keys += carried
     return Doc(
         SearchDocKind.ORIGINAL, submission.pk, item.pk, submission.submitted_at, submission.title, submission.body, keys
     )
 
 
-def _entry_doc(entry: DeskEntry, unit_path: str, readers: tuple[set[int], set[int]]) -> Doc:
+def _entry_doc(
+    entry: DeskEntry, unit_path: str, readers: tuple[set[int], set[int]], carried: Sequence[str] = ()
+) -> Doc:
     keys = reader_keys(*readers, entry.classification)
     keys += _filter_keys(SearchDocKind.ENTRY, entry.received_at, unit_path, entry.desk_id, entry.category, entry.tone)
+    keys += carried
     return Doc(SearchDocKind.ENTRY, entry.pk, entry.item_id, entry.received_at, entry.title, entry.body, keys)
 
 
@@ -338,14 +404,15 @@ def index_submission(submission: Submission) -> None:
     """Index a submitted round; the item's earlier rounds follow its current classification."""
     item = Item.objects.select_related("unit").get(pk=submission.item_id)
     rounds = [submission] if submission.round == 1 else list(Submission.objects.filter(item=item).order_by("round"))
-    _write([_submission_doc(s, item, item.unit.path) for s in rounds])
+    carried = carried_keys([item.pk]).get(item.pk, [])
+    _write([_submission_doc(s, item, item.unit.path, carried) for s in rounds])
 
 
 def index_entry(entry: DeskEntry) -> None:
     """Index (or re-index) a desk entry's current text after it was created, edited or forwarded."""
     fresh = DeskEntry.objects.select_related("origin_unit").get(pk=entry.pk)
     readers = permissions.entries_readers([fresh.pk])[fresh.pk]
-    _write([_entry_doc(fresh, fresh.origin_unit.path, readers)])
+    _write([_entry_doc(fresh, fresh.origin_unit.path, readers, carried_keys([fresh.item_id]).get(fresh.item_id, []))])
     own_round = fresh.submission_id if fresh.source == EntrySource.COMBINED else None
     if own_round is not None and not SearchDoc.objects.filter(submission_id=own_round).exists():
         index_submission(Submission.objects.get(pk=own_round))  # the combined item's own round
@@ -379,6 +446,17 @@ def ensure_schema(using: str = "default") -> None:
                 "CREATE TRIGGER IF NOT EXISTS items_searchdoc_search_delete AFTER DELETE ON items_searchdoc "
                 "BEGIN DELETE FROM items_search_fts WHERE rowid = old.id; END"
             )
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {ISSUE_FTS} USING fts5("
+                "title, body, keys, detail=column, "
+                "tokenize=\"unicode61 remove_diacritics 0 tokenchars '.'\")"
+            )
+            if ISSUE_ITEM_TABLE in conn.introspection.table_names(cursor):  # not yet while items migrates
+                cursor.execute(
+                    "CREATE TRIGGER IF NOT EXISTS items_issueitem_search_delete AFTER DELETE ON "  # noqa: S608
+                    f"{ISSUE_ITEM_TABLE} "
+                    f"BEGIN DELETE FROM {ISSUE_FTS} WHERE rowid = old.id; END"
+                )
         elif conn.vendor == "postgresql":
             cursor.execute(
                 "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
@@ -396,6 +474,37 @@ def ensure_schema(using: str = "default") -> None:
             if cursor.fetchone() is None:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("CREATE INDEX IF NOT EXISTS items_searchdoc_tsv ON items_searchdoc USING gin (tsv)")
+            _ensure_issue_schema_postgresql(cursor, conn.introspection.table_names(cursor))
+
+
+def _ensure_issue_schema_postgresql(cursor: Any, tables: list[str]) -> None:
+    """The issue index: a table of (issue item id, tsvector) with a GIN index, emptied with the issue items."""
+    if ISSUE_TABLE not in tables:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        # Lexemes without positions keep a row's tsvector in the row (≈ 1.6 kB for 20 items
+        # of 300 characters), so a scan of matches need not fetch TOAST; rows are written
+        # once per issue item, so the GIN index takes them at once (no pending list to
+        # read on every query).
+        cursor.execute(f"CREATE TABLE {ISSUE_TABLE} (id bigint PRIMARY KEY, tsv tsvector NOT NULL)")
+        cursor.execute(f"CREATE INDEX {ISSUE_TABLE}_tsv ON {ISSUE_TABLE} USING gin (tsv) WITH (fastupdate = off)")
+    cursor.execute("SELECT 1 FROM pg_trigger WHERE tgname = 'items_issueitem_search_delete'")
+    if ISSUE_ITEM_TABLE not in tables or cursor.fetchone() is not None:
+        return
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    # No foreign key: Django's flush truncates the issue items alone; the triggers follow it.
+    cursor.execute(
+        "CREATE OR REPLACE FUNCTION items_issuesearch_forget() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "  # noqa: S608
+        f"IF TG_OP = 'TRUNCATE' THEN DELETE FROM {ISSUE_TABLE}; "
+        f"ELSE DELETE FROM {ISSUE_TABLE} WHERE id = OLD.id; END IF; RETURN NULL; END $$"
+    )
+    cursor.execute(
+        f"CREATE TRIGGER items_issueitem_search_delete AFTER DELETE ON {ISSUE_ITEM_TABLE} "
+        "FOR EACH ROW EXECUTE FUNCTION items_issuesearch_forget()"
+    )
+    cursor.execute(
+        f"CREATE TRIGGER items_issueitem_search_truncate AFTER TRUNCATE ON {ISSUE_ITEM_TABLE} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION items_issuesearch_forget()"
+    )
 
 
 def drop_schema(using: str = "default") -> None:
@@ -404,9 +513,16 @@ def drop_schema(using: str = "default") -> None:
         if conn.vendor == "sqlite":
             cursor.execute("DROP TRIGGER IF EXISTS items_searchdoc_search_delete")
             cursor.execute("DROP TABLE IF EXISTS items_search_fts")
+            cursor.execute("DROP TRIGGER IF EXISTS items_issueitem_search_delete")
+            cursor.execute(f"DROP TABLE IF EXISTS {ISSUE_FTS}")
         elif conn.vendor == "postgresql":
             cursor.execute("DROP INDEX IF EXISTS items_searchdoc_tsv")
             cursor.execute("ALTER TABLE items_searchdoc DROP COLUMN IF EXISTS tsv")
+            if ISSUE_ITEM_TABLE in conn.introspection.table_names(cursor):
+                cursor.execute(f"DROP TRIGGER IF EXISTS items_issueitem_search_delete ON {ISSUE_ITEM_TABLE}")
+                cursor.execute(f"DROP TRIGGER IF EXISTS items_issueitem_search_truncate ON {ISSUE_ITEM_TABLE}")
+            cursor.execute("DROP FUNCTION IF EXISTS items_issuesearch_forget()")
+            cursor.execute(f"DROP TABLE IF EXISTS {ISSUE_TABLE}")
 
 
 def _lexeme(term: str) -> str:
@@ -415,13 +531,17 @@ def _lexeme(term: str) -> str:
 
 def tsvector_literal(doc: Doc, doc_id: int) -> str:
     """Title terms at position 1 weighted A, body terms at position 2; keys without positions."""
+    return _tsvector(doc.title_terms, doc.body_terms, [*doc.keys, *block_keys(doc_id)])
+
+
+def _tsvector(title_terms: Sequence[str], body_terms: Sequence[str], keys: Sequence[str]) -> str:
     positions: dict[str, str] = {}
-    for term in doc.title_terms:
+    for term in title_terms:
         positions[term] = "1A"
-    for term in doc.body_terms:
+    for term in body_terms:
         positions[term] = positions[term] + ",2" if term in positions else "2"
     parts = [f"{_lexeme(t)}:{p}" for t, p in positions.items()]
-    parts += [_lexeme(KEY_PREFIX + k) for k in [*doc.keys, *block_keys(doc_id)]]
+    parts += [_lexeme(KEY_PREFIX + k) for k in keys]
     return " ".join(parts)
 
 
@@ -532,6 +652,106 @@ def _insert(cursor: Any, docs: Sequence[Doc], ids: Sequence[int]) -> None:
     )
 
 
+# --- issued issues ---
+
+# What one issue document is read from: the issue item, and its issue.
+_ISSUE_DOC_FIELDS = (
+    "pk",
+    "title",
+    "body",
+    "source_label",
+    "editor_note",
+    "issue__editor_note",
+    "issue__periodical_id",
+    "issue__year",
+    "issue__classification",
+)
+IssueDoc = tuple[int, tuple[str, ...], tuple[str, ...], list[str]]  # id, title terms, body terms, keys
+
+
+def issue_doc_text(title: str, body: str, source: str, note: str, issue_note: str) -> tuple[str, str]:
+    """(title, body) of an issue item as indexed: the body with its source, 编者按 and the issue's 编者按."""
+    return title, "\n".join(t for t in (body, source, note, issue_note) if t)
+
+
+def _issue_doc(row: Sequence[Any]) -> IssueDoc:
+    pk, title, body, source, note, issue_note, periodical_id, year, classification = row
+    title, body = issue_doc_text(title, body, source, note, issue_note)
+    return pk, text_terms(title), text_terms(body), issue_keys(periodical_id, year, classification)
+
+
+def _store_issue_docs(cursor: Any, docs: Sequence[IssueDoc]) -> None:
+    """Insert or replace issue documents (by issue item id)."""
+    if connection.vendor == "postgresql":
+        cursor.execute(f"DELETE FROM {ISSUE_TABLE} WHERE id = ANY(%s)", [[d[0] for d in docs]])  # noqa: S608
+        cursor.executemany(
+            f"INSERT INTO {ISSUE_TABLE} (id, tsv) VALUES (%s, %s::tsvector)",  # noqa: S608 (constants)
+            [[pk, _lexemes([*title, *body], keys)] for pk, title, body, keys in docs],
+        )
+        return
+    cursor.executemany(f"DELETE FROM {ISSUE_FTS} WHERE rowid = %s", [[d[0]] for d in docs])  # noqa: S608
+    cursor.executemany(
+        f"INSERT INTO {ISSUE_FTS} (rowid, title, body, keys) VALUES (%s, %s, %s, %s)",  # noqa: S608 (constants)
+        [[pk, " ".join(title), " ".join(body), " ".join(keys)] for pk, title, body, keys in docs],
+    )
+
+
+def _lexemes(terms: Sequence[str], keys: Sequence[str]) -> str:
+    """A tsvector of terms and keys without positions (the issue index neither ranks nor needs weights)."""
+    return " ".join([*(_lexeme(t) for t in dict.fromkeys(terms)), *(_lexeme(KEY_PREFIX + k) for k in keys)])
+
+
+def _add_keys(item_ids: Sequence[int], keys: Sequence[str]) -> None:
+    """Add keys to every document of the items (the terms stay as they are)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "UPDATE items_searchdoc SET tsv = tsv || %s::tsvector WHERE item_id = ANY(%s)",
+                [_lexemes((), keys), list(item_ids)],
+            )
+            return
+        marks = ", ".join(["%s"] * len(item_ids))
+        cursor.execute(
+            "SELECT rowid, keys FROM items_search_fts WHERE rowid IN "  # noqa: S608 (placeholders only)
+            f"(SELECT id FROM items_searchdoc WHERE item_id IN ({marks}))",
+            list(item_ids),
+        )
+        rows = cursor.fetchall()
+        cursor.executemany(
+            "UPDATE items_search_fts SET keys = %s WHERE rowid = %s",
+            [[" ".join(dict.fromkeys([*old.split(), *keys])), rowid] for rowid, old in rows],
+        )
+
+
+def index_issue_entry(*, issue: Any, entry: DeskEntry) -> None:
+    """``issue`` was issued carrying ``entry``: called by the sign-off (``adoption_record``), in its transaction.
+
+    The documents of every item the entry stands for (itself, or a combined item's
+    sources, as the adoption records credit them) get the issue's keys, and the issue's
+    text of the entry becomes an issue document.
+    """
+    credited = Adoption.objects.filter(issue=issue, entry=entry).values_list("item_id", flat=True)
+    _add_keys(sorted({entry.item_id, *credited}), issue_keys(issue.periodical_id, issue.year, issue.classification))
+    rows = IssueItem.objects.filter(issue=issue, entry=entry).values_list(*_ISSUE_DOC_FIELDS)
+    with connection.cursor() as cursor:
+        _store_issue_docs(cursor, [_issue_doc(row) for row in rows])
+
+
+def rebuild_issue_docs(batch_size: int = 500) -> int:
+    """Rebuild the issue documents of every issued issue (each batch one transaction); drop the others."""
+    issued = IssueItem.objects.filter(issue__state=IssueState.ISSUED)
+    ids = list(issued.order_by("pk").values_list("pk", flat=True))
+    for batch in itertools.batched(ids, batch_size):
+        docs = [_issue_doc(row) for row in issued.filter(pk__in=batch).values_list(*_ISSUE_DOC_FIELDS)]
+        with transaction.atomic(), connection.cursor() as cursor:
+            _store_issue_docs(cursor, docs)
+    with connection.cursor() as cursor:
+        table, column = (ISSUE_TABLE, "id") if connection.vendor == "postgresql" else (ISSUE_FTS, "rowid")
+        sql, params = issued.values("pk").query.sql_with_params()
+        cursor.execute(f"DELETE FROM {table} WHERE {column} NOT IN ({sql})", params)  # noqa: S608 (Django's SQL)
+    return len(ids)
+
+
 # --- rebuilding (manage.py reindex) ---
 
 
@@ -553,14 +773,15 @@ def build_docs(batch: Sequence[tuple[dt.datetime, str, int]]) -> list[Doc]:
     items = Item.objects.select_related("unit").in_bulk({s.item_id for s in submissions.values()})
     entries = DeskEntry.objects.select_related("origin_unit").in_bulk(entry_ids)
     readers = permissions.entries_readers(entry_ids) if entry_ids else {}
+    carried = carried_keys([*items, *(e.item_id for e in entries.values())])
     docs = []
     for _, kind, pk in batch:
         if kind == SearchDocKind.ORIGINAL and pk in submissions:
             item = items[submissions[pk].item_id]
-            docs.append(_submission_doc(submissions[pk], item, item.unit.path))
+            docs.append(_submission_doc(submissions[pk], item, item.unit.path, carried.get(item.pk, [])))
         elif kind == SearchDocKind.ENTRY and pk in entries:
             entry = entries[pk]
-            docs.append(_entry_doc(entry, entry.origin_unit.path, readers[pk]))
+            docs.append(_entry_doc(entry, entry.origin_unit.path, readers[pk], carried.get(entry.item_id, [])))
     return docs
 
 
@@ -582,10 +803,12 @@ def finish_rebuild() -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("INSERT INTO items_search_fts (items_search_fts) VALUES ('optimize')")
+            cursor.execute(f"INSERT INTO {ISSUE_FTS} ({ISSUE_FTS}) VALUES ('optimize')")  # noqa: S608 (constants)
         elif connection.vendor == "postgresql":
             # VACUUM cannot run inside a transaction (e.g. a reindex called within one).
             vacuum = "" if connection.in_atomic_block else "VACUUM "
             cursor.execute(f"{vacuum}ANALYZE items_searchdoc")
+            cursor.execute(f"{vacuum}ANALYZE {ISSUE_TABLE}")
 
 
 def remove_orphans() -> int:
@@ -637,6 +860,7 @@ def rebuild(
         done += len(docs)
     if pending is not None:
         write(*pending)
+    rebuild_issue_docs()
     remove_orphans()
     finish_rebuild()
     return done

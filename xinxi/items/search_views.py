@@ -1,4 +1,9 @@
-"""The archive page (资料信息库, /archive/): full-text search over what the user may see."""
+"""The archive page (资料信息库, /archive/): full-text search over what the user may see.
+
+Items and issued issues: each result names the issues that carried it, the 刊物 filter
+keeps the items carried by a periodical's issues, and a 期刊 block lists the matching
+issues (``search``).
+"""
 
 from __future__ import annotations
 
@@ -39,6 +44,26 @@ class SearchForm(forms.Form):
     category = forms.ChoiceField(label="类别", choices=ANY + Category.choices, required=False)
     tone = forms.ChoiceField(label="基调", choices=ANY + Tone.choices, required=False)
     kind = forms.ChoiceField(label="稿件", choices=ANY + SearchDocKind.choices, required=False)
+    periodical = forms.TypedChoiceField(
+        label="刊用刊物（已印发）",
+        choices=ANY,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": "没有这个刊物，或您不在它的阅读范围内。"},
+    )
+    issue_year = forms.IntegerField(
+        label="刊用年份",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "invalid": "请填写四位数的年份，如 2026。",
+            "min_value": "年份不能早于 2000 年。",
+            "max_value": "年份不能晚于 2100 年。",
+        },
+        widget=forms.NumberInput(attrs={"placeholder": "如：2026"}),
+    )
     date_from = forms.DateField(label="日期自", required=False, widget=DATE)
     date_to = forms.DateField(label="日期至", required=False, widget=DATE)
     order = forms.ChoiceField(
@@ -53,6 +78,13 @@ class SearchForm(forms.Form):
         units = visible_units(user)
         desks = Desk.objects.filter(active=True, unit__in=units).select_related("unit").order_by("unit__path")
         self.fields["desk"].choices = ANY + [(d.pk, d.name) for d in desks]  # type: ignore[attr-defined]
+        periodicals = search.readable_periodicals(user)
+        self.readable = [p.pk for p in periodicals]
+        if periodicals:
+            choices = [(p.pk, f"{p}（{p.desk.name}）") for p in periodicals]
+            self.fields["periodical"].choices = ANY + choices  # type: ignore[attr-defined]
+        else:  # no issued issue to read: nothing to filter by
+            del self.fields["periodical"], self.fields["issue_year"]
         self.unit_ids: tuple[int, ...] = ()
 
     def clean_unit(self) -> str:
@@ -84,6 +116,8 @@ class SearchForm(forms.Form):
             kind=data.get("kind") or "",
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
+            periodical_id=data.get("periodical"),
+            issue_year=data.get("issue_year"),
             order=data.get("order") or search.NEWEST,
             page=page,
         )
@@ -103,7 +137,7 @@ def archive(request: AuthedRequest) -> HttpResponse:
     if form.is_valid():
         query = form.to_query(_page_number(request.GET.get("page")))
         if not query.is_blank:
-            result = search.search(request.user, query)
+            result = search.search(request.user, query, readable=form.readable)
     params = request.GET.copy()
     params.pop("page", None)
     context = {

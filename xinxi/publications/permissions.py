@@ -55,7 +55,9 @@ def visible_issues(user: Any) -> QuerySet[Issue]:
         else:
             q |= Q(periodical__desk=desk, state=IssueState.ISSUED)
     if user.unit_id is not None:
-        q |= Q(state=IssueState.ISSUED, periodical__readers=user.unit_id)
+        # A subquery on the reading list rather than a join: the join reads issues × list rows.
+        read = Periodical.objects.filter(readers=user.unit_id).values("pk")
+        q |= Q(state=IssueState.ISSUED, periodical__in=read)
     ids = Issue.objects.filter(q).values("pk")
     return Issue.objects.filter(pk__in=ids, classification__lte=user.clearance)
 

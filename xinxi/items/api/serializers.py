@@ -526,15 +526,46 @@ class SearchQuerySerializer(serializers.Serializer[Any]):
                                    help_text="稿件：s 原稿（报送单位所发）；e 科室稿（各级科室的收稿及改稿）")
     date_from = serializers.DateField(required=False, help_text="日期自（含），YYYY-MM-DD")
     date_to = serializers.DateField(required=False, help_text="日期至（含），YYYY-MM-DD")
+    periodical = serializers.IntegerField(min_value=1, max_value=MAX_INT, required=False,
+                                          help_text="刊物编号：只列出该刊物已印发、本人可阅读的期所刊用的信息")
+    issue_year = serializers.IntegerField(min_value=2000, max_value=2100, required=False,
+                                          help_text="刊期年份：只列出该年已印发、本人可阅读的期所刊用的信息（可与刊物同用）")
     order = serializers.ChoiceField(choices=[("newest", "最新在前"), ("relevance", "相关度")], default="newest",
                                     help_text="排序")
     page = serializers.IntegerField(min_value=1, max_value=10_000, default=1, help_text="页码（每页 20 条）")
+
+    def validate_periodical(self, value: int) -> int:
+        if value not in self.context["readable"]:
+            raise serializers.ValidationError("刊物不存在。")
+        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start, end = attrs.get("date_from"), attrs.get("date_to")
         if start and end and start > end:
             raise serializers.ValidationError({"date_to": ["截止日期不能早于起始日期。"]})
         return attrs
+
+
+class SearchIssueLinkSerializer(serializers.Serializer[Any]):
+    issue_id = serializers.IntegerField(help_text="期的编号（/api/v1/issues/{id}/）")
+    issue_label = serializers.CharField(source="label", help_text="如“《临江信息》2026年第12期”")
+    url = serializers.CharField(help_text="页面地址")
+
+
+class SearchIssueItemSerializer(serializers.Serializer[Any]):
+    title_html = serializers.CharField(source="title", help_text="刊用标题：已转义的 HTML，只含 <mark>")
+    source_label = serializers.CharField(source="source", help_text="来源署名")
+
+
+class SearchIssueSerializer(serializers.Serializer[Any]):
+    issue_id = serializers.IntegerField()
+    issue_label = serializers.CharField(source="label", help_text="如“《临江信息》2026年第12期”")
+    url = serializers.CharField(help_text="页面地址")
+    date = serializers.DateField(allow_null=True, help_text="签发日期")
+    classification_label = serializers.CharField()
+    items = SearchIssueItemSerializer(many=True, help_text="本期中含检索词的信息（最多 3 条）")
+    more_items = serializers.IntegerField(help_text="本期中另有几条含检索词的信息")
+    snippet_html = serializers.CharField(source="snippet", help_text="摘要：已转义的 HTML，只含 <mark>")
 
 
 class SearchHitSerializer(serializers.Serializer[Any]):
@@ -550,6 +581,7 @@ class SearchHitSerializer(serializers.Serializer[Any]):
     category_label = serializers.CharField()
     classification_label = serializers.CharField()
     url = serializers.CharField(help_text="页面地址（无权打开时为空）")
+    issues = SearchIssueLinkSerializer(many=True, help_text="刊发于：刊用过这条信息、本人可阅读的已印发的期")
 
 
 class SearchResultSerializer(serializers.Serializer[Any]):
@@ -560,3 +592,7 @@ class SearchResultSerializer(serializers.Serializer[Any]):
     pages = serializers.IntegerField()
     terms = serializers.ListField(child=serializers.CharField(), help_text="检索词切分出的词")
     results = SearchHitSerializer(source="hits", many=True)
+    issues = SearchIssueSerializer(many=True, help_text="期刊：刊用文字含有检索词、本人可阅读的已印发的期，最新的 10 期"
+                                   "（只在第 1 页、有检索词且未按单位/科室/类别/基调/稿件/日期筛选时）")
+    issue_count = serializers.IntegerField(help_text="找到的期数")
+    issue_count_label = serializers.CharField(help_text="显示用的期数，如“3”或“120+”")

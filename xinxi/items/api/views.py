@@ -514,12 +514,16 @@ class SearchView(APIView):
     @extend_schema(
         summary="检索资料信息库",
         description="原稿和各级科室稿的全文检索（中文分词，两字词可检出），只含本人可见且不高于涉密等级的；"
-        "每页 20 条，结果数 1000 以内精确，超过时显示“1000+”。检索词和筛选条件都为空时不返回结果。",
+        "每页 20 条，结果数 1000 以内精确，超过时显示“1000+”。检索词和筛选条件都为空时不返回结果。"
+        "每条结果列出刊用过它、本人可阅读的已印发的期（issues）；periodical / issue_year 只留下这些期所刊用的信息；"
+        "另列出刊用文字含有检索词、本人可阅读的已印发的期（issues 块）。",
         parameters=[SearchQuerySerializer],
         responses=documented({200: SearchResultSerializer}, 400),
     )
     def get(self, request: Request) -> Response:
-        form = SearchQuerySerializer(data=request.query_params)
+        user = acting_user(request)
+        readable = [p.pk for p in search.readable_periodicals(user)]
+        form = SearchQuerySerializer(data=request.query_params, context={"readable": readable})
         form.is_valid(raise_exception=True)
         data = form.validated_data
         query = search.SearchQuery(
@@ -531,9 +535,11 @@ class SearchView(APIView):
             kind=data.get("kind", ""),
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
+            periodical_id=data.get("periodical"),
+            issue_year=data.get("issue_year"),
             order=data["order"],
             page=data["page"],
         )
-        result = search.search(acting_user(request), query)
+        result = search.search(user, query, readable=readable)
         body = SearchResultSerializer(result).data
         return Response(body)

@@ -718,7 +718,8 @@ def test_search_costs_a_bounded_number_of_queries(archive: World, django_assert_
 def test_search_response_matches_the_schema(archive: World) -> None:
     client = archive.api("reporter")
     body = client.get("/api/v1/search/", {"q": "信访"}).json()
-    assert set(body) == {"count", "count_label", "more", "page", "pages", "terms", "results"}
+    assert set(body) == {"count", "count_label", "more", "page", "pages", "terms", "results", "issues", "issue_count",
+                         "issue_count_label"}
     schema = client.get("/api/v1/schema/", {"format": "json"}).json()
     components = schema["components"]["schemas"]
     assert set(body["results"][0]) == set(components["SearchHit"]["properties"])
