@@ -479,3 +479,12 @@ def test_responses_match_their_schema(net: Net) -> None:
     report = editor.get(f"/api/v1/supervision-tasks/{task.pk}/").json()["reports"][0]
     assert set(report) == set(components["HandlingReport"]["properties"])
     assert set(report["attachments"][0]) == set(components["ReportAttachment"]["properties"])
+
+
+def test_the_senders_feedback_carries_the_instruction(net: Net) -> None:
+    task = task_for(net)
+    item_id = task.instruction.entry.item_id
+    feedback = api(net, "reporter").get(f"/api/v1/items/{item_id}/feedback/")
+    assert feedback.status_code == 200
+    [shown] = feedback.json()["instructions"]
+    assert (shown["id"], shown["leader_name"], shown["level"]) == (task.instruction_id, "王市长", "city")

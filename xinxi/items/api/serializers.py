@@ -20,6 +20,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from xinxi.accounts.models import User
+from xinxi.instructions.api.serializers import InstructionSerializer
 from xinxi.items import permissions
 from xinxi.items.desk_views import EVENT_LABELS
 from xinxi.items.models import (
@@ -299,6 +300,9 @@ class FeedbackSerializer(serializers.Serializer[Any]):
     submissions = SubmissionSerializer(many=True, help_text="每一轮报送的原稿，第 1 轮在前")
     desks = DeskStepSerializer(many=True, help_text="信息在每一级科室的情况，按收到时间从早到晚")
     adoptions = AdoptionSerializer(many=True, help_text="本信息的全部采用记录（含系统外采用）")
+    instructions = InstructionSerializer(
+        many=True, help_text="领导对本信息（或刊载它的已印发刊物）的批示，本人可见的；督办见 /api/v1/supervision-tasks/"
+    )
 
 
 # --- desk entries (the desk's side) ---

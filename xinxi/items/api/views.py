@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from xinxi.accounts.models import User
 from xinxi.audit.services import audit_record
+from xinxi.instructions import selectors as instruction_selectors
 from xinxi.items import desk_services, permissions, search, services
 from xinxi.items.api.filters import AdoptionFilter, EntryFilter, ItemFilter
 from xinxi.items.api.serializers import (
@@ -244,7 +245,14 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewS
             .select_related("entry", "item", "unit", "desk")
         )
         submissions = item.submissions.select_related("submitted_by", "signed_off_by").order_by("round")
-        data = {"item": item, "submissions": submissions, "desks": entries, "adoptions": adoptions}
+        instructions = instruction_selectors.instructions_for_entries(user, [e.pk for e in entries])
+        data = {
+            "item": item,
+            "submissions": submissions,
+            "desks": entries,
+            "adoptions": adoptions,
+            "instructions": instructions,
+        }
         return Response(FeedbackSerializer(data, context={"adoptions": adoptions}).data)
 
 
