@@ -11,8 +11,6 @@ its name says), a stale ``version`` 409.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Model, Prefetch, QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
@@ -20,9 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
-from rest_framework.renderers import BaseRenderer
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -51,7 +47,7 @@ from xinxi.instructions.models import (
     TaskEvent,
     TaskState,
 )
-from xinxi.lib.api_views import ServiceViewSet, acting_user, documented
+from xinxi.lib.api_views import AnyAccept, ServiceViewSet, acting_user, documented
 from xinxi.lib.choices import Classification
 
 ATTACHMENT_PATH = r"reports/(?P<report_id>[0-9]{1,18})/attachments/(?P<attachment_id>[0-9]{1,18})"
@@ -67,18 +63,6 @@ def _audit_classified(user: User, obj: Model, classification: int, action_name: 
     """Every read of classified (秘密 and above) content leaves an audit record, as for items and issues."""
     if classification >= Classification.SECRET:
         audit_record(actor=user, action=action_name, obj=obj, detail={"what": what})
-
-
-class AnyAccept(BaseContentNegotiation):
-    """A download answers whatever the client accepts; its refusals are JSON (the first renderer)."""
-
-    def select_parser(self, request: Request, parsers: Any) -> BaseParser | None:
-        return parsers[0] if parsers else None
-
-    def select_renderer(
-        self, request: Request, renderers: Any, format_suffix: str | None = None
-    ) -> tuple[BaseRenderer, str]:
-        return renderers[0], renderers[0].media_type
 
 
 # --- instructions ---

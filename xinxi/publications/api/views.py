@@ -11,8 +11,6 @@ sending an empty one), a stale ``version`` 409.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count, F, Prefetch, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -21,16 +19,13 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import BaseParser
-from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from xinxi.accounts.models import User
 from xinxi.audit.services import audit_record
 from xinxi.lib.api import Pagination
-from xinxi.lib.api_views import ErrorSerializer, ServiceViewSet, acting_user, documented
+from xinxi.lib.api_views import AnyAccept, ErrorSerializer, ServiceViewSet, acting_user, documented
 from xinxi.lib.choices import Classification
 from xinxi.network.models import Unit
 from xinxi.network.permissions import user_desk
@@ -69,18 +64,6 @@ def _audit_classified(user: User, issue: Issue, action_name: str, detail: dict[s
     """Every read or export of classified (秘密 and above) content leaves an audit record, as on the pages."""
     if issue.classification >= Classification.SECRET:
         audit_record(actor=user, action=action_name, obj=issue, detail=detail)
-
-
-class AnyAccept(BaseContentNegotiation):
-    """A download answers whatever the client accepts; its refusals are JSON (the first renderer)."""
-
-    def select_parser(self, request: Request, parsers: Any) -> BaseParser | None:
-        return parsers[0] if parsers else None
-
-    def select_renderer(
-        self, request: Request, renderers: Any, format_suffix: str | None = None
-    ) -> tuple[BaseRenderer, str]:
-        return renderers[0], renderers[0].media_type
 
 
 # --- periodicals ---
