@@ -29,6 +29,8 @@ ACTION_LABELS = {
     "user_unlock": "解除锁定",
     "roster_import": "导入单位与人员",
     "roster_export": "导出花名册",
+    "backup_create": "备份数据",
+    "backup_restore": "恢复数据",
     "item_create": "新建信息",
     "item_update": "修改信息草稿",
     "item_discard": "删除草稿",
