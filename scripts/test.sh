@@ -23,6 +23,10 @@ missing_packages() {
     { command -v fc-list >/dev/null 2>&1 && [[ -n "$(fc-list :lang=zh family 2>/dev/null)" ]]; } \
         || printf 'fonts-noto-cjk '
     ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset\.so' || printf 'libharfbuzz-subset0 '
+    # The backup/restore tests on PostgreSQL run pg_dump and pg_restore.
+    if [[ ${DATABASE_URL:-} == postgres* ]] && ! command -v pg_dump >/dev/null 2>&1; then
+        printf 'postgresql-client '
+    fi
 }
 missing="$(missing_packages)"
 if [[ -n $missing && $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then

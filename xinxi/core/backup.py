@@ -37,10 +37,11 @@ from typing import IO, Any
 
 import django
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
+from xinxi.audit.models import AuditEvent
 from xinxi.audit.services import audit_record
 
 FORMAT = "xinxi-backup"
@@ -53,6 +54,8 @@ CHUNK = 1024 * 1024
 SYSTEM_ACTOR = "system"
 # Tables that a freshly migrated database already fills: they do not make it "not empty".
 BOOKKEEPING_TABLES = {"django_migrations", "django_content_type", "auth_permission"}
+# Debian/Ubuntu install the client programs of each major version here.
+PG_VERSIONED_DIRS = Path("/usr/lib/postgresql")
 KIND_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 Progress = Callable[[str, int, int | None], None]
@@ -198,7 +201,7 @@ def pg_binary(name: str) -> str:
     def version(p: Path) -> int:
         return int(p.name) if p.name.isdigit() else 0
 
-    for directory in sorted(Path("/usr/lib/postgresql").glob("*"), key=version, reverse=True):
+    for directory in sorted(PG_VERSIONED_DIRS.glob("*"), key=version, reverse=True):
         candidates.append(directory / "bin" / name)
     for candidate in candidates:
         if candidate.is_file() and os.access(candidate, os.X_OK):
@@ -232,8 +235,10 @@ def pg_connection_args(settings_dict: dict[str, Any]) -> tuple[list[str], dict[s
 
 def _run_client(command: list[str], env: dict[str, str], marker: re.Pattern[str], tick: Callable[[], None]) -> None:
     """Run pg_dump/pg_restore in verbose mode; each stderr line matching ``marker`` is one step."""
-    process = subprocess.Popen(command, env=env,  # noqa: S603 (the client's full path, our arguments) stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               encoding="utf-8", errors="replace")
+    process = subprocess.Popen(  # noqa: S603 (the client's full path, our arguments)
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+        errors="replace"
+    )
     assert process.stderr is not None
     errors: list[str] = []
     for line in process.stderr:
@@ -323,6 +328,15 @@ class _PageProgress:
         self.done = total - remaining
 
 
+def _audit(alias: str, action: str, detail: dict[str, Any]) -> None:
+    """The audit row of a backup or restore, written by the system into the database it concerns."""
+    with transaction.atomic(using=alias):
+        if alias == DEFAULT_DB_ALIAS:
+            audit_record(actor=None, actor_name=SYSTEM_ACTOR, action=action, detail=detail)
+        else:
+            AuditEvent.objects.using(alias).create(actor_name=SYSTEM_ACTOR, action=action, detail=detail)
+
+
 # --- backup ----------------------------------------------------------------------
 
 
@@ -362,11 +376,10 @@ def backup_create(*, alias: str = "default", output: Path | None = None, keep: i
     checksum = target.with_name(target.name + ".sha256")
     checksum.write_text(f"{archive_sum}  {target.name}\n", encoding="utf-8")
     removed = _prune(target.parent, keep) if keep else []
-    with transaction.atomic(using=alias):
-        audit_record(actor=None, actor_name=SYSTEM_ACTOR, action="backup_create", detail={
-            "file": str(target), "sha256": archive_sum, "tables": len(tables), "rows": sum(tables.values()),
-            "files": len(manifest.media_files), "removed": [p.name for p in removed],
-        })
+    _audit(alias, "backup_create", {
+        "file": str(target), "sha256": archive_sum, "tables": len(tables), "rows": sum(tables.values()),
+        "files": len(manifest.media_files), "removed": [p.name for p in removed],
+    })
     return BackupResult(archive=target, checksum=checksum, manifest=manifest, sha256=archive_sum, removed=removed)
 
 
@@ -595,11 +608,10 @@ def backup_restore(*, archive: Path, alias: str = "default", force: bool = False
             _pg_load(connection, staging / manifest.database_file, force=force, progress=progress)
         _replace_media(staging / MEDIA, media_root)
     result = _verify(manifest, alias, progress)
-    with transaction.atomic(using=alias):
-        audit_record(actor=None, actor_name=SYSTEM_ACTOR, action="backup_restore", detail={
-            "file": str(archive), "created_at": manifest.created_at, "tables": result.tables,
-            "rows": result.rows, "files": result.files, "force": force,
-        })
+    _audit(alias, "backup_restore", {
+        "file": str(archive), "created_at": manifest.created_at, "tables": result.tables,
+        "rows": result.rows, "files": result.files, "force": force,
+    })
     return result
 
 
