@@ -8,7 +8,7 @@ Usage, from the repository root (a harness that prints counts; it never passes o
 
 Options: ``--items N`` (default 10000), ``--clients C`` (submitting client threads,
 default 4), ``--issues K`` (issues signed off during the run, default 40),
-``--kill-after A B`` (seconds of uptime between kills, uniform in [A, B], default 1 6),
+``--kill-after A B`` (seconds of serving between kills, uniform in [A, B], default 2 10),
 ``--seconds S`` (bound of the whole run, default 3600), ``--seed``.
 
 The scratch database is wiped first: on SQLite ``var/crash-bench/`` (its own
@@ -30,10 +30,12 @@ The run, all on 127.0.0.1:
   acknowledgement. Creating a draft has no key: a create that committed but whose answer
   was lost leaves a draft nobody was told about (counted as "orphan drafts": whole
   drafts, never sent);
-- one more client thread, the desk chief, signs off K issues prepared beforehand (each
-  waiting for sign-off with one entry, across the desk's two periodicals) with
-  ``POST /api/v1/issues/{id}/sign/``, retried the same way; an answer "本期已经签发印发"
-  after a retry means the lost answer's sign-off committed, and is an acknowledgement.
+- two more client threads, both the desk chief, sign off K issues prepared beforehand
+  (each waiting for sign-off with one entry, across the desk's two periodicals) with
+  ``POST /api/v1/issues/{id}/sign/``, retried the same way, spread over the run (issue j
+  is due when j/(K+1) of the items are acknowledged), so sign-offs run concurrently with
+  each other, with the submissions and with the kills; an answer "本期已经签发印发" after a
+  retry means the lost answer's sign-off committed, and is an acknowledgement.
 
 Afterwards, with the server stopped, the database is checked:
 
@@ -185,6 +187,7 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
         self.log = open(LOG, "a", encoding="utf-8")  # noqa: SIM115 (closed in stop)
         self.starts = 0
+        self.startup: list[float] = []  # seconds from start to the first answer
 
     def start(self) -> None:
         command = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{self.port}", "--threads=4",
@@ -192,16 +195,23 @@ class Server:
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, start_new_session=True,
                                         stdout=self.log, stderr=subprocess.STDOUT)
         self.starts += 1
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        began = time.monotonic()
+        while time.monotonic() < began + 120:
+            # Serving means answering a request (the first one loads the URLs and the views).
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
+                connection.request("GET", "/accounts/login/")
+                ready = connection.getresponse().status == 200
+                connection.close()
+                if ready:
+                    self.startup.append(time.monotonic() - began)
                     return
-            except OSError:
-                if self.process.poll() is not None:
-                    raise SystemExit(f"服务器没有启动，见 {LOG}") from None
-                time.sleep(0.05)
-        raise SystemExit(f"服务器 60 秒内没有启动，见 {LOG}")
+            except (OSError, http.client.HTTPException):
+                pass
+            if self.process.poll() is not None:
+                raise SystemExit(f"服务器没有启动，见 {LOG}")
+            time.sleep(0.05)
+        raise SystemExit(f"服务器 120 秒内没有启动，见 {LOG}")
 
     def kill(self) -> None:
         if self.process is not None:
@@ -227,15 +237,21 @@ class Killer(threading.Thread):
         self.rng = random.Random(f"{seed}/killer")
         self.stopping = threading.Event()
         self.kills = 0
+        self.busy_kills = 0  # kills while at least one request was in flight
 
     def run(self) -> None:
         while not self.stopping.wait(self.rng.uniform(self.low, self.high)):
+            self.busy_kills += IN_FLIGHT[0] > 0
             self.server.kill()
             self.kills += 1
             self.server.start()
 
 
 # --- clients ------------------------------------------------------------------------
+
+
+IN_FLIGHT = [0]  # requests sent and not yet answered, sampled by the killer
+IN_FLIGHT_LOCK = threading.Lock()
 
 
 class Unavailable(Exception):
@@ -245,6 +261,8 @@ class Unavailable(Exception):
 def call(port: int, method: str, path: str, token: str, body: Any = None,
          headers: dict[str, str] | None = None) -> tuple[int, Any]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    with IN_FLIGHT_LOCK:
+        IN_FLIGHT[0] += 1
     try:
         connection.request(method, path, body=json.dumps(body or {}, ensure_ascii=False).encode(), headers={
             "Content-Type": "application/json", "Accept": "application/json", "Authorization": f"Token {token}",
@@ -255,6 +273,8 @@ def call(port: int, method: str, path: str, token: str, body: Any = None,
         raise Unavailable(str(exc)) from None
     finally:
         connection.close()
+        with IN_FLIGHT_LOCK:
+            IN_FLIGHT[0] -= 1
     if response.status >= 500:
         raise Unavailable(f"{response.status}")
     try:
@@ -270,20 +290,23 @@ class Tally:
     retried: int = 0
     refused: list[str] = field(default_factory=list)
     receipts: dict[str, str] = field(default_factory=dict)  # idempotency key -> receipt number
+    retried_acks: dict[str, float] = field(default_factory=dict)  # key -> when the answered attempt was sent
     unfinished: int = 0
+    finished: threading.Event = field(default_factory=threading.Event)
 
 
-def with_retries(tally: Tally, deadline: float, request: Any) -> tuple[tuple[int, Any] | None, bool]:
-    """The first answer (None when the run's time is up) and whether it took a retry."""
+def with_retries(tally: Tally, deadline: float, request: Any) -> tuple[tuple[int, Any] | None, bool, float]:
+    """The first answer (None when the run's time is up), whether it took a retry, and when it was sent."""
     retried = False
     while time.monotonic() < deadline:
+        sent_at = time.time()
         try:
-            return request(), retried
+            return request(), retried, sent_at
         except Unavailable:
             tally.retried += 1
             retried = True
             time.sleep(RETRY_PAUSE)
-    return None, retried
+    return None, retried, time.time()
 
 
 def submitter(port: int, token: str, indices: list[int], run: str, tally: Tally, deadline: float,
@@ -294,7 +317,7 @@ def submitter(port: int, token: str, indices: list[int], run: str, tally: Tally,
         body = {"title": f"压力测试信息第{i + 1}条（{run}）",
                 "body": f"临江市第{i + 1}次基层走访发现群众反映的问题均已登记办理，相关单位按期答复。" * 4,
                 "category": "news", "classification": 0}
-        created, _ = with_retries(tally, deadline, lambda b=body: call(port, "POST", "/api/v1/items/", token, b))
+        created, _, _ = with_retries(tally, deadline, lambda b=body: call(port, "POST", "/api/v1/items/", token, b))
         if created is None:
             tally.unfinished += 1
             continue
@@ -302,7 +325,7 @@ def submitter(port: int, token: str, indices: list[int], run: str, tally: Tally,
             tally.refused.append(f"新建 {created[0]} {created[1]}")
             continue
         item_id, key = created[1]["id"], f"{run}-{i}"
-        sent, _ = with_retries(tally, deadline, lambda n=item_id, k=key: call(
+        sent, retried, sent_at = with_retries(tally, deadline, lambda n=item_id, k=key: call(
             port, "POST", f"/api/v1/items/{n}/submit/", token, {}, {"Idempotency-Key": k}))
         if sent is None:
             tally.unfinished += 1
@@ -310,22 +333,31 @@ def submitter(port: int, token: str, indices: list[int], run: str, tally: Tally,
             with lock:
                 tally.acknowledged += 1
                 tally.receipts[key] = sent[1]["receipt_no"]
+                if retried:
+                    tally.retried_acks[key] = sent_at
         else:
             tally.refused.append(f"报送 {sent[0]} {sent[1]}")
 
 
-def signer(port: int, token: str, issues: list[int], tally: Tally, acked: dict[int, str], deadline: float) -> None:
-    for issue_id in issues:
-        tally.attempted += 1
-        result, retried = with_retries(
+def signer(port: int, token: str, issues: list[tuple[int, int]], tally: Tally, acked: dict[int, str],
+           deadline: float, progress: Tally, lock: threading.Lock) -> None:
+    """Signs each issue once ``progress`` has that many acknowledged items: spread over the whole run."""
+    for due, issue_id in issues:
+        while progress.acknowledged < due and time.monotonic() < deadline and not progress.finished.is_set():
+            time.sleep(0.2)
+        with lock:
+            tally.attempted += 1
+        result, retried, _ = with_retries(
             tally, deadline, lambda n=issue_id: call(port, "POST", f"/api/v1/issues/{n}/sign/", token))
         if result is None:
             tally.unfinished += 1
         elif result[0] == 200:
-            tally.acknowledged += 1
+            with lock:
+                tally.acknowledged += 1
             acked[issue_id] = str(result[1].get("label") or result[1].get("number"))
         elif result[0] == 400 and retried and "已经签发" in json.dumps(result[1], ensure_ascii=False):
-            tally.acknowledged += 1  # the lost answer's sign-off had committed
+            with lock:
+                tally.acknowledged += 1  # the lost answer's sign-off had committed
             acked[issue_id] = "（重试时确认）"
         else:
             tally.refused.append(f"签发 {result[0]} {result[1]}")
@@ -334,7 +366,7 @@ def signer(port: int, token: str, issues: list[int], tally: Tally, acked: dict[i
 # --- checks -------------------------------------------------------------------------
 
 
-def check_items(run: str, receipts: dict[str, str]) -> dict[str, int]:
+def check_items(run: str, receipts: dict[str, str], retried_acks: dict[str, float]) -> dict[str, int]:
     from django.db.models import Count
 
     from xinxi.audit.models import AuditEvent
@@ -357,7 +389,13 @@ def check_items(run: str, receipts: dict[str, str]) -> dict[str, int]:
     audited = set(AuditEvent.objects.filter(action="item_submit", object_type="item").values_list("object_id",
                                                                                                   flat=True))
     half += sum(1 for pk in subs.values_list("item_id", flat=True) if str(pk) not in audited)
-    return {"items": items.count(), "submissions": subs.count(), "entries": entries.count(), "lost": lost,
+    # A retry answered with a submission committed before that retry was sent: an earlier
+    # attempt had committed and lost its answer; the idempotency key gave back its receipt.
+    committed = dict(subs.filter(idempotency_key__in=list(retried_acks)).values_list("idempotency_key",
+                                                                                       "submitted_at"))
+    replays = sum(1 for key, sent in retried_acks.items() if key in committed and committed[key].timestamp() < sent)
+    return {"replays": replays, "items": items.count(), "submissions": subs.count(), "entries": entries.count(),
+            "lost": lost,
             "duplicated": duplicated, "half": half, "unacked_committed": len(set(by_key) - set(receipts)),
             "orphan_drafts": items.filter(state=ItemState.DRAFT).count()}
 
@@ -408,7 +446,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/xinxi_crash")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--issues", type=int, default=40)
-    parser.add_argument("--kill-after", type=float, nargs=2, default=(1.0, 6.0), metavar=("A", "B"))
+    parser.add_argument("--kill-after", type=float, nargs=2, default=(2.0, 10.0), metavar=("A", "B"))
     parser.add_argument("--seconds", type=float, default=3600)
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
@@ -438,19 +476,26 @@ def main(argv: list[str] | None = None) -> None:
                                                          list(range(c, args.items, args.clients)), run, items,
                                                          deadline, lock))
                for c in range(args.clients)]
-    threads.append(threading.Thread(target=signer, args=(server.port, setup.chief_token, setup.issues, signs,
-                                                         acked, deadline)))
-    for t in threads:
+    # Two signers at once, each issue due when its share of the items is acknowledged.
+    schedule = [(round((j + 1) * args.items / (len(setup.issues) + 1)), pk) for j, pk in enumerate(setup.issues)]
+    signers = [threading.Thread(target=signer, args=(server.port, setup.chief_token, schedule[s::2], signs, acked,
+                                                     deadline, items, lock)) for s in range(2)]
+    for t in threads + signers:
         t.start()
     last = 0.0
-    while any(t.is_alive() for t in threads):
+    while any(t.is_alive() for t in threads + signers):
         time.sleep(1)
+        if not any(t.is_alive() for t in threads):
+            items.finished.set()
         if time.monotonic() - last > 30:
             last = time.monotonic()
             print(f"  {last - started:5.0f} s：已确认 {items.acknowledged}/{args.items} 条，"
                   f"签发 {signs.acknowledged}/{len(setup.issues)} 期，重试 {items.retried + signs.retried} 次，"
                   f"已杀 {killer.kills} 次", flush=True)
     for t in threads:
+        t.join()
+    items.finished.set()
+    for t in signers:
         t.join()
     elapsed = time.monotonic() - started
     killer.stopping.set()
@@ -460,13 +505,18 @@ def main(argv: list[str] | None = None) -> None:
     import django
 
     django.setup()
-    item_figures = check_items(run, items.receipts)
+    item_figures = check_items(run, items.receipts, items.retried_acks)
     issue_figures = check_issues(setup.issues, acked)
-    print(f"\n结果（{args.database}，{elapsed:.0f} 秒，服务器被 SIGKILL {killer.kills} 次，启动 {server.starts} 次）")
+    print(f"\n结果（{args.database}，{elapsed:.0f} 秒，服务器被 SIGKILL {killer.kills} 次，其中 {killer.busy_kills} 次"
+          f"有请求正在处理；启动 {server.starts} 次）")
+    if server.startup:
+        print(f"每次重启到能应答：平均 {sum(server.startup) / len(server.startup):.1f} 秒，"
+              f"最长 {max(server.startup):.1f} 秒")
     print(f"报送：尝试 {items.attempted}，确认 {items.acknowledged}，重试请求 {items.retried}，"
           f"拒绝 {len(items.refused)}，超时未完成 {items.unfinished}")
     print(f"  丢失 lost {item_figures['lost']}，重复 duplicated {item_figures['duplicated']}，"
-          f"半写 half-written {item_figures['half']}")
+          f"半写 half-written {item_figures['half']}；重试后确认 {len(items.retried_acks)} 条，"
+          f"其中 {item_figures['replays']} 条是前一次尝试已提交、应答丢失，凭幂等键取回原回执")
     print(f"  库中：信息 {item_figures['items']}，报送记录 {item_figures['submissions']}，"
           f"收稿 {item_figures['entries']}；已提交但客户端未获确认 {item_figures['unacked_committed']}；"
           f"未获确认的新建留下的草稿 {item_figures['orphan_drafts']}")
