@@ -389,7 +389,12 @@ def _sqlite_dump(connection: BaseDatabaseWrapper, destination: Path,
     source = sqlite3.connect(connection.settings_dict["NAME"], timeout=60)
     copy = sqlite3.connect(destination)
     try:
+        # One read transaction on the source for the whole copy: in WAL mode writers carry on,
+        # and the copy is that snapshot (no restart of the copy when someone writes meanwhile).
+        source.execute("BEGIN")
+        source.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         source.backup(copy, pages=256, progress=_PageProgress(progress))
+        source.rollback()
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         if copy.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             raise BackupError("数据库副本未通过 SQLite 完整性检查（quick_check），备份未完成。")
