@@ -251,6 +251,28 @@ class EntryEvent(models.Model):
         return f"{self.action} {self.from_state}→{self.to_state}"
 
 
+class ItemEvent(models.Model):
+    """One row per change of an item's own state (送签, 签发退回, 报送, 退回修改): who, when, why."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField("操作", max_length=30)
+    from_state = models.CharField("原状态", max_length=20, choices=ItemState.choices, blank=True)
+    to_state = models.CharField("新状态", max_length=20, choices=ItemState.choices)
+    reason = models.CharField("理由/说明", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "信息流转记录"
+        verbose_name_plural = "信息流转记录"
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_state}→{self.to_state}"
+
+
 class EntryRead(models.Model):
     """Who at the desk has opened the entry (read marks)."""
 
