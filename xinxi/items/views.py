@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from xinxi.accounts.models import Role
 from xinxi.instructions import selectors as instruction_selectors
-from xinxi.items import attachments, permissions, services, text
+from xinxi.items import attachments, permissions, services, text, workflow
 from xinxi.items.forms import ItemForm, ReturnForm, initial_for, new_key, unchanged
 from xinxi.items.models import (
     Adoption,
@@ -527,6 +527,7 @@ def item_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "return_form": ReturnForm(),
         "can_edit": item.is_editable and item.combined_at_id is None,
         "instructions": instruction_selectors.instructions_for_entries(user, [e.pk for e in entries]),
+        "history": workflow.item_machine.history(item.events.select_related("actor")),
     }
     return render(request, "items/item_detail.html", context)
 

@@ -16,7 +16,7 @@ table's roles are the coarse "who may ever do this", checked with ``actor.has_ro
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,6 +137,14 @@ class StateMachine[M: models.Model]:
             to_state=to_state,
             reason=(reason or "").strip()[:500],
         )
+
+    def history(self, events: Iterable[models.Model]) -> list[Any]:
+        """History rows for a page, each with ``label``: the action's name in the table."""
+        rows = list(events)
+        for event in rows:
+            rule = self.transitions.get(event.action)  # type: ignore[attr-defined]
+            event.label = rule.label if rule else event.action  # type: ignore[attr-defined]
+        return rows
 
 
 def _has_roles(actor: Any, rule: Transition) -> bool:

@@ -28,7 +28,7 @@ from xinxi.lib.errors import ConflictError, ServiceError, error_text
 from xinxi.lib.http import AuthedRequest
 from xinxi.network.models import Desk, Unit
 from xinxi.network.permissions import user_desk
-from xinxi.publications import forms, permissions, services
+from xinxi.publications import forms, permissions, services, workflow
 from xinxi.publications.models import Issue, IssueItem, IssueRead, IssueState, Periodical
 
 PAGE_SIZE = 30
@@ -370,6 +370,7 @@ def _render_issue(
         "return_form": return_form or forms.ReasonForm(),
         "error": error,
         "instructions": instruction_selectors.instructions_on_issue(user, issue.pk),
+        "history": workflow.machine.history(issue.events.select_related("actor")) if desk_staff else [],
         "record_url": f"/supervision/record/issue/{issue.pk}/"
         if issue.state == IssueState.ISSUED and _records_here(user, periodical)
         else "",
