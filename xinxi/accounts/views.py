@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from xinxi.accounts import services
 from xinxi.accounts.forms import LoginForm, PasswordForm, UserForm
 from xinxi.accounts.models import Role, User
+from xinxi.accounts.scope import units
 from xinxi.lib.errors import ServiceError
 from xinxi.lib.http import AuthedRequest
-from xinxi.network import permissions
 
 
 class AdminLoginForm(LoginForm, AdminAuthenticationForm):
@@ -60,7 +60,7 @@ def my_password(request: AuthedRequest) -> HttpResponse:
 
 
 def _require_manager(request: AuthedRequest) -> None:
-    if not permissions.can_manage_network(request.user):
+    if not units().can_manage_network(request.user):
         raise Http404
 
 
@@ -93,7 +93,7 @@ def _user_form(request: AuthedRequest, editing: User | None) -> UserForm:
     return UserForm(
         request.POST or None,
         initial=initial,
-        units=permissions.manageable_units(request.user).filter(active=True),
+        units=units().manageable_units(request.user).filter(active=True),
         roles=services.assignable_roles(request.user),
         editing=editing,
     )
