@@ -42,6 +42,21 @@ class ItemState(models.TextChoices):
     RETURNED = "returned", "退回修改"
 
 
+# The fields of a draft a unit writes (forms, services and the API take these).
+DRAFT_FIELDS = (
+    "title",
+    "body",
+    "category",
+    "tone",
+    "classification",
+    "urgency",
+    "writer_name",
+    "writer_phone",
+    "event_time",
+    "major_event",
+)
+
+
 class Tag(models.Model):
     name = models.CharField("标签", max_length=30, unique=True)
 

@@ -21,6 +21,7 @@ from xinxi.audit.services import audit_record
 from xinxi.items import permissions, search_index, text, workflow
 from xinxi.items.attachments import store_attachment
 from xinxi.items.models import (
+    DRAFT_FIELDS,
     Attachment,
     Category,
     DeskEntry,
@@ -82,19 +83,6 @@ def _set_tags(item: Item, names: list[str]) -> None:
         tags.append(tag)
     item.tags.set(tags)
 
-
-DRAFT_FIELDS = (
-    "title",
-    "body",
-    "category",
-    "tone",
-    "classification",
-    "urgency",
-    "writer_name",
-    "writer_phone",
-    "event_time",
-    "major_event",
-)
 
 
 def _apply(item: Item, actor: User, fields: dict[str, Any]) -> list[str]:

@@ -54,6 +54,23 @@ class Periodical(models.Model):
         return f"《{self.name}》"
 
 
+# A periodical's settings a desk chief edits (the form and the service take these).
+PERIODICAL_FIELDS = (
+    "name",
+    "frequency",
+    "per_period",
+    "running_total",
+    "total_offset",
+    "default_classification",
+    "default_urgency",
+    "default_to_leaders",
+    "default_to_units",
+    "default_distribute",
+    "default_copies",
+    "active",
+)
+
+
 class Column(models.Model):
     periodical = models.ForeignKey(Periodical, on_delete=models.CASCADE, related_name="columns")
     name = models.CharField("栏目名称", max_length=30)

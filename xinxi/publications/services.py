@@ -26,7 +26,7 @@ from xinxi.lib.errors import ConflictError, ServiceError
 from xinxi.network.models import Desk, Unit
 from xinxi.notifications.services import notify
 from xinxi.publications import permissions, workflow
-from xinxi.publications.models import Column, Issue, IssueItem, IssueRead, IssueState, Periodical
+from xinxi.publications.models import PERIODICAL_FIELDS, Column, Issue, IssueItem, IssueRead, IssueState, Periodical
 
 NOT_ALLOWED = "您没有权限进行此操作。"
 # Entries in these states may go into an issue (一条多用: an adopted item may be used again).
@@ -294,21 +294,6 @@ def issue_item_move(*, actor: User, item: IssueItem, step: int) -> None:
     _bump(issue, None)
 
 
-PERIODICAL_FIELDS = {
-    "name",
-    "frequency",
-    "per_period",
-    "running_total",
-    "total_offset",
-    "default_classification",
-    "default_urgency",
-    "default_to_leaders",
-    "default_to_units",
-    "default_distribute",
-    "default_copies",
-    "active",
-}
-
 
 @transaction.atomic
 def periodical_save(
@@ -323,7 +308,7 @@ def periodical_save(
     """Create or change one of the desk's periodicals with its columns (栏目) and reading units (desk chiefs)."""
     target = periodical if periodical is not None else Periodical(desk=desk)
     _require(target.desk_id == desk.pk and permissions.can_sign(actor, target))
-    unknown = set(fields) - PERIODICAL_FIELDS
+    unknown = set(fields) - set(PERIODICAL_FIELDS)
     if unknown:
         raise ServiceError(f"不能修改：{'、'.join(sorted(unknown))}")
     if "name" in fields:
