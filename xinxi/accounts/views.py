@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from xinxi.accounts.models import Role, User
 from xinxi.accounts.scope import units
 from xinxi.lib.errors import ServiceError
 from xinxi.lib.http import AuthedRequest
+from xinxi.lib.listing import choice_param, paginate, text_param
 
 
 class AdminLoginForm(LoginForm, AdminAuthenticationForm):
@@ -68,13 +68,13 @@ def _require_manager(request: AuthedRequest) -> None:
 def user_list(request: AuthedRequest) -> HttpResponse:
     _require_manager(request)
     users = services.manageable_users(request.user).select_related("unit").prefetch_related("role_grants")
-    q = request.GET.get("q", "").strip()
+    q = text_param(request)
     if q:
         users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q) | Q(unit__name__icontains=q))
-    role = request.GET.get("role", "")
-    if role in Role.values:
+    role = choice_param(request, "role", Role.values)
+    if role:
         users = users.filter(role_grants__role=role)
-    page = Paginator(users.order_by("unit__path", "username"), 50).get_page(request.GET.get("page"))
+    page = paginate(request, users.order_by("unit__path", "username"), 50)
     return render(request, "accounts/user_list.html", {"page": page, "q": q, "role": role, "roles": Role.choices})
 
 
