@@ -34,6 +34,7 @@ from xinxi.items.models import (
     Verification,
     VerificationMethod,
     VerificationOutcome,
+    received_text,
 )
 from xinxi.items.workflow import item_transition, record_event, transition
 from xinxi.lib.errors import ConflictError, ServiceError
@@ -385,14 +386,7 @@ def entry_forward(*, actor: User, entry: DeskEntry, note: str = "") -> DeskEntry
         origin_unit=entry.origin_unit,
         source=EntrySource.FORWARDED,
         forwarded_from=entry,
-        received_title=entry.title,
-        received_body=entry.body,
-        title=entry.title,
-        body=entry.body,
-        classification=entry.classification,
-        urgency=entry.urgency,
-        category=entry.category,
-        tone=entry.tone,
+        **received_text(entry),
         major_event=entry.major_event,
         received_at=now,
     )

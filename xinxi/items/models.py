@@ -11,11 +11,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from xinxi.lib.choices import Classification, Urgency
+from xinxi.lib.workflow import StateEvent
 
 
 class Category(models.TextChoices):
@@ -246,6 +249,23 @@ class DeskEntry(models.Model):
         return self.title
 
 
+def received_text(source: Submission | DeskEntry) -> dict[str, Any]:
+    """What an entry takes from what reaches its desk (a round, or an entry forwarded from below).
+
+    The text as received and the desk's working text start equal.
+    """
+    return {
+        "received_title": source.title,
+        "received_body": source.body,
+        "title": source.title,
+        "body": source.body,
+        "classification": source.classification,
+        "urgency": source.urgency,
+        "category": source.category,
+        "tone": source.tone,
+    }
+
+
 class EntryEvent(models.Model):
     """One row per action on an entry: who, when, from which state to which, why."""
 
@@ -266,26 +286,16 @@ class EntryEvent(models.Model):
         return f"{self.action} {self.from_state}→{self.to_state}"
 
 
-class ItemEvent(models.Model):
+class ItemEvent(StateEvent):
     """One row per change of an item's own state (送签, 签发退回, 报送, 退回修改): who, when, why."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField("时间", auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField("操作", max_length=30)
     from_state = models.CharField("原状态", max_length=20, choices=ItemState.choices, blank=True)
     to_state = models.CharField("新状态", max_length=20, choices=ItemState.choices)
-    reason = models.CharField("理由/说明", max_length=500, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StateEvent.Meta):
         verbose_name = "信息流转记录"
         verbose_name_plural = "信息流转记录"
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.from_state}→{self.to_state}"
 
 
 class EntryRead(models.Model):

@@ -32,6 +32,7 @@ from xinxi.items.models import (
     Submission,
     Tag,
     Tone,
+    received_text,
 )
 from xinxi.items.workflow import SENDABLE, item_transition, record_event
 from xinxi.lib.choices import Classification, Urgency
@@ -310,14 +311,7 @@ def _submit(*, actor: User, item: Item, version: int | None, key: str | None) ->
                 submission=submission,
                 origin_unit=unit,
                 source=source,
-                received_title=submission.title,
-                received_body=submission.body,
-                title=submission.title,
-                body=submission.body,
-                classification=submission.classification,
-                urgency=submission.urgency,
-                category=submission.category,
-                tone=submission.tone,
+                **received_text(submission),
                 major_event=item.major_event,
                 received_at=now,
             )
@@ -339,14 +333,7 @@ def _receive_round(entry: DeskEntry, submission: Submission, actor: User, now: d
     DeskEntry.objects.filter(pk=entry.pk).update(
         submission=submission,
         state=EntryState.NEW,
-        received_title=submission.title,
-        received_body=submission.body,
-        title=submission.title,
-        body=submission.body,
-        classification=submission.classification,
-        urgency=submission.urgency,
-        category=submission.category,
-        tone=submission.tone,
+        **received_text(submission),
         received_at=now,
         version=F("version") + 1,
     )

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
@@ -27,6 +28,27 @@ from django.utils import timezone
 from xinxi.lib.errors import ConflictError, ServiceError
 
 NOT_ALLOWED = "您没有权限进行此操作。"
+
+
+class StateEvent(models.Model):
+    """The fields every history row has; a machine's event model adds its object and states.
+
+    Abstract (no table here): ``lib`` has no models of its own.
+    """
+
+    at = models.DateTimeField("时间", auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField("操作", max_length=30)
+    reason = models.CharField("理由/说明", max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {getattr(self, 'from_state', '')}→{getattr(self, 'to_state', '')}"
 
 
 @dataclass(frozen=True, eq=False)

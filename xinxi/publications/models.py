@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from xinxi.items.models import AdoptionKind
 from xinxi.lib.choices import Classification, Urgency
+from xinxi.lib.workflow import StateEvent
 
 
 class Frequency(models.TextChoices):
@@ -152,26 +153,16 @@ class Issue(models.Model):
         return self.state == IssueState.ISSUED
 
 
-class IssueEvent(models.Model):
+class IssueEvent(StateEvent):
     """One row per change of an issue's state (送签, 退回, 签发): who, when, why."""
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField("时间", auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField("操作", max_length=30)
     from_state = models.CharField("原状态", max_length=10, choices=IssueState.choices, blank=True)
     to_state = models.CharField("新状态", max_length=10, choices=IssueState.choices)
-    reason = models.CharField("理由/说明", max_length=500, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StateEvent.Meta):
         verbose_name = "期的流转记录"
         verbose_name_plural = "期的流转记录"
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.from_state}→{self.to_state}"
 
 
 class IssueItem(models.Model):
