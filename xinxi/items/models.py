@@ -45,6 +45,11 @@ class ItemState(models.TextChoices):
     RETURNED = "returned", "退回修改"
 
 
+# Where a unit may still edit and send its item from: a draft, one its approver returned,
+# one a desk returned (the item state table, ``workflow.ITEM_TRANSITIONS``, starts there).
+EDITABLE_STATES = frozenset({ItemState.DRAFT, ItemState.SIGNOFF_RETURNED, ItemState.RETURNED})
+
+
 # The fields of a draft a unit writes (forms, services and the API take these).
 DRAFT_FIELDS = (
     "title",
@@ -112,7 +117,7 @@ class Item(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.state in {ItemState.DRAFT, ItemState.SIGNOFF_RETURNED, ItemState.RETURNED}
+        return self.state in EDITABLE_STATES
 
 
 class Attachment(models.Model):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from xinxi.accounts.models import Role
-from xinxi.items.models import DeskEntry, EntryEvent, EntryState, Item, ItemEvent, ItemState
+from xinxi.items.models import EDITABLE_STATES, DeskEntry, EntryEvent, EntryState, Item, ItemEvent, ItemState
 from xinxi.lib.workflow import StateMachine, Transition
 
 S = EntryState
@@ -38,8 +38,7 @@ TRANSITIONS: dict[str, Transition] = {
     "adopt": Transition("采用", _states(S.NEW, S.READ, S.PREADOPTED, S.ADOPTED, S.COMBINED), S.ADOPTED, DESK),
 }
 
-# Where a unit may send its item from: a draft, one its approver returned, one a desk returned.
-SENDABLE = _states(I.DRAFT, I.SIGNOFF_RETURNED, I.RETURNED)
+SENDABLE = EDITABLE_STATES
 
 ITEM_TRANSITIONS: dict[str, Transition] = {
     "request_signoff": Transition("送签", SENDABLE, I.PENDING_SIGNOFF, UNIT, refused="该信息{state}，不能送签。"),
