@@ -114,7 +114,6 @@ class ItemForm(forms.Form):
         return fields
 
 
-
 def initial_for(item: Item | None, user: Any) -> dict[str, Any]:
     """What the form shows for an item (or for a new draft of this user)."""
     if item is None:

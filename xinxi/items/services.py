@@ -85,7 +85,6 @@ def _set_tags(item: Item, names: list[str]) -> None:
     item.tags.set(tags)
 
 
-
 def _apply(item: Item, actor: User, fields: dict[str, Any]) -> list[str]:
     """Clean and set the draft fields present in ``fields``; returns tag names if given."""
     if "title" in fields:

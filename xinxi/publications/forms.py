@@ -71,7 +71,6 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label="退回理由", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-
 class PeriodicalForm(forms.Form):
     """A periodical's settings; columns one per line, reading units as checkboxes."""
 

@@ -294,7 +294,6 @@ def issue_item_move(*, actor: User, item: IssueItem, step: int) -> None:
     _bump(issue, None)
 
 
-
 @transaction.atomic
 def periodical_save(
     *,
