@@ -9,7 +9,6 @@ from xinxi.accounts.models import Role, User
 from xinxi.accounts.services import login_check
 from xinxi.lib.choices import Classification
 from xinxi.lib.errors import ServiceError
-from xinxi.network.models import Unit
 
 
 class LoginForm(AuthenticationForm):
@@ -30,7 +29,7 @@ class LoginForm(AuthenticationForm):
 class UserForm(forms.Form):
     username = forms.CharField(label="用户名", max_length=150)
     full_name = forms.CharField(label="姓名", max_length=50)
-    unit = forms.ModelChoiceField(label="所属单位", queryset=Unit.objects.none(), required=False)
+    unit: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label="所属单位", queryset=None, required=False)
     roles = forms.MultipleChoiceField(label="角色", choices=Role.choices, widget=forms.CheckboxSelectMultiple)
     clearance = forms.TypedChoiceField(label="涉密等级", choices=Classification.choices, coerce=int)
     phone = forms.CharField(label="联系电话", max_length=30, required=False)

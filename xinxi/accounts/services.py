@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -16,11 +16,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from xinxi.accounts.models import Role, RoleGrant, User
+from xinxi.accounts.scope import units
 from xinxi.audit.services import audit_record
 from xinxi.lib.choices import Classification
 from xinxi.lib.errors import ServiceError
-from xinxi.network import permissions
-from xinxi.network.models import Unit
+
+if TYPE_CHECKING:
+    from xinxi.network.models import Unit
 
 BAD_LOGIN = "用户名或密码不正确。"
 
@@ -68,7 +70,7 @@ def _count_failure(user: User) -> None:
 def manageable_users(actor: Any) -> Any:
     if getattr(actor, "is_admin", False):
         return User.objects.all()
-    return User.objects.filter(unit__in=permissions.manageable_units(actor))
+    return User.objects.filter(unit__in=units().manageable_units(actor))
 
 
 def assignable_roles(actor: User) -> list[str]:
@@ -89,7 +91,7 @@ def _check_user_fields(actor: User, unit: Unit | None, roles: Iterable[str], cle
         raise ServiceError("未知的涉密等级。")
     if unit is None and not actor.is_admin:
         raise ServiceError("请选择用户所属单位。")
-    if unit is not None and not permissions.can_manage_unit(actor, unit):
+    if unit is not None and not units().can_manage_unit(actor, unit):
         raise ServiceError("您不能管理该单位的用户。")
     if unit is None and roles - {Role.ADMIN}:
         raise ServiceError("除系统管理员外，用户必须属于一个单位。")

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,9 +14,10 @@ from django.views.decorators.http import require_POST
 from xinxi.accounts import services
 from xinxi.accounts.forms import LoginForm, PasswordForm, UserForm
 from xinxi.accounts.models import Role, User
+from xinxi.accounts.scope import units
 from xinxi.lib.errors import ServiceError
 from xinxi.lib.http import AuthedRequest
-from xinxi.network import permissions
+from xinxi.lib.listing import choice_param, paginate, text_param
 
 
 class AdminLoginForm(LoginForm, AdminAuthenticationForm):
@@ -60,7 +60,7 @@ def my_password(request: AuthedRequest) -> HttpResponse:
 
 
 def _require_manager(request: AuthedRequest) -> None:
-    if not permissions.can_manage_network(request.user):
+    if not units().can_manage_network(request.user):
         raise Http404
 
 
@@ -68,13 +68,13 @@ def _require_manager(request: AuthedRequest) -> None:
 def user_list(request: AuthedRequest) -> HttpResponse:
     _require_manager(request)
     users = services.manageable_users(request.user).select_related("unit").prefetch_related("role_grants")
-    q = request.GET.get("q", "").strip()
+    q = text_param(request)
     if q:
         users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q) | Q(unit__name__icontains=q))
-    role = request.GET.get("role", "")
-    if role in Role.values:
+    role = choice_param(request, "role", Role.values)
+    if role:
         users = users.filter(role_grants__role=role)
-    page = Paginator(users.order_by("unit__path", "username"), 50).get_page(request.GET.get("page"))
+    page = paginate(request, users.order_by("unit__path", "username"), 50)
     return render(request, "accounts/user_list.html", {"page": page, "q": q, "role": role, "roles": Role.choices})
 
 
@@ -93,7 +93,7 @@ def _user_form(request: AuthedRequest, editing: User | None) -> UserForm:
     return UserForm(
         request.POST or None,
         initial=initial,
-        units=permissions.manageable_units(request.user).filter(active=True),
+        units=units().manageable_units(request.user).filter(active=True),
         roles=services.assignable_roles(request.user),
         editing=editing,
     )

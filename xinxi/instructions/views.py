@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,6 +25,7 @@ from xinxi.items import permissions as item_permissions
 from xinxi.lib.choices import Classification
 from xinxi.lib.errors import ConflictError, ServiceError
 from xinxi.lib.http import AuthedRequest
+from xinxi.lib.listing import paginate
 from xinxi.publications import permissions as pub_permissions
 
 PAGE_SIZE = 30
@@ -63,7 +63,7 @@ def task_list(request: AuthedRequest) -> HttpResponse:
         .select_related("unit", "instruction", "instruction__desk")
         .order_by("due_on", "id")
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, PAGE_SIZE)
     for task in page:
         task.days_left = (task.due_on - today).days  # type: ignore[attr-defined]
         task.overdue = task.state in AWAITING_UNIT and task.due_on < today  # type: ignore[attr-defined]

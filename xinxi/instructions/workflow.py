@@ -1,26 +1,25 @@
-"""The supervision task's state machine: one table of transitions and who may make them."""
+"""The supervision task's state machine: one table of transitions and who may make them.
+
+The rows are ``lib.workflow.Transition``s like those of items and issues; the roles are
+the coarse "who may ever": the tasked unit's reporters/approvers report, the desk's
+editors/chiefs review. ``services._move`` applies a row and ``services._event`` writes
+the ``TaskEvent`` history row.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from xinxi.accounts.models import Role
 from xinxi.instructions.models import TaskState
+from xinxi.lib.workflow import Transition
 
-
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    side: str  # "unit": the tasked unit's reporters/approvers; "desk": the desk's editors/chiefs
-    needs_reason: bool = False
-
+UNIT = frozenset({Role.REPORTER, Role.APPROVER})
+DESK = frozenset({Role.EDITOR, Role.DESK_CHIEF})
 
 TRANSITIONS: dict[str, Transition] = {
-    "report": Transition("报送办理情况", (TaskState.OPEN, TaskState.RETURNED), TaskState.REPORTED, "unit"),
-    "accept": Transition("认可办理情况", (TaskState.REPORTED,), TaskState.ACCEPTED, "desk"),
-    "return": Transition("退回补充", (TaskState.REPORTED,), TaskState.RETURNED, "desk", needs_reason=True),
-    "close": Transition("办结", (TaskState.ACCEPTED,), TaskState.CLOSED, "desk"),
+    "report": Transition("报送办理情况", frozenset({TaskState.OPEN, TaskState.RETURNED}), TaskState.REPORTED, UNIT),
+    "accept": Transition("认可办理情况", frozenset({TaskState.REPORTED}), TaskState.ACCEPTED, DESK),
+    "return": Transition("退回补充", frozenset({TaskState.REPORTED}), TaskState.RETURNED, DESK, needs_reason=True),
+    "close": Transition("办结", frozenset({TaskState.ACCEPTED}), TaskState.CLOSED, DESK),
 }
 
 

@@ -34,8 +34,9 @@ from xinxi.items.models import (
     Verification,
     VerificationMethod,
     VerificationOutcome,
+    received_text,
 )
-from xinxi.items.workflow import record_event, transition
+from xinxi.items.workflow import item_transition, record_event, transition
 from xinxi.lib.errors import ConflictError, ServiceError
 from xinxi.network.models import Level, Unit
 from xinxi.network.services import parent_desk
@@ -143,9 +144,9 @@ def entry_return(*, actor: User, entry: DeskEntry, reason: str) -> DeskEntry:
     if entry.source not in {EntrySource.DIRECT, EntrySource.POINT}:
         raise ServiceError("只有报送单位直接报来的信息才能退回修改；转报或综合的信息请“不采用”。")
     transition(entry, "return", actor, _reason(reason))
-    item = entry.item
-    if item.state == ItemState.SUBMITTED:
-        Item.objects.filter(pk=item.pk).update(state=ItemState.RETURNED, version=F("version") + 1)
+    item = Item.objects.get(pk=entry.item_id)
+    if item.state == ItemState.SUBMITTED:  # another desk may have returned it already
+        item_transition(item, "desk_return", actor, reason=f"{entry.desk.name}：{_reason(reason)}")
     audit_record(actor=actor, action="entry_return", obj=entry, detail={"reason": reason})
     _notify_below(entry, f"{entry.desk.name}退回修改：{entry.title}（{_reason(reason)}）")
     return entry
@@ -385,14 +386,7 @@ def entry_forward(*, actor: User, entry: DeskEntry, note: str = "") -> DeskEntry
         origin_unit=entry.origin_unit,
         source=EntrySource.FORWARDED,
         forwarded_from=entry,
-        received_title=entry.title,
-        received_body=entry.body,
-        title=entry.title,
-        body=entry.body,
-        classification=entry.classification,
-        urgency=entry.urgency,
-        category=entry.category,
-        tone=entry.tone,
+        **received_text(entry),
         major_event=entry.major_event,
         received_at=now,
     )

@@ -19,7 +19,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -45,6 +44,7 @@ from xinxi.items.models import (
 from xinxi.lib.choices import Classification
 from xinxi.lib.errors import ConflictError, ServiceError
 from xinxi.lib.http import AuthedRequest
+from xinxi.lib.listing import paginate, query_without
 from xinxi.network import permissions as network_permissions
 from xinxi.network.models import Desk
 from xinxi.network.services import parent_desk
@@ -150,13 +150,6 @@ def _grouped_rows(entries: list[DeskEntry], tags: dict[int, list[str]]) -> list[
     return ordered
 
 
-def _query_without(request: AuthedRequest, *names: str) -> str:
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
-
-
 @login_required
 def inbox(request: AuthedRequest) -> HttpResponse:
     user = request.user
@@ -166,9 +159,7 @@ def inbox(request: AuthedRequest) -> HttpResponse:
     data = getattr(form, "cleaned_data", {})
     result = filters.apply(permissions.desk_entries(user), data, user)
     rows = result.rows.select_related("origin_unit", "assignee").defer("received_title", "received_body")
-    paginator = Paginator(rows, PAGE_SIZE)
-    paginator.__dict__["count"] = result.total  # known from the state counts: no second COUNT(*)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginate(request, rows, PAGE_SIZE, count=result.total)  # known from the state counts
     entries = list(page.object_list)
     tags = _tags_by_item([e.item_id for e in entries])
     return render(
@@ -181,7 +172,7 @@ def inbox(request: AuthedRequest) -> HttpResponse:
             "rows": _grouped_rows(entries, tags),
             "tabs": filters.state_tabs(result.state_counts),
             "state": result.state,
-            "tab_query": _query_without(request, "state", "page"),
+            "tab_query": query_without(request, "state", "page"),
             "can_act": permissions.can_edit_at_desk(user, desk),
             "filtered": any(v for k, v in data.items() if k not in {"state", "sort"}),
         },

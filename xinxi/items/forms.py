@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xinxi.items import text
-from xinxi.items.models import Category, Item, Tone
+from xinxi.items.models import DRAFT_FIELDS, Category, Item, Tone
 from xinxi.lib.choices import Classification, Urgency
 
 # A form without its version was not loaded from this page: treat it as stale.
@@ -112,20 +112,6 @@ class ItemForm(forms.Form):
         fields = {name: data[name] for name in DRAFT_FIELDS}
         fields["tags"] = data["tags"]
         return fields
-
-
-DRAFT_FIELDS = (
-    "title",
-    "body",
-    "category",
-    "tone",
-    "classification",
-    "urgency",
-    "writer_name",
-    "writer_phone",
-    "event_time",
-    "major_event",
-)
 
 
 def initial_for(item: Item | None, user: Any) -> dict[str, Any]:

@@ -11,11 +11,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from xinxi.lib.choices import Classification, Urgency
+from xinxi.lib.workflow import StateEvent
 
 
 class Category(models.TextChoices):
@@ -40,6 +43,26 @@ class ItemState(models.TextChoices):
     SIGNOFF_RETURNED = "signoff_returned", "签发退回"
     SUBMITTED = "submitted", "已报送"
     RETURNED = "returned", "退回修改"
+
+
+# Where a unit may still edit and send its item from: a draft, one its approver returned,
+# one a desk returned (the item state table, ``workflow.ITEM_TRANSITIONS``, starts there).
+EDITABLE_STATES = frozenset({ItemState.DRAFT, ItemState.SIGNOFF_RETURNED, ItemState.RETURNED})
+
+
+# The fields of a draft a unit writes (forms, services and the API take these).
+DRAFT_FIELDS = (
+    "title",
+    "body",
+    "category",
+    "tone",
+    "classification",
+    "urgency",
+    "writer_name",
+    "writer_phone",
+    "event_time",
+    "major_event",
+)
 
 
 class Tag(models.Model):
@@ -94,7 +117,7 @@ class Item(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.state in {ItemState.DRAFT, ItemState.SIGNOFF_RETURNED, ItemState.RETURNED}
+        return self.state in EDITABLE_STATES
 
 
 class Attachment(models.Model):
@@ -231,6 +254,23 @@ class DeskEntry(models.Model):
         return self.title
 
 
+def received_text(source: Submission | DeskEntry) -> dict[str, Any]:
+    """What an entry takes from what reaches its desk (a round, or an entry forwarded from below).
+
+    The text as received and the desk's working text start equal.
+    """
+    return {
+        "received_title": source.title,
+        "received_body": source.body,
+        "title": source.title,
+        "body": source.body,
+        "classification": source.classification,
+        "urgency": source.urgency,
+        "category": source.category,
+        "tone": source.tone,
+    }
+
+
 class EntryEvent(models.Model):
     """One row per action on an entry: who, when, from which state to which, why."""
 
@@ -249,6 +289,18 @@ class EntryEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_state}→{self.to_state}"
+
+
+class ItemEvent(StateEvent):
+    """One row per change of an item's own state (送签, 签发退回, 报送, 退回修改): who, when, why."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField("原状态", max_length=20, choices=ItemState.choices, blank=True)
+    to_state = models.CharField("新状态", max_length=20, choices=ItemState.choices)
+
+    class Meta(StateEvent.Meta):
+        verbose_name = "信息流转记录"
+        verbose_name_plural = "信息流转记录"
 
 
 class EntryRead(models.Model):

@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from xinxi.accounts.models import Role, User
 from xinxi.audit.services import audit_record
-from xinxi.items import permissions, search_index, text
+from xinxi.items import permissions, search_index, text, workflow
 from xinxi.items.attachments import store_attachment
 from xinxi.items.models import (
+    DRAFT_FIELDS,
     Attachment,
     Category,
     DeskEntry,
@@ -31,8 +32,9 @@ from xinxi.items.models import (
     Submission,
     Tag,
     Tone,
+    received_text,
 )
-from xinxi.items.workflow import record_event
+from xinxi.items.workflow import SENDABLE, item_transition, record_event
 from xinxi.lib.choices import Classification, Urgency
 from xinxi.lib.errors import ConflictError, ServiceError
 from xinxi.network.models import Desk
@@ -81,20 +83,6 @@ def _set_tags(item: Item, names: list[str]) -> None:
         tag, _ = Tag.objects.get_or_create(name=name)
         tags.append(tag)
     item.tags.set(tags)
-
-
-DRAFT_FIELDS = (
-    "title",
-    "body",
-    "category",
-    "tone",
-    "classification",
-    "urgency",
-    "writer_name",
-    "writer_phone",
-    "event_time",
-    "major_event",
-)
 
 
 def _apply(item: Item, actor: User, fields: dict[str, Any]) -> list[str]:
@@ -154,7 +142,7 @@ def item_update(*, actor: User, item: Item, version: int | None, **fields: Any) 
 def item_discard(*, actor: User, item: Item) -> None:
     """Delete a draft that never left the unit."""
     _require(permissions.visible_items(actor).filter(pk=item.pk).exists())
-    if item.submissions.exists() or item.state not in {ItemState.DRAFT, ItemState.SIGNOFF_RETURNED}:
+    if item.submissions.exists() or item.state not in SENDABLE - {ItemState.RETURNED}:
         raise ServiceError("已报送过的信息不能删除。")
     audit_record(actor=actor, action="item_discard", obj=item)
     for attachment in item.attachments.all():
@@ -193,25 +181,14 @@ def _approvers(item: Item) -> Iterable[User]:
 @transaction.atomic
 def item_request_signoff(*, actor: User, item: Item, version: int | None = None) -> Item:
     _require(permissions.visible_items(actor).filter(pk=item.pk).exists())
-    if item.state not in {ItemState.DRAFT, ItemState.SIGNOFF_RETURNED, ItemState.RETURNED}:
-        raise ServiceError(f"该信息{item.get_state_display()}，不能送签。")
+    refusal = workflow.item_machine.refusal(item, "request_signoff", actor)
+    if refusal is not None:
+        raise refusal
     text.check_for_submission(item.title, item.body)
-    _transition_item(item, version, ItemState.PENDING_SIGNOFF)
+    item_transition(item, "request_signoff", actor, version=version)
     audit_record(actor=actor, action="item_request_signoff", obj=item)
     notify(users=_approvers(item), text=f"待签发：{item.title}", url=f"/items/{item.pk}/")
     return item
-
-
-def _transition_item(item: Item, version: int | None, to: str, **extra: Any) -> None:
-    expected = item.version if version is None else version
-    updated = Item.objects.filter(pk=item.pk, version=expected, state=item.state).update(
-        state=to, version=F("version") + 1, updated_at=timezone.now(), **extra
-    )
-    if not updated:
-        raise ConflictError("该信息的状态已经变化，请刷新后再操作。")
-    item.state, item.version = to, expected + 1
-    for key, value in extra.items():
-        setattr(item, key, value)
 
 
 @transaction.atomic
@@ -221,9 +198,7 @@ def item_return_signoff(*, actor: User, item: Item, reason: str) -> Item:
     reason = text.clean_title(reason)[:300]
     if not reason:
         raise ServiceError("退回须填写理由。")
-    if item.state != ItemState.PENDING_SIGNOFF:
-        raise ServiceError("只有待签发的信息才能退回。")
-    _transition_item(item, None, ItemState.SIGNOFF_RETURNED, signoff_reason=reason)
+    item_transition(item, "return_signoff", actor, reason=reason, signoff_reason=reason)
     audit_record(actor=actor, action="item_return_signoff", obj=item, detail={"reason": reason})
     notify(users=[item.created_by], text=f"签发人退回：{item.title}（{reason}）", url=f"/items/{item.pk}/")
     return item
@@ -279,11 +254,11 @@ def _submit(*, actor: User, item: Item, version: int | None, key: str | None) ->
     item.refresh_from_db()
     unit = item.unit
     signing = item.state == ItemState.PENDING_SIGNOFF
-    if signing:
-        _require(actor.has_role(Role.APPROVER))
-    elif item.state not in {ItemState.DRAFT, ItemState.SIGNOFF_RETURNED, ItemState.RETURNED}:
-        raise ServiceError(f"该信息{item.get_state_display()}，不能再次报送。")
-    elif unit.requires_signoff and not actor.has_role(Role.APPROVER):
+    action = "sign" if signing else "submit"
+    refusal = workflow.item_machine.refusal(item, action, actor)
+    if refusal is not None:
+        raise refusal
+    if not signing and unit.requires_signoff and not actor.has_role(Role.APPROVER):
         raise ServiceError("本单位规定信息须经签发人签发后报送，请先“送签”。")
     text.check_for_submission(item.title, item.body)
     resubmission = item.state == ItemState.RETURNED or (
@@ -297,7 +272,14 @@ def _submit(*, actor: User, item: Item, version: int | None, key: str | None) ->
     if not targets:
         raise ServiceError("本单位没有上级信息科室，也不是任何科室的直报点，无处报送。")
     round_no = item.submissions.count() + 1
-    _transition_item(item, version, ItemState.SUBMITTED, submitted_at=item.submitted_at or timezone.now())
+    item_transition(
+        item,
+        action,
+        actor,
+        reason=f"第 {round_no} 轮",
+        version=version,
+        submitted_at=item.submitted_at or timezone.now(),
+    )
     submission = Submission.objects.create(
         item=item,
         round=round_no,
@@ -328,14 +310,7 @@ def _submit(*, actor: User, item: Item, version: int | None, key: str | None) ->
                 submission=submission,
                 origin_unit=unit,
                 source=source,
-                received_title=submission.title,
-                received_body=submission.body,
-                title=submission.title,
-                body=submission.body,
-                classification=submission.classification,
-                urgency=submission.urgency,
-                category=submission.category,
-                tone=submission.tone,
+                **received_text(submission),
                 major_event=item.major_event,
                 received_at=now,
             )
@@ -357,14 +332,7 @@ def _receive_round(entry: DeskEntry, submission: Submission, actor: User, now: d
     DeskEntry.objects.filter(pk=entry.pk).update(
         submission=submission,
         state=EntryState.NEW,
-        received_title=submission.title,
-        received_body=submission.body,
-        title=submission.title,
-        body=submission.body,
-        classification=submission.classification,
-        urgency=submission.urgency,
-        category=submission.category,
-        tone=submission.tone,
+        **received_text(submission),
         received_at=now,
         version=F("version") + 1,
     )

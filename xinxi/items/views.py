@@ -14,7 +14,6 @@ from typing import Any
 import jieba
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from xinxi.accounts.models import Role
 from xinxi.instructions import selectors as instruction_selectors
-from xinxi.items import attachments, permissions, services, text
+from xinxi.items import attachments, permissions, services, text, workflow
 from xinxi.items.forms import ItemForm, ReturnForm, initial_for, new_key, unchanged
 from xinxi.items.models import (
     Adoption,
@@ -40,6 +39,7 @@ from xinxi.items.models import (
 )
 from xinxi.lib.errors import ConflictError, ServiceError, error_text
 from xinxi.lib.http import AuthedRequest
+from xinxi.lib.listing import choice_param, paginate
 
 PAGE_SIZE = 20
 # The history a unit is shown of its item at a desk (assignment and reads stay internal).
@@ -79,20 +79,21 @@ def my_items(request: AuthedRequest) -> HttpResponse:
     user = request.user
     _require_unit_user(user)
     items = permissions.visible_items(user).filter(combined_at__isnull=True)
-    state = request.GET.get("state", "")
-    category = request.GET.get("category", "")
-    if state in ItemState.values:
+    state = choice_param(request, "state", ItemState.values)
+    category = choice_param(request, "category", Category.values)
+    if state:
         items = items.filter(state=state)
-    if category in Category.values:
+    if category:
         items = items.filter(category=category)
     entries = permissions.visible_entries(user).select_related("desk").order_by("received_at", "id")
-    page = Paginator(
+    page = paginate(
+        request,
         items.select_related("created_by")
         .prefetch_related(Prefetch("entries", queryset=entries, to_attr="desk_entries"))
         .annotate(rounds=Count("submissions"))
         .order_by("-updated_at", "-id"),
         PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    )
     pending = 0
     if _is_approver(user):
         pending = permissions.visible_items(user).filter(state=ItemState.PENDING_SIGNOFF).count()
@@ -415,7 +416,7 @@ def signoff_queue(request: AuthedRequest) -> HttpResponse:
         .prefetch_related("attachments")
         .order_by("updated_at", "id")
     )
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, items, PAGE_SIZE)
     for item in page:
         item.submit_key = new_key()  # type: ignore[attr-defined]
     return render(request, "items/signoff_queue.html", {"page": page, "return_form": ReturnForm()})
@@ -527,6 +528,7 @@ def item_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "return_form": ReturnForm(),
         "can_edit": item.is_editable and item.combined_at_id is None,
         "instructions": instruction_selectors.instructions_for_entries(user, [e.pk for e in entries]),
+        "history": workflow.item_machine.history(item.events.select_related("actor")),
     }
     return render(request, "items/item_detail.html", context)
 

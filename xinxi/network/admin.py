@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from xinxi.lib.admin import AuditedAdmin
+from xinxi.audit.admin import AuditedAdmin
 from xinxi.network.models import CalendarDay, CalendarYear, Desk, Quota, UnitClass
 
 

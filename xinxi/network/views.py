@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from xinxi.accounts.models import User
 from xinxi.lib.errors import ServiceError
 from xinxi.lib.http import AuthedRequest
+from xinxi.lib.listing import text_param
 from xinxi.network import permissions, selectors, services
 from xinxi.network.calendar import CalendarYearMissing
 from xinxi.network.forms import MoveForm, ReasonForm, StaffForm, UnitForm
@@ -36,7 +37,7 @@ def _attach_crumbs(units: list[Unit]) -> None:
 @login_required
 def tree(request: AuthedRequest) -> HttpResponse:
     visible = permissions.visible_units(request.user)
-    q = request.GET.get("q", "").strip()[:50]
+    q = text_param(request)
     show_inactive = request.GET.get("inactive") == "1"
     base = visible if show_inactive else visible.filter(active=True)
     context: dict[str, object] = {"q": q, "show_inactive": show_inactive, "total": base.count()}

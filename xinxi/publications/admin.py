@@ -5,8 +5,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from xinxi.audit.admin import AuditedAdmin
 from xinxi.audit.services import audit_record
-from xinxi.lib.admin import AuditedAdmin
 from xinxi.publications.models import Column, Periodical
 
 

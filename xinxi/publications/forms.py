@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from xinxi.items.models import AdoptionKind, DeskEntry
 from xinxi.lib.choices import Classification, Urgency
 from xinxi.network.models import Unit
-from xinxi.publications.models import Column, Periodical
+from xinxi.publications.models import PERIODICAL_FIELDS, Column, Periodical
 
 # A form without its version was not loaded from this page: treat it as stale.
 STALE_FORM = {"required": "表单已过期，请刷新页面后重新操作。", "invalid": "表单已过期，请刷新页面后重新操作。"}
@@ -69,22 +69,6 @@ class AddEntriesForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="退回理由", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-PERIODICAL_FIELDS = [
-    "name",
-    "frequency",
-    "per_period",
-    "running_total",
-    "total_offset",
-    "default_classification",
-    "default_urgency",
-    "default_to_leaders",
-    "default_to_units",
-    "default_distribute",
-    "default_copies",
-    "active",
-]
 
 
 class PeriodicalForm(forms.Form):

@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from xinxi.items.models import AdoptionKind
 from xinxi.lib.choices import Classification, Urgency
+from xinxi.lib.workflow import StateEvent
 
 
 class Frequency(models.TextChoices):
@@ -52,6 +53,23 @@ class Periodical(models.Model):
 
     def __str__(self) -> str:
         return f"《{self.name}》"
+
+
+# A periodical's settings a desk chief edits (the form and the service take these).
+PERIODICAL_FIELDS = (
+    "name",
+    "frequency",
+    "per_period",
+    "running_total",
+    "total_offset",
+    "default_classification",
+    "default_urgency",
+    "default_to_leaders",
+    "default_to_units",
+    "default_distribute",
+    "default_copies",
+    "active",
+)
 
 
 class Column(models.Model):
@@ -133,6 +151,18 @@ class Issue(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.state == IssueState.ISSUED
+
+
+class IssueEvent(StateEvent):
+    """One row per change of an issue's state (送签, 退回, 签发): who, when, why."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField("原状态", max_length=10, choices=IssueState.choices, blank=True)
+    to_state = models.CharField("新状态", max_length=10, choices=IssueState.choices)
+
+    class Meta(StateEvent.Meta):
+        verbose_name = "期的流转记录"
+        verbose_name_plural = "期的流转记录"
 
 
 class IssueItem(models.Model):

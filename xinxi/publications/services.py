@@ -25,8 +25,8 @@ from xinxi.lib.choices import Classification, Urgency
 from xinxi.lib.errors import ConflictError, ServiceError
 from xinxi.network.models import Desk, Unit
 from xinxi.notifications.services import notify
-from xinxi.publications import permissions
-from xinxi.publications.models import Column, Issue, IssueItem, IssueRead, IssueState, Periodical
+from xinxi.publications import permissions, workflow
+from xinxi.publications.models import PERIODICAL_FIELDS, Column, Issue, IssueItem, IssueRead, IssueState, Periodical
 
 NOT_ALLOWED = "您没有权限进行此操作。"
 # Entries in these states may go into an issue (一条多用: an adopted item may be used again).
@@ -198,9 +198,7 @@ def issue_send_for_signoff(*, actor: User, issue: Issue) -> Issue:
     _require_draft(issue)
     if not issue.items.exists():
         raise ServiceError("本期还没有编入任何信息，不能送签。")
-    _bump(issue, None)
-    Issue.objects.filter(pk=issue.pk).update(state=IssueState.PENDING)
-    issue.state = IssueState.PENDING
+    workflow.transition(issue, "send", actor)
     audit_record(actor=actor, action="issue_send", obj=issue)
     chiefs = User.objects.filter(unit=issue.periodical.desk.unit, role_grants__role=Role.DESK_CHIEF, is_active=True)
     notify(
@@ -217,11 +215,7 @@ def issue_return(*, actor: User, issue: Issue, reason: str) -> Issue:
     reason = clean_title(reason)[:300]
     if not reason:
         raise ServiceError("退回须填写理由。")
-    if issue.state != IssueState.PENDING:
-        raise ServiceError("只有待签发的期才能退回。")
-    _bump(issue, None)
-    Issue.objects.filter(pk=issue.pk).update(state=IssueState.DRAFT)
-    issue.state = IssueState.DRAFT
+    workflow.transition(issue, "return", actor, reason=reason)
     audit_record(actor=actor, action="issue_return", obj=issue, detail={"reason": reason})
     notify(
         users=[issue.editor], text=f"签发退回：{issue.periodical}（{reason}）", url=f"/publications/issues/{issue.pk}/"
@@ -235,8 +229,9 @@ def issue_sign_off(*, actor: User, issue: Issue) -> Issue:
     periodical = Periodical.objects.select_for_update().get(pk=issue.periodical_id)
     _require(permissions.can_sign(actor, periodical))
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
-    if issue.state != IssueState.PENDING:
-        raise ServiceError("只有待签发的期才能签发。" if issue.state == IssueState.DRAFT else "本期已经签发印发。")
+    refusal = workflow.machine.refusal(issue, "sign_off", actor)
+    if refusal is not None:
+        raise refusal
     items = list(issue.items.select_related("entry", "entry__desk", "entry__desk__unit"))
     if not items:
         raise ServiceError("本期没有信息，不能签发。")
@@ -250,14 +245,8 @@ def issue_sign_off(*, actor: User, issue: Issue) -> Issue:
     if periodical.running_total and not issue.supplement:
         issued = Issue.objects.filter(periodical=periodical, supplement=False, number__isnull=False).count()
         total = periodical.total_offset + issued + 1
-    Issue.objects.filter(pk=issue.pk).update(
-        state=IssueState.ISSUED,
-        year=today.year,
-        number=number,
-        total_number=total,
-        signer=actor,
-        signed_on=today,
-        version=F("version") + 1,
+    workflow.transition(
+        issue, "sign_off", actor, year=today.year, number=number, total_number=total, signer=actor, signed_on=today
     )
     issue.refresh_from_db()
     for item in items:
@@ -305,22 +294,6 @@ def issue_item_move(*, actor: User, item: IssueItem, step: int) -> None:
     _bump(issue, None)
 
 
-PERIODICAL_FIELDS = {
-    "name",
-    "frequency",
-    "per_period",
-    "running_total",
-    "total_offset",
-    "default_classification",
-    "default_urgency",
-    "default_to_leaders",
-    "default_to_units",
-    "default_distribute",
-    "default_copies",
-    "active",
-}
-
-
 @transaction.atomic
 def periodical_save(
     *,
@@ -334,7 +307,7 @@ def periodical_save(
     """Create or change one of the desk's periodicals with its columns (栏目) and reading units (desk chiefs)."""
     target = periodical if periodical is not None else Periodical(desk=desk)
     _require(target.desk_id == desk.pk and permissions.can_sign(actor, target))
-    unknown = set(fields) - PERIODICAL_FIELDS
+    unknown = set(fields) - set(PERIODICAL_FIELDS)
     if unknown:
         raise ServiceError(f"不能修改：{'、'.join(sorted(unknown))}")
     if "name" in fields:

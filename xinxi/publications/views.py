@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,9 +25,10 @@ from xinxi.items import permissions as item_permissions
 from xinxi.items.models import AdoptionKind, DeskEntry, EntryState
 from xinxi.lib.errors import ConflictError, ServiceError, error_text
 from xinxi.lib.http import AuthedRequest
+from xinxi.lib.listing import int_param, paginate, text_param
 from xinxi.network.models import Desk, Unit
 from xinxi.network.permissions import user_desk
-from xinxi.publications import forms, permissions, services
+from xinxi.publications import forms, permissions, services, workflow
 from xinxi.publications.models import Issue, IssueItem, IssueRead, IssueState, Periodical
 
 PAGE_SIZE = 30
@@ -92,13 +92,13 @@ def issue_list(request: AuthedRequest) -> HttpResponse:
     readable = Periodical.objects.filter(pk__in=issued.values("periodical_id")).order_by("name")
     years = list(issued.exclude(year=None).values_list("year", flat=True).distinct().order_by("-year"))
     shown = issued
-    periodical = request.GET.get("periodical", "")
-    year = request.GET.get("year", "")
-    q = request.GET.get("q", "").strip()[:50]
-    if periodical.isdigit():
-        shown = shown.filter(periodical_id=int(periodical))
-    if year.isdigit():
-        shown = shown.filter(year=int(year))
+    periodical = int_param(request, "periodical")
+    year = int_param(request, "year")
+    q = text_param(request)
+    if periodical is not None:
+        shown = shown.filter(periodical_id=periodical)
+    if year is not None:
+        shown = shown.filter(year=year)
     if q:
         titles = IssueItem.objects.filter(issue=OuterRef("pk"), title__contains=q)
         shown = shown.filter(Exists(titles))
@@ -107,7 +107,7 @@ def issue_list(request: AuthedRequest) -> HttpResponse:
         .annotate(n_items=Count("items"))
         .order_by("-signed_on", "-year", "-number", "-id")
     )
-    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, shown, PAGE_SIZE)
     for issue in page.object_list:
         issue.number_line = number_line(issue)  # type: ignore[attr-defined]
     context = {
@@ -115,8 +115,8 @@ def issue_list(request: AuthedRequest) -> HttpResponse:
         "page": page,
         "readable": readable,
         "years": years,
-        "periodical": periodical,
-        "year": year,
+        "periodical": "" if periodical is None else str(periodical),
+        "year": "" if year is None else str(year),
         "q": q,
         "can_configure": user.has_role("desk_chief") and user_desk(user) is not None,
     }
@@ -370,6 +370,7 @@ def _render_issue(
         "return_form": return_form or forms.ReasonForm(),
         "error": error,
         "instructions": instruction_selectors.instructions_on_issue(user, issue.pk),
+        "history": workflow.machine.history(issue.events.select_related("actor")) if desk_staff else [],
         "record_url": f"/supervision/record/issue/{issue.pk}/"
         if issue.state == IssueState.ISSUED and _records_here(user, periodical)
         else "",

@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from xinxi.accounts.models import Role, User
-from xinxi.network import permissions
+from xinxi.accounts.scope import units
 
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
@@ -39,5 +39,5 @@ class MeSerializer(serializers.Serializer[User]):
         return user.role_labels()
 
     def get_desk(self, user: User) -> int | None:
-        desk = permissions.user_desk(user)
+        desk = units().user_desk(user)
         return desk.pk if desk is not None else None

@@ -40,7 +40,8 @@ from xinxi.items.models import (
     VerificationMethod,
     VerificationOutcome,
 )
-from xinxi.items.workflow import allowed_actions
+from xinxi.items.workflow import allowed_actions, item_machine
+from xinxi.lib.api_history import StateEventSerializer
 from xinxi.lib.choices import Classification, Urgency
 from xinxi.network.api.serializers import MAX_INT, VisibleRelatedField, visible_unit_field
 
@@ -154,11 +155,17 @@ class ItemSerializer(serializers.ModelSerializer[Item]):
 class ItemDetailSerializer(ItemSerializer):
     attachments = AttachmentSerializer(many=True, read_only=True)
     submissions = SubmissionSerializer(many=True, read_only=True, help_text="每一轮报送的原稿，第 1 轮在前")
+    history = serializers.SerializerMethodField(help_text="流转记录（送签、签发退回、报送、退回修改），早的在前")
 
     class Meta(ItemSerializer.Meta):
         fields = [*ItemSerializer.Meta.fields, "body", "writer_name", "writer_phone", "event_time", "major_event",
-                  "signoff_reason", "attachments", "submissions"]
+                  "signoff_reason", "attachments", "submissions", "history"]
         read_only_fields = fields
+
+    @extend_schema_field(StateEventSerializer(many=True))
+    def get_history(self, item: Item) -> Any:
+        events = item_machine.history(item.events.select_related("actor"))
+        return StateEventSerializer(events, many=True).data
 
 
 class ItemFieldsSerializer(serializers.Serializer[Item]):

@@ -68,11 +68,11 @@ from xinxi.items.models import (
     EntryEvent,
     EntryVersion,
     Item,
-    ItemState,
     Submission,
     Verification,
 )
 from xinxi.items.views import _feedback_entries as feedback_entries
+from xinxi.items.workflow import ITEM_TRANSITIONS
 from xinxi.lib.api_views import ServiceViewSet, acting_user, documented
 from xinxi.lib.choices import Classification
 from xinxi.lib.errors import ServiceError
@@ -177,8 +177,9 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewS
         actor = acting_user(request)
         key = _idempotency_key(request, data)
         replay = key is not None and item.submissions.filter(submitted_by=actor, idempotency_key=key).exists()
-        if signing and item.state != ItemState.PENDING_SIGNOFF and not replay:
-            raise ServiceError("只有待签发的信息才能签发。")
+        sign = ITEM_TRANSITIONS["sign"]
+        if signing and item.state not in sign.sources and not replay:
+            raise ServiceError(sign.refused)
         submission = services.item_submit(actor=actor, item=item, version=data.get("version"), idempotency_key=key)
         if submission.item_id != item.pk:
             # The service answered a retry of another item's submission: nothing was sent.

@@ -15,10 +15,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from xinxi.items import permissions as item_permissions
 from xinxi.items.models import AdoptionKind, DeskEntry
+from xinxi.lib.api_history import StateEventSerializer
 from xinxi.lib.choices import Classification, Urgency
 from xinxi.network.api.serializers import MAX_INT, VisibleRelatedField, visible_unit_field
 from xinxi.publications import permissions
@@ -216,6 +218,7 @@ class IssueDetailSerializer(IssueSerializer):
     read_count = serializers.SerializerMethodField(help_text="在线阅读过本期的人数（只对本刊科室人员给出，其他人为空）")
     can_compose = serializers.SerializerMethodField(help_text="当前用户能否编辑本刊的期（编辑、科长）")
     can_sign = serializers.SerializerMethodField(help_text="当前用户能否签发本刊的期（科长）")
+    history = serializers.SerializerMethodField(help_text="流转记录（送签、退回、签发），早在前；只对本刊科室人员给出")
 
     class Meta(IssueSerializer.Meta):
         fields = [
@@ -230,6 +233,7 @@ class IssueDetailSerializer(IssueSerializer):
             "read_count",
             "can_compose",
             "can_sign",
+            "history",
         ]
         read_only_fields = fields
 
@@ -245,6 +249,10 @@ class IssueDetailSerializer(IssueSerializer):
 
     def get_can_sign(self, issue: Issue) -> bool:
         return bool(self.context.get("can_sign", False))
+
+    @extend_schema_field(StateEventSerializer(many=True))
+    def get_history(self, issue: Issue) -> Any:
+        return StateEventSerializer(self.context.get("history", []), many=True).data
 
 
 class IssueCreateSerializer(serializers.Serializer[Issue]):

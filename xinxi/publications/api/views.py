@@ -29,7 +29,7 @@ from xinxi.lib.api_views import AnyAccept, ErrorSerializer, ServiceViewSet, acti
 from xinxi.lib.choices import Classification
 from xinxi.network.models import Unit
 from xinxi.network.permissions import user_desk
-from xinxi.publications import documents, permissions, services
+from xinxi.publications import documents, permissions, services, workflow
 from xinxi.publications.api.filters import IssueFilter
 from xinxi.publications.api.serializers import (
     AddEntriesSerializer,
@@ -170,6 +170,9 @@ class IssueViewSet(mixins.ListModelMixin, ServiceViewSet[Issue]):
             "read_count": issue.reads.count() if is_desk_staff(user, periodical) else None,
             "can_compose": permissions.can_compose(user, periodical),
             "can_sign": permissions.can_sign(user, periodical),
+            "history": workflow.machine.history(issue.events.select_related("actor"))
+            if is_desk_staff(user, periodical)
+            else [],
         }
         return Response(IssueDetailSerializer(issue, context=context).data, status=code)
 
