@@ -14,7 +14,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from xinxi.lib.choices import Classification
 from xinxi.notifications.models import NotificationKind
 
 
@@ -71,5 +70,3 @@ def renderer(kind: str) -> Renderer:
 def registered_kinds() -> set[str]:
     return set(_REGISTRY)
 
-
-TOP_CLEARANCE = max(Classification.values)

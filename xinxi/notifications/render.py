@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from xinxi.notifications.kinds import TOP_CLEARANCE, renderer
+from xinxi.notifications.kinds import renderer
 from xinxi.notifications.models import Notification, NotificationKind
 
 WITHHELD = "有一条“{label}”通知，相关内容已不在您的查看范围内。"
@@ -70,9 +70,9 @@ def render_one(user: Any, notification: Notification) -> Shown:
 
 
 def _one(user: Any, row: Notification, objects: dict[int, Any]) -> Shown:
-    if row.kind == NotificationKind.LEGACY:
-        if user.clearance >= TOP_CLEARANCE:
-            return Shown(row, str(row.detail.get("text", "")), row.url, True)
+    if row.kind == NotificationKind.LEGACY:  # a text snapshot: shown within its classification only
+        if row.classification <= user.clearance:
+            return Shown(row, str(row.detail.get("text", ""))[:300], row.url, True)
         return _withheld(row)
     obj = objects.get(row.object_id) if row.object_id is not None else None
     if obj is None:
