@@ -23,6 +23,3 @@ def texts(user: Any) -> list[str]:
 
 def text_of(notification: Notification) -> str:
     return texts_for(notification.user, [notification])[0]
-
-
-__all__ = ["told", "texts", "text_of"]
