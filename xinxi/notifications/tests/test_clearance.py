@@ -276,3 +276,87 @@ def test_a_recipient_below_the_classification_gets_nothing(
         assert TITLE not in html, place
     assert unread_count(recipient) == 0 and "条未读" not in seen["home"]
     assert not [m for m in OUTBOX if m.recipient.pk == recipient.pk]
+
+
+# --- at read time ---
+
+
+def _editor_told_of_a_secret_item(net: Net) -> tuple[Notification, DeskEntry]:
+    """The 秘密-cleared editor is assigned a 秘密 item (a notification they may read)."""
+    net.editor.clearance = Classification.SECRET
+    net.editor.save(update_fields=["clearance"])
+    entry = entry_at(submitted(net.reporter, title=TITLE, classification=Classification.SECRET), net.city.desk)
+    desk_services.entry_assign(actor=net.desk_chief, entry=entry, editor=net.editor)
+    return Notification.objects.get(user=net.editor, kind=K.ENTRY_ASSIGNED), entry
+
+
+def test_an_object_reclassified_above_the_reader_keeps_the_notification_but_not_its_title(people: Net) -> None:
+    notification, entry = _editor_told_of_a_secret_item(people)
+    assert TITLE in what_they_read(people.editor)["centre"]
+    DeskEntry.objects.filter(pk=entry.pk).update(classification=CONFIDENTIAL)
+    seen = what_they_read(people.editor)
+    for place in ("centre", "popover", "api"):
+        assert TITLE not in seen[place] and "分配信息" in seen[place], place
+    # Count and list agree: the notifications (新收信息 and 分配) are still there, worded without the title.
+    assert unread_count(people.editor) == 2 and 'aria-label="2 条未读"' in seen["home"]
+    assert seen["centre"].count("相关内容已不在您的查看范围内") == 2
+    row = json.loads(seen["api"])["results"][0]
+    assert (row["available"], row["url"], row["kind"]) == (False, "", K.ENTRY_ASSIGNED)
+    client = Client()
+    client.force_login(people.editor)
+    assert client.post(f"/notifications/{notification.pk}/open/")["Location"] == "/notifications/"
+
+
+def test_a_reader_whose_clearance_is_lowered_no_longer_sees_or_counts_it(people: Net) -> None:
+    case = SCENARIOS[K.ITEM_RECEIVED](people)
+    case.send()
+    assert unread_count(people.editor) == 1
+    people.editor.clearance = Classification.SECRET
+    people.editor.save(update_fields=["clearance"])
+    seen = what_they_read(people.editor)
+    assert TITLE not in seen["centre"] and "还没有通知" in seen["centre"]
+    assert unread_count(people.editor) == 0 and json.loads(seen["api"])["count"] == 0
+    notification = Notification.objects.get(user=people.editor)
+    client = Client()
+    client.force_login(people.editor)
+    assert client.post(f"/notifications/{notification.pk}/open/").status_code == 404
+    marked = APIClient()
+    marked.force_authenticate(people.editor)
+    assert marked.post("/api/v1/notifications/mark-read/", {}, format="json").json() == {"marked": 0, "unread": 0}
+
+
+def test_old_text_notifications_are_shown_only_within_their_classification(people: Net) -> None:
+    """Rows written before notifications were references: the migration gives them the highest level."""
+    from xinxi.notifications.testing import told
+
+    for user in (people.editor, people.desk_chief):
+        told(user, f"新收信息：{TITLE}（旧）", "/desk/", classification=CONFIDENTIAL)
+    people.editor.clearance = Classification.SECRET
+    people.editor.save(update_fields=["clearance"])
+    assert TITLE in what_they_read(people.desk_chief)["centre"] and unread_count(people.desk_chief) == 1
+    assert TITLE not in what_they_read(people.editor)["centre"] and unread_count(people.editor) == 0
+
+
+def test_the_centre_drop_down_and_api_cost_a_query_per_kind_not_per_notification(
+    people: Net, django_assert_max_num_queries: Any
+) -> None:
+    """Three kinds over 40 notifications: each list is worded with one query per kind on the page."""
+    entries = [secret_entry(people, f"东城县第{n}条涉密信息") for n in range(3)]
+    for entry in entries:
+        desk_services.entry_forward(actor=people.editor, entry=entry)
+    for _ in range(12):
+        for entry in entries:
+            desk_services.entry_assign(actor=people.editor, entry=entry, editor=people.desk_chief)
+    assert Notification.objects.filter(user=people.desk_chief).values("kind").distinct().count() == 3
+    assert Notification.objects.filter(user=people.desk_chief).count() >= 40
+    client = Client()
+    client.force_login(people.desk_chief)
+    api = APIClient()
+    api.force_authenticate(people.desk_chief)
+    client.get("/notifications/")
+    with django_assert_max_num_queries(14):
+        assert "东城县第2条涉密信息" in client.get("/notifications/").content.decode()
+    with django_assert_max_num_queries(12):
+        assert "东城县第2条涉密信息" in client.get("/notifications/latest/").content.decode()
+    with django_assert_max_num_queries(6):
+        assert len(api.get("/api/v1/notifications/").json()["results"]) >= 20
