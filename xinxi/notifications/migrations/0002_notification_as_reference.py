@@ -28,9 +28,10 @@ def texts_to_legacy(apps, schema_editor):
 
 
 def legacy_to_texts(apps, schema_editor):
+    """Going back: old rows get their text again; references get a text without any title."""
     Notification = apps.get_model("notifications", "Notification")
-    for row in Notification.objects.filter(kind="legacy").iterator(chunk_size=2000):
-        row.text = str(row.detail.get("text", ""))[:300]
+    for row in Notification.objects.iterator(chunk_size=2000):
+        row.text = str(row.detail.get("text", ""))[:300] if row.kind == "legacy" else f"通知（{row.kind}）"
         row.save(update_fields=["text"])
 
 
@@ -63,6 +64,11 @@ class Migration(migrations.Migration):
             model_name="notification",
             name="detail",
             field=models.JSONField(blank=True, default=dict, verbose_name="参数"),
+        ),
+        migrations.AlterField(
+            model_name="notification",
+            name="text",
+            field=models.CharField(default="", max_length=300, verbose_name="内容"),
         ),
         migrations.RunPython(texts_to_legacy, legacy_to_texts),
         migrations.RemoveField(model_name="notification", name="text"),
