@@ -101,3 +101,25 @@ def test_list_is_paginated_with_bounded_queries(net, client_for, django_assert_m
     with django_assert_max_num_queries(11):
         unread = text_of(client.get("/notifications/?unread=1&page=2"))
     assert "第0条通知" in unread
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_top_bar_drop_down_lists_ones_own_newest_unread(net, client_for, persona):
+    for n in range(7):
+        told(net.users[persona], f"未读通知{n}号", "/")
+    told(net.users[persona], "已读的通知", "/")
+    Notification.objects.filter(detail__text="已读的通知").update(read_at="2026-01-01T00:00:00Z")
+    told(net.outsider if persona != "outsider" else net.reporter, "别人的通知", "/")
+    client = client_for(persona)
+    home = text_of(client.get("/"))
+    assert 'id="notif-popover"' in home and 'hx-get="/notifications/latest/"' in home
+    drop_down = text_of(client.get("/notifications/latest/"))
+    assert [f"未读通知{n}号" in drop_down for n in range(7)] == [False, False, True, True, True, True, True]
+    assert "已读的通知" not in drop_down and "别人的通知" not in drop_down and "查看全部通知" in drop_down
+
+
+def test_no_drop_down_without_unread_and_none_for_anonymous(net, client_for, client):
+    assert 'id="notif-popover"' not in text_of(client_for("editor").get("/"))
+    assert "没有未读通知" in text_of(client_for("editor").get("/notifications/latest/"))
+    response = client.get("/notifications/latest/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
