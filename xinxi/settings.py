@@ -262,6 +262,7 @@ SPECTACULAR_SETTINGS = {
         "LeaderLevelEnum": "xinxi.instructions.models.LeaderLevel",
         "UnitLevelEnum": "xinxi.network.models.Level",
         "AdoptionLevelEnum": "xinxi.items.models.AdoptionLevel",
+        "NotificationKindEnum": "xinxi.notifications.models.NotificationKind",
     },
 }
 
