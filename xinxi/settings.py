@@ -206,6 +206,12 @@ XINXI_MAX_UPLOAD_BYTES = env_int("XINXI_MAX_UPLOAD_BYTES", 5 * 1024 * 1024, mini
 DATA_UPLOAD_MAX_MEMORY_SIZE = XINXI_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = XINXI_MAX_UPLOAD_BYTES + 1024 * 1024
 
+# Notification channels beyond the in-app centre (xinxi.notifications.channels.Channel
+# subclasses, dotted paths, comma-separated); each gets the text worded for its recipient.
+XINXI_NOTIFICATION_CHANNELS = [
+    c.strip() for c in os.environ.get("XINXI_NOTIFICATION_CHANNELS", "").split(",") if c.strip()
+]
+
 X_FRAME_OPTIONS = "DENY"
 # Everything comes from this server: no inline script, no outside host.
 SECURE_CSP = {
@@ -256,6 +262,7 @@ SPECTACULAR_SETTINGS = {
         "LeaderLevelEnum": "xinxi.instructions.models.LeaderLevel",
         "UnitLevelEnum": "xinxi.network.models.Level",
         "AdoptionLevelEnum": "xinxi.items.models.AdoptionLevel",
+        "NotificationKindEnum": "xinxi.notifications.models.NotificationKind",
     },
 }
 

@@ -39,6 +39,7 @@ from xinxi.items.text import clean_body
 from xinxi.lib.choices import Classification
 from xinxi.lib.errors import ConflictError, ServiceError
 from xinxi.network.models import Unit
+from xinxi.notifications.models import NotificationKind as K
 from xinxi.notifications.services import notify
 from xinxi.publications.models import Issue, IssueState
 
@@ -162,7 +163,8 @@ def instruction_record(
     audit_record(actor=actor, action="instruction_record", obj=instruction)
     notify(
         users=unit_staff(source_units(instruction), instruction.classification),
-        text=f"领导批示：{instruction.leader_title}{instruction.leader_name}对{instruction.target_label}作出批示",
+        kind=K.INSTRUCTION_RECORDED,
+        obj=instruction,
         url=f"/supervision/instructions/{instruction.pk}/",
     )
     return instruction
@@ -238,8 +240,10 @@ def tasks_create(
     for task in tasks:
         notify(
             users=staff_by_unit[task.unit_id],
-            text=f"督办：请于 {due_on:%Y年%m月%d日} 前报送对{instruction}的办理情况",
+            kind=K.TASK_ASSIGNED,
+            obj=task,
             url=f"/supervision/tasks/{task.pk}/",
+            detail={"due": due_on.isoformat()},
         )
     return tasks
 
@@ -284,7 +288,8 @@ def report_submit(
     audit_record(actor=actor, action="handling_report", obj=task, detail={"report": report.pk, "files": len(files)})
     notify(
         users=[task.created_by],
-        text=f"{task.unit.name}报送了办理情况：{task.instruction}",
+        kind=K.TASK_REPORTED,
+        obj=task,
         url=f"/supervision/tasks/{task.pk}/",
     )
     return report
@@ -311,7 +316,8 @@ def report_accept(*, actor: User, task: SupervisionTask, note: str = "", version
     audit_record(actor=actor, action="handling_accept", obj=task, detail={"report": report.pk})
     notify(
         users=unit_staff([task.unit_id], task.instruction.classification),
-        text=f"办理情况已认可：{task.instruction}",
+        kind=K.TASK_ACCEPTED,
+        obj=task,
         url=f"/supervision/tasks/{task.pk}/",
     )
     return report
@@ -331,8 +337,10 @@ def report_return(*, actor: User, task: SupervisionTask, reason: str, version: i
     audit_record(actor=actor, action="handling_return", obj=task, detail={"report": report.pk})
     notify(
         users=unit_staff([task.unit_id], task.instruction.classification),
-        text=f"办理情况被退回补充：{reason[:60]}",
+        kind=K.TASK_RETURNED,
+        obj=task,
         url=f"/supervision/tasks/{task.pk}/",
+        detail={"reason": reason[:60]},
     )
     return report
 
@@ -348,8 +356,10 @@ def task_close(*, actor: User, task: SupervisionTask, note: str = "", version: i
     instruction = task.instruction
     notify(
         users=unit_staff({task.unit_id} | source_units(instruction), instruction.classification),
-        text=f"督办事项已办结：{task.unit.name}办理{instruction}",
+        kind=K.TASK_CLOSED,
+        obj=instruction,
         url=f"/supervision/instructions/{instruction.pk}/",
+        detail={"unit": task.unit.name},
     )
     return task
 
@@ -376,8 +386,10 @@ def task_extend(
     audit_record(actor=actor, action="supervision_extend", obj=task, detail={"from": str(old), "to": str(due_on)})
     notify(
         users=unit_staff([task.unit_id], task.instruction.classification),
-        text=f"督办事项办理期限调整为 {due_on:%Y年%m月%d日}",
+        kind=K.TASK_EXTENDED,
+        obj=task,
         url=f"/supervision/tasks/{task.pk}/",
+        detail={"due": due_on.isoformat()},
     )
     return task
 
@@ -438,7 +450,10 @@ def send_reminders(*, today: dt.date | None = None) -> int:
                 if key.startswith("overdue"):
                     readers.append(task.created_by)
                     text = f"{text}（{task.unit.name}）"
-                notify(users=readers, text=text, url=f"/supervision/tasks/{task.pk}/")
+                notify(
+                    users=readers, kind=K.TASK_REMINDER, obj=task, url=f"/supervision/tasks/{task.pk}/",
+                    detail={"text": text},
+                )
         except IntegrityError:  # another worker sent it just now
             continue
         sent += 1

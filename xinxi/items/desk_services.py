@@ -40,6 +40,7 @@ from xinxi.items.workflow import item_transition, record_event, transition
 from xinxi.lib.errors import ConflictError, ServiceError
 from xinxi.network.models import Level, Unit
 from xinxi.network.services import parent_desk
+from xinxi.notifications.models import NotificationKind as K
 from xinxi.notifications.services import notify
 
 NOT_ALLOWED = "您没有权限进行此操作。"
@@ -73,13 +74,13 @@ def chain_below(entry: DeskEntry) -> list[DeskEntry]:
     return below
 
 
-def _notify_below(entry: DeskEntry, message: str) -> None:
+def _notify_below(entry: DeskEntry, kind: str, **detail: str) -> None:
     """Tell everyone below an entry what happened: each desk below gets a link to its own
     entry, the writers of the original items a link to their item's feedback page."""
     for lower in chain_below(entry):
-        notify(users=_desk_people(lower), text=message, url=entry_url(lower))
+        notify(users=_desk_people(lower), kind=kind, obj=entry, url=entry_url(lower), detail=detail)
     for item, _unit in credited_items(entry):
-        notify(users=[item.created_by], text=message, url=f"/items/{item.pk}/")
+        notify(users=[item.created_by], kind=kind, obj=entry, url=f"/items/{item.pk}/", detail=detail)
 
 
 def _desk_people(entry: DeskEntry) -> Iterable[User]:
@@ -133,7 +134,7 @@ def entry_assign(*, actor: User, entry: DeskEntry, editor: User | None) -> DeskE
     name = str(editor) if editor else "（无）"
     record_event(entry, actor, "assign", entry.state, entry.state, f"责任编辑：{name}")
     if editor is not None and editor.pk != actor.pk:
-        notify(users=[editor], text=f"分配给您：{entry.title}", url=entry_url(entry))
+        notify(users=[editor], kind=K.ENTRY_ASSIGNED, obj=entry, url=entry_url(entry))
     return entry
 
 
@@ -148,7 +149,7 @@ def entry_return(*, actor: User, entry: DeskEntry, reason: str) -> DeskEntry:
     if item.state == ItemState.SUBMITTED:  # another desk may have returned it already
         item_transition(item, "desk_return", actor, reason=f"{entry.desk.name}：{_reason(reason)}")
     audit_record(actor=actor, action="entry_return", obj=entry, detail={"reason": reason})
-    _notify_below(entry, f"{entry.desk.name}退回修改：{entry.title}（{_reason(reason)}）")
+    _notify_below(entry, K.ENTRY_RETURNED, reason=_reason(reason))
     return entry
 
 
@@ -165,7 +166,7 @@ def entry_not_adopt(*, actor: User, entry: DeskEntry, reason: str) -> DeskEntry:
     _require_editor(actor, entry)
     transition(entry, "not_adopt", actor, _reason(reason))
     audit_record(actor=actor, action="entry_not_adopt", obj=entry, detail={"reason": reason})
-    _notify_below(entry, f"{entry.desk.name}未采用：{entry.title}")
+    _notify_below(entry, K.ENTRY_NOT_ADOPTED)
     return entry
 
 
@@ -217,7 +218,7 @@ def verification_request(
     record_event(entry, actor, "verify", entry.state, entry.state, f"{verification.get_method_display()}：{question}")
     audit_record(actor=actor, action="verification_request", obj=entry, detail={"method": method})
     if method == VerificationMethod.SENDER:
-        _notify_below(entry, f"{entry.desk.name}请核实：{entry.title}（{question}）")
+        _notify_below(entry, K.ENTRY_VERIFY, question=question)
     return verification
 
 
@@ -357,7 +358,7 @@ def entry_combine(*, actor: User, entries: Sequence[DeskEntry], title: str, body
     search_index.index_entry(combined)
     audit_record(actor=actor, action="entry_combine", obj=combined, detail={"sources": [e.pk for e in entries]})
     for entry in entries:
-        _notify_below(entry, f"{desk.name}综合了您的信息：{title}")
+        _notify_below(entry, K.ENTRY_COMBINED)
     return combined
 
 
@@ -399,8 +400,8 @@ def entry_forward(*, actor: User, entry: DeskEntry, note: str = "") -> DeskEntry
     editors = User.objects.filter(
         unit=target.unit, role_grants__role__in=[Role.EDITOR, Role.DESK_CHIEF], is_active=True
     ).distinct()
-    notify(users=editors, text=f"{entry.desk.name}转报：{entry.title}", url=entry_url(upper))
-    _notify_below(upper, f"已转报{target.name}：{entry.title}")
+    notify(users=editors, kind=K.ENTRY_FORWARDED, obj=upper, url=entry_url(upper))
+    _notify_below(upper, K.ENTRY_FORWARDED_UP)
     return upper
 
 
@@ -468,5 +469,5 @@ def adoption_record(
         detail={"publication": publication, "issue": issue_no, "external": external_level is not None},
     )
     where = f"《{publication.strip('《》')}》{issue_no}"
-    _notify_below(entry, f"您的信息被{where}采用：{entry.title}")
+    _notify_below(entry, K.ENTRY_ADOPTED, where=where)
     return records

@@ -39,6 +39,7 @@ from xinxi.lib.choices import Classification, Urgency
 from xinxi.lib.errors import ConflictError, ServiceError
 from xinxi.network.models import Desk
 from xinxi.network.services import parent_desk
+from xinxi.notifications.models import NotificationKind as K
 from xinxi.notifications.services import notify
 
 if TYPE_CHECKING:
@@ -187,7 +188,7 @@ def item_request_signoff(*, actor: User, item: Item, version: int | None = None)
     text.check_for_submission(item.title, item.body)
     item_transition(item, "request_signoff", actor, version=version)
     audit_record(actor=actor, action="item_request_signoff", obj=item)
-    notify(users=_approvers(item), text=f"待签发：{item.title}", url=f"/items/{item.pk}/")
+    notify(users=_approvers(item), kind=K.ITEM_SIGNOFF_REQUESTED, obj=item, url=f"/items/{item.pk}/")
     return item
 
 
@@ -200,7 +201,10 @@ def item_return_signoff(*, actor: User, item: Item, reason: str) -> Item:
         raise ServiceError("退回须填写理由。")
     item_transition(item, "return_signoff", actor, reason=reason, signoff_reason=reason)
     audit_record(actor=actor, action="item_return_signoff", obj=item, detail={"reason": reason})
-    notify(users=[item.created_by], text=f"签发人退回：{item.title}（{reason}）", url=f"/items/{item.pk}/")
+    notify(
+        users=[item.created_by], kind=K.ITEM_SIGNOFF_RETURNED, obj=item, url=f"/items/{item.pk}/",
+        detail={"reason": reason},
+    )
     return item
 
 
@@ -323,7 +327,7 @@ def _submit(*, actor: User, item: Item, version: int | None, key: str | None) ->
         detail={"receipt": submission.receipt_no, "round": round_no, "desks": [d.pk for d, _ in targets]},
     )
     desk_ids = [d.pk for d, _ in targets]
-    notify(users=_desk_editors(desk_ids), text=f"新收信息：{item.title}（{unit.name}）", url="/desk/")
+    notify(users=_desk_editors(desk_ids), kind=K.ITEM_RECEIVED, obj=submission, url="/desk/")
     return submission
 
 

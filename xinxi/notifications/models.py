@@ -1,14 +1,60 @@
-"""The notification centre: one path for every app to tell a user that something changed."""
+"""The notification centre: one path for every app to tell a user that something changed.
+
+A notification is a reference, not a text: the recipient, what happened (``kind``), the
+object it is about (``object_id``; the kind names the model), the object's classification
+when it was sent, and a few parameters (``detail``). Its text is rendered when it is
+read, through the same visibility rules as every page (``xinxi.notifications.render``).
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 
+from xinxi.lib.choices import Classification
+
+
+class NotificationKind(models.TextChoices):
+    """What happened. Each kind has one renderer, registered in its app's ``notices`` module."""
+
+    # items: the unit's side
+    ITEM_SIGNOFF_REQUESTED = "item_signoff_requested", "待签发信息"
+    ITEM_SIGNOFF_RETURNED = "item_signoff_returned", "签发人退回"
+    ITEM_RECEIVED = "item_received", "新收信息"
+    # items: the desk's side
+    ENTRY_ASSIGNED = "entry_assigned", "分配信息"
+    ENTRY_FORWARDED = "entry_forwarded", "下级转报"
+    ENTRY_RETURNED = "entry_returned", "退回修改"
+    ENTRY_NOT_ADOPTED = "entry_not_adopted", "未采用"
+    ENTRY_VERIFY = "entry_verify", "请求核实"
+    ENTRY_COMBINED = "entry_combined", "综合采用"
+    ENTRY_FORWARDED_UP = "entry_forwarded_up", "已转报上级"
+    ENTRY_ADOPTED = "entry_adopted", "信息采用"
+    # publications
+    ISSUE_PENDING = "issue_pending", "刊物待签发"
+    ISSUE_RETURNED = "issue_returned", "刊物签发退回"
+    ISSUE_SIGNED = "issue_signed", "刊物已签发"
+    # instructions and supervision
+    INSTRUCTION_RECORDED = "instruction_recorded", "领导批示"
+    TASK_ASSIGNED = "task_assigned", "督办交办"
+    TASK_REPORTED = "task_reported", "办理情况报送"
+    TASK_ACCEPTED = "task_accepted", "办理情况认可"
+    TASK_RETURNED = "task_returned", "办理情况退回"
+    TASK_CLOSED = "task_closed", "督办办结"
+    TASK_EXTENDED = "task_extended", "督办期限调整"
+    TASK_REMINDER = "task_reminder", "督办提醒"
+    # text snapshots written before notifications became references (see the migration)
+    LEGACY = "legacy", "旧通知"
+
 
 class Notification(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    text = models.CharField("内容", max_length=300)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="收件人", on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField("类型", max_length=40, choices=NotificationKind.choices)
+    object_id = models.PositiveBigIntegerField("对象编号", null=True, blank=True)
+    classification = models.PositiveSmallIntegerField("发送时密级", choices=Classification.choices)
+    detail = models.JSONField("参数", default=dict, blank=True)
     url = models.CharField("链接", max_length=200, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
@@ -17,7 +63,10 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = "通知"
         verbose_name_plural = "通知"
-        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"]),
+            models.Index(fields=["kind", "object_id"], name="notification_object_idx"),
+        ]
 
     def __str__(self) -> str:
-        return self.text
+        return f"{self.get_kind_display()} #{self.object_id or '-'}"

@@ -15,30 +15,41 @@ from django.views.decorators.http import require_POST
 
 from xinxi.items import desk_services, permissions
 from xinxi.lib.http import AuthedRequest
-from xinxi.notifications.models import Notification
+from xinxi.notifications.render import render as render_notifications
+from xinxi.notifications.render import render_one, shown_to
 from xinxi.notifications.services import notifications_mark_read
 
 PAGE_SIZE = 30
+POPOVER_SIZE = 5
 DESK_ENTRY_URL = re.compile(r"^/desk/entries/(\d+)/$")
 
 
 @login_required
 def notification_list(request: AuthedRequest) -> HttpResponse:
-    rows = Notification.objects.filter(user=request.user)
+    rows = shown_to(request.user)
     unread_only = request.GET.get("unread") == "1"
     if unread_only:
         rows = rows.filter(read_at__isnull=True)
     page = Paginator(rows.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page": page, "unread_only": unread_only})
+    shown = render_notifications(request.user, page.object_list)
+    return render(request, "notifications/list.html", {"page": page, "shown": shown, "unread_only": unread_only})
+
+
+@login_required
+def notification_popover(request: AuthedRequest) -> HttpResponse:
+    """The top bar's drop-down: the newest unread notifications, worded like the centre."""
+    rows = shown_to(request.user).filter(read_at__isnull=True).order_by("-created_at", "-id")[:POPOVER_SIZE]
+    shown = render_notifications(request.user, rows)
+    return render(request, "notifications/_popover.html", {"shown": shown})
 
 
 @require_POST
 @login_required
 def notification_open(request: AuthedRequest, pk: int) -> HttpResponse:
     """Mark one notification read and go where it points."""
-    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    notification = get_object_or_404(shown_to(request.user), pk=pk)
     notifications_mark_read(user=request.user, ids=[notification.pk])
-    return redirect(_target(request, notification.url))
+    return redirect(_target(request, render_one(request.user, notification).url))
 
 
 @require_POST

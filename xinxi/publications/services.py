@@ -24,6 +24,7 @@ from xinxi.items.text import check_for_submission, clean_body, clean_title
 from xinxi.lib.choices import Classification, Urgency
 from xinxi.lib.errors import ConflictError, ServiceError
 from xinxi.network.models import Desk, Unit
+from xinxi.notifications.models import NotificationKind as K
 from xinxi.notifications.services import notify
 from xinxi.publications import permissions, workflow
 from xinxi.publications.models import PERIODICAL_FIELDS, Column, Issue, IssueItem, IssueRead, IssueState, Periodical
@@ -203,8 +204,10 @@ def issue_send_for_signoff(*, actor: User, issue: Issue) -> Issue:
     chiefs = User.objects.filter(unit=issue.periodical.desk.unit, role_grants__role=Role.DESK_CHIEF, is_active=True)
     notify(
         users=chiefs,
-        text=f"待签发：{issue.periodical}（{issue.items.count()} 条）",
+        kind=K.ISSUE_PENDING,
+        obj=issue,
         url=f"/publications/issues/{issue.pk}/",
+        detail={"count": issue.items.count()},
     )
     return issue
 
@@ -218,7 +221,8 @@ def issue_return(*, actor: User, issue: Issue, reason: str) -> Issue:
     workflow.transition(issue, "return", actor, reason=reason)
     audit_record(actor=actor, action="issue_return", obj=issue, detail={"reason": reason})
     notify(
-        users=[issue.editor], text=f"签发退回：{issue.periodical}（{reason}）", url=f"/publications/issues/{issue.pk}/"
+        users=[issue.editor], kind=K.ISSUE_RETURNED, obj=issue, url=f"/publications/issues/{issue.pk}/",
+        detail={"reason": reason},
     )
     return issue
 
@@ -260,7 +264,7 @@ def issue_sign_off(*, actor: User, issue: Issue) -> Issue:
             issue=issue,
         )
     audit_record(actor=actor, action="issue_sign_off", obj=issue, detail={"number": issue.label})
-    notify(users=[issue.editor], text=f"已签发：{issue}", url=f"/publications/issues/{issue.pk}/")
+    notify(users=[issue.editor], kind=K.ISSUE_SIGNED, obj=issue, url=f"/publications/issues/{issue.pk}/")
     return issue
 
 

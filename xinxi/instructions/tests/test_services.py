@@ -15,7 +15,7 @@ from xinxi.instructions.tests.factories import instruction_on_item, task_for
 from xinxi.items.tests.factories import entry_at, submitted
 from xinxi.lib.choices import Classification
 from xinxi.lib.errors import ConflictError, ServiceError
-from xinxi.notifications.models import Notification
+from xinxi.notifications.testing import texts as texts_for
 from xinxi.publications import services as pub
 from xinxi.publications.tests.factories import pending_issue, periodical
 
@@ -25,7 +25,7 @@ PDF = b"%PDF-1.4\n% test\n"
 
 
 def texts(user):
-    return list(Notification.objects.filter(user=user).values_list("text", flat=True))
+    return texts_for(user)
 
 
 def test_instruction_on_item_is_recorded_audited_and_told_to_the_sender(net):

@@ -6,21 +6,28 @@ from typing import Any
 
 from rest_framework import serializers
 
-from xinxi.notifications.models import Notification
+from xinxi.notifications.models import NotificationKind
+from xinxi.notifications.render import Shown
 
 MAX_IDS = 500
 
 
-class NotificationSerializer(serializers.ModelSerializer[Notification]):
+class NotificationSerializer(serializers.Serializer[Shown]):
+    """A notification as its recipient reads it (worded by ``notifications.render``)."""
+
+    id = serializers.IntegerField(source="pk", read_only=True)
+    kind = serializers.ChoiceField(
+        source="notification.kind", choices=NotificationKind.choices, read_only=True, help_text="通知类型"
+    )
+    text = serializers.CharField(read_only=True, help_text="内容；对象已不可见时只说明类型，不含标题")
+    url = serializers.CharField(read_only=True, help_text="链接；对象已不可见时为空")
+    available = serializers.BooleanField(read_only=True, help_text="所涉对象当前是否可见")
+    created_at = serializers.DateTimeField(read_only=True)
     read = serializers.SerializerMethodField(help_text="是否已读")
+    read_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
-    class Meta:
-        model = Notification
-        fields = ["id", "text", "url", "created_at", "read", "read_at"]
-        read_only_fields = fields
-
-    def get_read(self, notification: Notification) -> bool:
-        return notification.read_at is not None
+    def get_read(self, shown: Shown) -> bool:
+        return shown.read_at is not None
 
 
 class MarkReadSerializer(serializers.Serializer[Any]):

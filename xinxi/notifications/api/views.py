@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
@@ -13,6 +15,7 @@ from xinxi.lib.api_views import ServiceViewSet, acting_user, documented
 from xinxi.notifications.api.filters import NotificationFilter
 from xinxi.notifications.api.serializers import MarkReadResultSerializer, MarkReadSerializer, NotificationSerializer
 from xinxi.notifications.models import Notification
+from xinxi.notifications.render import render, shown_to
 from xinxi.notifications.services import notifications_mark_read, unread_count
 
 
@@ -21,14 +24,19 @@ from xinxi.notifications.services import notifications_mark_read, unread_count
                        responses=documented({200: NotificationSerializer(many=True)}, 400)),
 )
 class NotificationViewSet(mixins.ListModelMixin, ServiceViewSet[Notification]):
-    serializer_class = NotificationSerializer
+    serializer_class = NotificationSerializer  # type: ignore[assignment]  # it serializes the worded rows
     filterset_class = NotificationFilter
 
     def get_queryset(self) -> QuerySet[Notification]:
         user = self.request.user
         if not user.is_authenticated:  # the schema generator asks without a user
             return Notification.objects.none()
-        return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+        return shown_to(user).order_by("-created_at", "-id")
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        """Word the page for the reader: one query per kind on the page, never one per row."""
+        page = super().paginate_queryset(queryset)
+        return None if page is None else render(self.request.user, page)
 
     @extend_schema(summary="标为已读", description="只会改动本人的通知；别人的或不存在的编号被忽略。",
                    request=MarkReadSerializer, responses=documented({200: MarkReadResultSerializer}, 400))

@@ -12,7 +12,7 @@ from xinxi.items import desk_services
 from xinxi.items.tests.factories import entry_at, submitted
 from xinxi.network.testing import PERSONAS, Net
 from xinxi.notifications.models import Notification
-from xinxi.notifications.services import notify
+from xinxi.notifications.testing import told
 
 
 def api(net: Net, persona: str | None) -> APIClient:
@@ -26,9 +26,9 @@ def api(net: Net, persona: str | None) -> APIClient:
 def everyone_told(net: Net) -> Net:
     """Two notifications for every persona, naming them; the older one already read."""
     for persona, user in net.users.items():
-        notify(users=[user], text=f"{persona}：旧消息")
+        told(user, f"{persona}：旧消息")
         Notification.objects.filter(user=user).update(read_at="2026-01-05T08:00:00Z")
-        notify(users=[user], text=f"{persona}：新消息", url="/desk/")
+        told(user, f"{persona}：新消息", "/desk/")
     return net
 
 
@@ -59,9 +59,9 @@ def test_mark_all_read(everyone_told: Net, persona: str) -> None:
 
 def test_mark_some_read_ignores_other_peoples_ids(everyone_told: Net) -> None:
     net = everyone_told
-    notify(users=[net.reporter], text="第三条")
-    mine = Notification.objects.get(user=net.reporter, text="reporter：新消息")
-    theirs = Notification.objects.get(user=net.editor, text="editor：新消息")
+    told(net.reporter, "第三条")
+    mine = Notification.objects.get(user=net.reporter, detail__text="reporter：新消息")
+    theirs = Notification.objects.get(user=net.editor, detail__text="editor：新消息")
     response = api(net, "reporter").post("/api/v1/notifications/mark-read/", {"ids": [mine.pk, theirs.pk]},
                                          format="json")
     assert response.json() == {"marked": 1, "unread": 1}
@@ -88,7 +88,7 @@ def test_anonymous_callers_get_403(everyone_told: Net) -> None:
 def test_list_costs_a_bounded_number_of_queries(everyone_told: Net, django_assert_max_num_queries: Any) -> None:
     client = api(everyone_told, "editor")
     for n in range(30):
-        notify(users=[everyone_told.editor], text=f"第{n}条")
+        told(everyone_told.editor, f"第{n}条")
     with django_assert_max_num_queries(5):
         assert client.get("/api/v1/notifications/").json()["count"] == 32
 

@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from xinxi.instructions import services
 from xinxi.instructions.models import Reminder, SupervisionTask
 from xinxi.instructions.tests.factories import task_for
-from xinxi.notifications.models import Notification
+from xinxi.notifications.testing import texts
 from xinxi.worker.models import SweepRun
 from xinxi.worker.sweeps import SWEEPS, enqueue_due
 
@@ -24,7 +24,7 @@ SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 
 def reminders(user):
-    return list(Notification.objects.filter(user=user, text__startswith="督办").values_list("text", flat=True))
+    return [text for text in texts(user) if text.startswith("督办")]
 
 
 def run_worker():

@@ -1,0 +1,72 @@
+"""How each kind of notification is checked and worded: one renderer per kind.
+
+Domain apps register their kinds in their own ``notices`` module (loaded by this app's
+``ready()``), so this app imports no domain app. A renderer says which objects a user may
+see (the app's own ``permissions`` function, the one the pages use), how to word the
+notification from the object, and the object's classification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from xinxi.notifications.models import NotificationKind
+
+
+@dataclass(frozen=True)
+class Renderer:
+    kind: str
+    visible: Callable[[Any], QuerySet[Any]]
+    """The objects of this kind the user may see now (a ``permissions`` function)."""
+    text: Callable[[Any, dict[str, Any]], str]
+    """The wording, from the object and the notification's parameters."""
+    related: tuple[str, ...] = ()
+    """What ``text`` reads beyond the object, fetched in the same query."""
+    classification: Callable[[Any], int] = lambda obj: int(obj.classification)
+
+    def fetch(self, user: Any, ids: set[int]) -> dict[int, Any]:
+        """The objects among ``ids`` the user may see: one query, whatever the number."""
+        if not ids:
+            return {}
+        rows = self.visible(user).filter(pk__in=ids)
+        if self.related:
+            rows = rows.select_related(*self.related)
+        return {obj.pk: obj for obj in rows}
+
+    def can_see(self, user: Any, obj: Any) -> bool:
+        return self.visible(user).filter(pk=obj.pk).exists()
+
+
+_REGISTRY: dict[str, Renderer] = {}
+
+
+def register(
+    kind: str,
+    *,
+    visible: Callable[[Any], QuerySet[Any]],
+    text: Callable[[Any, dict[str, Any]], str],
+    related: tuple[str, ...] = (),
+    classification: Callable[[Any], int] | None = None,
+) -> None:
+    if kind not in NotificationKind.values:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    if classification is None:
+        _REGISTRY[kind] = Renderer(kind, visible, text, related)
+    else:
+        _REGISTRY[kind] = Renderer(kind, visible, text, related, classification)
+
+
+def renderer(kind: str) -> Renderer:
+    try:
+        return _REGISTRY[kind]
+    except KeyError:
+        raise LookupError(f"no renderer registered for notification kind {kind!r}") from None
+
+
+def registered_kinds() -> set[str]:
+    return set(_REGISTRY)
+
