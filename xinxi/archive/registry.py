@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 Planned = tuple[dt.datetime, str, int]  # (date, kind, source id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity
 class DocumentSource:
     """Kinds of archive documents, owned by one app."""
 
@@ -44,7 +44,7 @@ class DocumentSource:
     filter_choices: Mapping[str, Sequence[tuple[str, str]]] = field(default_factory=dict)  # category, tone
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity
 class Carrier:
     """Publications that carry indexed items (issued issues), searched in their own right."""
 

@@ -439,14 +439,19 @@ def _one_per_item(rows: list[tuple[int, float]], docs: dict[int, tuple[int, str]
 
 
 def matches(
-    user: Any, query: SearchQuery, limit: int = MAX_RESULTS + 1, readable: Sequence[int] | None = None
+    user: Any,
+    query: SearchQuery,
+    limit: int = MAX_RESULTS + 1,
+    readable: Sequence[int] | None = None,
+    per_item: bool = True,
 ) -> Matches:
     """The newest ``limit`` items the user may see that match (one document each), in the page order asked for.
 
     An item has a document per round and per desk version; the engine is asked for
     ``limit`` documents, then four times as many while they hold fewer than ``limit``
     items (at most ``FETCH_ROUNDS`` times more). Each item keeps its first document in
-    the order asked for: the newest, or the best ranked.
+    the order asked for: the newest, or the best ranked. ``per_item=False``: every
+    matching document (what visibility is tested on).
     """
     period = _period(query)
     groups = key_groups(user, query, period, readable)
@@ -469,7 +474,7 @@ def matches(
             rows = [(i, scores.get(i, 0.0)) for i, _ in rows]
         if rank:
             rows.sort(key=lambda r: (-r[1], -r[0]))
-        ids = _one_per_item(rows, docs)
+        ids = _one_per_item(rows, docs) if per_item else [i for i, _ in rows]
         if complete or len(ids) >= limit or rounds == FETCH_ROUNDS:
             break
         fetch, rounds = fetch * 4, rounds + 1
@@ -480,8 +485,8 @@ def matches(
 def matching_ids(
     user: Any, query: SearchQuery, limit: int = MAX_RESULTS + 1, readable: Sequence[int] | None = None
 ) -> list[int]:
-    """Ids of the documents standing for the newest ``limit`` matching items the user may see, in page order."""
-    return matches(user, query, limit, readable).ids
+    """Ids of the newest ``limit`` matching documents the user may see (every one, not one per item), in page order."""
+    return matches(user, query, limit, readable, per_item=False).ids
 
 
 def engine_ranked_ids(user: Any, query: SearchQuery, limit: int = PAGE_SIZE) -> list[int]:

@@ -20,9 +20,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from xinxi.accounts.models import User
-from xinxi.instructions.api.serializers import InstructionSerializer
 from xinxi.archive.models import SearchDocKind
 from xinxi.archive.search import QUERY_HELP
+from xinxi.instructions.api.serializers import InstructionSerializer
 from xinxi.items import permissions
 from xinxi.items.desk_views import EVENT_LABELS
 from xinxi.items.models import (
