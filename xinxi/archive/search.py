@@ -522,7 +522,7 @@ def search(user: Any, query: SearchQuery, readable: Sequence[int] | None = None)
     if query.is_blank:
         return page
     readable = readable_ids(user, readable)
-    found = matches(user, query, readable=readable)
+    found = matches(user, query, MAX_RESULTS + 1, readable)
     page.more = len(found.ids) > MAX_RESULTS or found.truncated
     page.count = min(len(found.ids), MAX_RESULTS)
     page.page = min(max(1, query.page), page.pages)
