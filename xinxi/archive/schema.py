@@ -41,13 +41,13 @@ def ensure_schema(using: str = "default") -> None:
 def _ensure_sqlite(cursor: Any, tables: list[str]) -> None:
     cursor.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {DOC_FTS} USING fts5({FTS5_OPTIONS})")
     cursor.execute(
-        f"CREATE TRIGGER IF NOT EXISTS items_searchdoc_search_delete AFTER DELETE ON {DOC_TABLE} "
+        f"CREATE TRIGGER IF NOT EXISTS items_searchdoc_search_delete AFTER DELETE ON {DOC_TABLE} "  # noqa: S608
         f"BEGIN DELETE FROM {DOC_FTS} WHERE rowid = old.id; END"
     )
     cursor.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {ISSUE_FTS} USING fts5({FTS5_OPTIONS})")
     if ISSUE_ITEM_TABLE in tables:  # not yet while the first migrations run
         cursor.execute(
-            f"CREATE TRIGGER IF NOT EXISTS items_issueitem_search_delete AFTER DELETE ON {ISSUE_ITEM_TABLE} "
+            f"CREATE TRIGGER IF NOT EXISTS items_issueitem_search_delete AFTER DELETE ON {ISSUE_ITEM_TABLE} "  # noqa: S608
             f"BEGIN DELETE FROM {ISSUE_FTS} WHERE rowid = old.id; END"
         )
 
@@ -83,7 +83,7 @@ def _ensure_postgresql(cursor: Any, tables: list[str]) -> None:
     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     # No foreign key: Django's flush truncates the issue items alone; the triggers follow it.
     cursor.execute(
-        "CREATE OR REPLACE FUNCTION items_issuesearch_forget() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "CREATE OR REPLACE FUNCTION items_issuesearch_forget() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "  # noqa: S608
         f"IF TG_OP = 'TRUNCATE' THEN DELETE FROM {ISSUE_TABLE}; "
         f"ELSE DELETE FROM {ISSUE_TABLE} WHERE id = OLD.id; END IF; RETURN NULL; END $$"
     )

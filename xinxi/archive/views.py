@@ -32,7 +32,7 @@ class SearchForm(forms.Form):
         required=False,
         error_messages={"max_length": "检索词最多 100 个字，请精简。"},
         help_text=search.QUERY_HELP,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "如：直报点 取消资格（空格分隔的词须同时出现）"}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "如：直报点 取消资格"}),
     )
     unit = forms.CharField(
         label="报送单位（含下级）",

@@ -128,7 +128,8 @@ def index_issue_entry(*, issue: Issue, entry: DeskEntry) -> None:
     text of the entry becomes an issue document.
     """
     credited = Adoption.objects.filter(issue=issue, entry=entry).values_list("item_id", flat=True)
-    search_index.add_keys(sorted({entry.item_id, *credited}), issue_keys(issue.periodical_id, issue.year, issue.classification))
+    keys = issue_keys(issue.periodical_id, issue.year, issue.classification)
+    search_index.add_keys(sorted({entry.item_id, *credited}), keys)
     rows = IssueItem.objects.filter(issue=issue, entry=entry).values_list(*_ISSUE_DOC_FIELDS)
     with connection.cursor() as cursor:
         search_index.store_issue_docs(cursor, [_issue_doc(row) for row in rows])

@@ -13,7 +13,9 @@ BODY = "东城县召开专题会议，部署冬季安全生产大检查。"
 def notices(net):
     """Three items about 直报点: 取消…资格 apart, 取消资格 together, and neither."""
     return {
-        "apart": submitted(net.reporter, title="关于信息直报点的通报", body="对连续三个月未报送信息的单位，取消其信息直报点资格。"),
+        "apart": submitted(
+            net.reporter, title="关于信息直报点的通报", body="对连续三个月未报送信息的单位，取消其信息直报点资格。"
+        ),
         "together": submitted(net.reporter, title="直报点管理办法", body="直报点年度考核不合格的，取消资格。"),
         "neither": submitted(net.reporter, title="信息直报点工作会议", body="会议部署了直报点年度工作。"),
     }

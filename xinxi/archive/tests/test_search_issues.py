@@ -369,8 +369,8 @@ def test_the_page_runs_a_bounded_number_of_queries(
         client.get("/archive/")
         # The archive page's queries (session and user, roles, units and desks for the filter, the engine
         # query — on PostgreSQL also its id range and the ranking —, the items of the matches, the results,
-        # notifications badge, session save) plus three: the readable periodicals, the issues of the results, and the 期刊 block (the
-        # engine's ids as a subquery of the issue items read). Never per result or per issue.
+        # notifications badge, session save) plus three: the readable periodicals, the issues of the results,
+        # and the 期刊 block (the engine's ids as a subquery of the issue items read). Never per result or issue.
         with django_assert_max_num_queries(18 if connection.vendor == "postgresql" else 16):
             response = client.get(f"/archive/?q=防汛&order=relevance&periodical={p.pk}")
         html = response.content.decode()
