@@ -714,7 +714,7 @@ def reindex() -> str:
     from django.core.management import call_command, get_commands
 
     if "reindex" not in get_commands():
-        return "没有 manage.py reindex 命令：检索索引未重建（items.search_index 的钩子在批量写入时不会被调用）。"
+        return "没有 manage.py reindex 命令：检索索引未重建（archive 的索引钩子在批量写入时不会被调用）。"
     started = time.perf_counter()
     call_command("reindex")
     return f"检索索引已重建（manage.py reindex，{time.perf_counter() - started:.0f} 秒）。"

@@ -18,10 +18,10 @@ prints p50/p95 (milliseconds) of
 - ``page``: ``search.search()`` as the archive page calls it, now with the 期刊 block
   (readable periodicals, the issue engine query, the issues read) and 刊发于 on each
   result;
-- ``readable``: the periodicals the user reads (``search.readable_periodicals``, which
+- ``readable``: the periodicals the user reads (``publications.archive_docs.readable_periodicals``, which
   evaluates ``publications.permissions.visible_issues``), once per page;
-- ``block``: the 期刊 block alone (``search.search_issues``);
-- ``labels``: the 刊发于 query for a page of 20 results (``search._attach_issues``);
+- ``block``: the 期刊 block alone (``publications.archive_docs.search_issues``);
+- ``labels``: the 刊发于 query for a page of 20 results (``publications.archive_docs.attach_issues``);
 - ``filter``: ``search.search()`` with the 刊物 filter (《江阳信息》).
 
 It also times one sign-off of a ``--per-issue``-item issue (which now indexes the
@@ -45,31 +45,31 @@ from bench.search_bench import QUERIES, pct, timed
 PERIODICAL = "江阳信息"
 
 
-INDEXING: list[float] = []  # seconds spent in search_index.index_issue_entry, per sign-off
+INDEXING: list[float] = []  # seconds spent indexing what the issue carried (registry.carrier_indexed), per sign-off
 
 
 def compose(periodical: Any, editor: Any, chief: Any, entries: list[Any]) -> float:
     """One issue of the entries, signed off; returns the sign-off's seconds (and notes the indexing's)."""
-    from xinxi.items import search_index
+    from xinxi.archive import registry
     from xinxi.publications import services
 
     issue = services.issue_create(actor=editor, periodical=periodical)
     services.issue_add_entries(actor=editor, issue=issue, entries=entries)
     services.issue_send_for_signoff(actor=editor, issue=issue)
-    original, spent = search_index.index_issue_entry, [0.0]
+    original, spent = registry.carrier_indexed, [0.0]
 
-    def index_issue_entry(**kwargs: Any) -> None:
+    def carrier_indexed(**kwargs: Any) -> None:
         started = time.perf_counter()
         original(**kwargs)
         spent[0] += time.perf_counter() - started
 
-    search_index.index_issue_entry = index_issue_entry  # type: ignore[assignment]
+    registry.carrier_indexed = carrier_indexed  # type: ignore[assignment]
     try:
         started = time.perf_counter()
         services.issue_sign_off(actor=chief, issue=issue)
         return time.perf_counter() - started
     finally:
-        search_index.index_issue_entry = original  # type: ignore[assignment]
+        registry.carrier_indexed = original  # type: ignore[assignment]
         INDEXING.append(spent[0])
 
 
@@ -103,10 +103,11 @@ def ensure_issues(count: int, per_issue: int) -> tuple[Any, list[float]]:
 
 
 def run(user: Any, periodical: Any, repeat: int) -> dict[str, list[float]]:
-    from xinxi.items import search
-    from xinxi.items.search import SearchQuery
+    from xinxi.archive import search
+    from xinxi.archive.search import SearchQuery
+    from xinxi.publications import archive_docs
 
-    readable = [p.pk for p in search.readable_periodicals(user)]
+    readable = [p.pk for p in archive_docs.readable_periodicals(user)]
     times: dict[str, list[float]] = {"before": [], "page": [], "readable": [], "block": [], "labels": [], "filter": []}
     found: dict[str, str] = {}
     for text, _ in QUERIES:  # warm the caches once
@@ -119,11 +120,11 @@ def run(user: Any, periodical: Any, repeat: int) -> dict[str, list[float]]:
             ms, page = timed(lambda query=query: search.search(user, query))
             times["page"].append(ms)
             found[text] = f"{page.count_label}/{page.issue_count_label}"
-            ms, _ = timed(lambda: search.readable_periodicals(user))
+            ms, _ = timed(lambda: archive_docs.readable_periodicals(user))
             times["readable"].append(ms)
-            ms, _ = timed(lambda query=query: search.search_issues(user, query, readable, query.terms))
+            ms, _ = timed(lambda query=query: archive_docs.search_issues(user, query, readable, query.terms))
             times["block"].append(ms)
-            ms, _ = timed(lambda hits=page.hits: search._attach_issues(user, hits, readable))
+            ms, _ = timed(lambda hits=page.hits: archive_docs.attach_issues(user, hits, readable))
             times["labels"].append(ms)
             filtered = SearchQuery(text=text, periodical_id=periodical.pk)
             ms, _ = timed(lambda filtered=filtered: search.search(user, filtered))

@@ -25,7 +25,7 @@ For each it prints p50/p95 (milliseconds) of
   (FTS5 ``ORDER BY bm25`` / PostgreSQL ``ORDER BY ts_rank``), top 20 ids only;
 
 and the recall of single terms on a sample of documents, measured against substring
-search: a substring occurrence that is not a word (``search_index.word_occurrence``:
+search: a substring occurrence that is not a word (``archive.index.word_occurrence``:
 民生 inside 人民|生活) is a false positive, not a miss. jieba's own search mode
 (``cut_for_search``) is measured on the same sample for comparison.
 
@@ -90,7 +90,8 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 def ensure_data(items: int, generate_missing: bool) -> None:
     from django.core.management import call_command
 
-    from xinxi.items.models import DeskEntry, Item, SearchDoc, Submission
+    from xinxi.archive.models import SearchDoc
+    from xinxi.items.models import DeskEntry, Item, Submission
 
     have = Item.objects.count()
     if have < items and generate_missing:
@@ -118,13 +119,13 @@ class Unrestricted:
     """Within the block, searches skip the reader keys: every document counts (the engine's upper bound)."""
 
     def __enter__(self) -> None:
-        from xinxi.items import search
+        from xinxi.archive import search
 
         self.original = search.key_groups
         search.key_groups = lambda user, query, *rest: self.original(user, query, *rest)[1:]  # type: ignore
 
     def __exit__(self, *exc: object) -> None:
-        from xinxi.items import search
+        from xinxi.archive import search
 
         search.key_groups = self.original  # type: ignore[assignment]
 
@@ -133,8 +134,8 @@ def run_queries(user: Any, repeat: int, unrestricted: bool) -> dict[str, dict[st
     """Times per shape and mode: page, relevance, engine. Also prints each query's count."""
     from contextlib import nullcontext
 
-    from xinxi.items import search
-    from xinxi.items.search import SearchQuery
+    from xinxi.archive import search
+    from xinxi.archive.search import SearchQuery
 
     times: dict[str, dict[str, list[float]]] = {s: {m: [] for m in MODES} for s in SHAPES}
     counts: dict[str, str] = {}
@@ -166,8 +167,8 @@ def naive_newest(user: Any, text: str) -> list[int]:
     """The plain engine query for the newest 20 matches (no buckets, no count, no snippets)."""
     from django.db import connection
 
-    from xinxi.items import search
-    from xinxi.items.search import SearchQuery
+    from xinxi.archive import search
+    from xinxi.archive.search import SearchQuery
 
     query = SearchQuery(text=text)
     groups = search.key_groups(user, query, None)
@@ -207,9 +208,12 @@ def check_visibility(people: dict[str, Any]) -> None:
     """For rare terms, the search finds exactly the visible documents that contain the term as a word."""
     from django.db.models import Q
 
-    from xinxi.items import permissions, search, search_index
-    from xinxi.items.models import SearchDoc, Submission
-    from xinxi.items.search import SearchQuery
+    from xinxi.archive import index as search_index
+    from xinxi.archive import search
+    from xinxi.archive.models import SearchDoc
+    from xinxi.archive.search import SearchQuery
+    from xinxi.items import permissions
+    from xinxi.items.models import Submission
 
     terms = [t for t, shape in QUERIES if shape == "rare"]
     print("\n可见性核对（结果集 = 有权查看且成词含该词的全部文档）：", end="")
@@ -243,8 +247,9 @@ def recall(sample_size: int, seed: int) -> None:
     from django.db import connection
     from tqdm import tqdm
 
-    from xinxi.items import search, search_index
-    from xinxi.items.models import SearchDoc
+    from xinxi.archive import index as search_index
+    from xinxi.archive import search
+    from xinxi.archive.models import SearchDoc
 
     rng = random.Random(seed)
     low = SearchDoc.objects.order_by("id").values_list("id", flat=True).first() or 0
@@ -316,7 +321,8 @@ def main(argv: list[str] | None = None) -> None:
     generate.setup_django()
     from django.db import connection
 
-    from xinxi.items.models import DeskEntry, Item, SearchDoc
+    from xinxi.archive.models import SearchDoc
+    from xinxi.items.models import DeskEntry, Item
 
     print(f"数据库：{generate.describe_database()}")
     ensure_data(args.items, not args.no_generate)

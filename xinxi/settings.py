@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "xinxi.network",
     "xinxi.notifications",
     "xinxi.items",
+    "xinxi.archive",
     "xinxi.publications",
     "xinxi.instructions",
     "xinxi.worker",

@@ -14,7 +14,7 @@ urlpatterns = [
     path("network/", include("xinxi.network.urls")),
     path("items/", include("xinxi.items.urls_unit")),
     path("desk/", include("xinxi.items.urls_desk")),
-    path("archive/", include("xinxi.items.urls_search")),
+    path("archive/", include("xinxi.archive.urls")),
     path("publications/", include("xinxi.publications.urls")),
     path("supervision/", include("xinxi.instructions.urls")),
     path("notifications/", include("xinxi.notifications.urls")),

@@ -5,3 +5,9 @@ class ItemsConfig(AppConfig):
     name = "xinxi.items"
     label = "items"
     verbose_name = "信息报送与采编"
+
+    def ready(self) -> None:
+        from xinxi.archive import registry
+        from xinxi.items.archive_docs import SOURCE
+
+        registry.register_source(SOURCE)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from xinxi.accounts.models import Role, User
 from xinxi.audit.services import audit_record
-from xinxi.items import permissions, search_index, text
+from xinxi.items import archive_docs, permissions, text
 from xinxi.items.models import (
     Adoption,
     AdoptionKind,
@@ -281,7 +281,7 @@ def entry_edit(*, actor: User, entry: DeskEntry, version: int, title: str, body:
         entry=entry, number=entry.version, title=title, body=body, note=text.clean_title(note)[:200], created_by=actor
     )
     record_event(entry, actor, "edit", entry.state, entry.state, f"保存第 {entry.version} 版")
-    search_index.index_entry(entry)
+    archive_docs.index_entry(entry)
     audit_record(actor=actor, action="entry_edit", obj=entry, detail={"version": entry.version})
     return edited
 
@@ -355,7 +355,7 @@ def entry_combine(*, actor: User, entries: Sequence[DeskEntry], title: str, body
     for entry in entries:
         CombinedSource.objects.create(combined=combined, source=entry)
         transition(entry, "combine", actor, f"综合进“{title}”")
-    search_index.index_entry(combined)
+    archive_docs.index_entry(combined)
     audit_record(actor=actor, action="entry_combine", obj=combined, detail={"sources": [e.pk for e in entries]})
     for entry in entries:
         _notify_below(entry, K.ENTRY_COMBINED)
@@ -395,7 +395,7 @@ def entry_forward(*, actor: User, entry: DeskEntry, note: str = "") -> DeskEntry
     DeskEntry.objects.filter(pk=entry.pk).update(forwarded_at=now)
     entry.forwarded_at = now
     record_event(entry, actor, "forward", entry.state, entry.state, f"转报{target.name}。{_reason(note)}")
-    search_index.index_entry(upper)
+    archive_docs.index_entry(upper)
     audit_record(actor=actor, action="entry_forward", obj=entry, detail={"to": target.pk, "entry": upper.pk})
     editors = User.objects.filter(
         unit=target.unit, role_grants__role__in=[Role.EDITOR, Role.DESK_CHIEF], is_active=True
@@ -457,7 +457,7 @@ def adoption_record(
         for item, unit in credited
     ]
     if issue is not None:  # the archive finds the issue by its text, and the items by the periodical
-        search_index.index_issue_entry(issue=issue, entry=entry)
+        archive_docs.index_carried(issue=issue, entry=entry)
     if entry.state != EntryState.ADOPTED:
         transition(entry, "adopt", actor, f"{publication} {issue_no}")
     else:

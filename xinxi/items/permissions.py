@@ -119,11 +119,11 @@ def get_visible_entry(user: Any, pk: Any) -> DeskEntry:
 
 # --- the archive's search index: the same rules, as keys stored with each document ---
 #
-# The archive filters inside the index (``search_index``), so the rules above are also
-# written the other way round: who may read a document (``*_readers``), and whose
+# The archive filters inside the index (``xinxi.archive.index``, fed by ``archive_docs``), so
+# the rules above are also written the other way round: who may read a document (``*_readers``), and whose
 # readers a user counts among (``search_readers``). A user reads a document when they
 # share a desk or unit with its readers and the document's classification is within
-# their clearance. ``tests/test_search.py`` checks that both ways agree.
+# their clearance. ``archive/tests/test_search.py`` checks that both ways agree.
 
 
 def search_readers(user: Any) -> tuple[int | None, int | None]:

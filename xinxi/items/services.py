@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from xinxi.accounts.models import Role, User
 from xinxi.audit.services import audit_record
-from xinxi.items import permissions, search_index, text, workflow
+from xinxi.items import archive_docs, permissions, text, workflow
 from xinxi.items.attachments import store_attachment
 from xinxi.items.models import (
     DRAFT_FIELDS,
@@ -134,7 +134,7 @@ def item_update(*, actor: User, item: Item, version: int | None, **fields: Any) 
     if "tags" in fields:
         _set_tags(item, tags)
     if item.classification != classification and item.submitted_at is not None:
-        search_index.index_item(item)  # the sent rounds are seen at the item's current classification
+        archive_docs.index_item(item)  # the sent rounds are seen at the item's current classification
     audit_record(actor=actor, action="item_update", obj=item, detail={"version": item.version})
     return item
 
@@ -301,7 +301,7 @@ def _submit(*, actor: User, item: Item, version: int | None, key: str | None) ->
         signed_off_by=actor if signing or actor.has_role(Role.APPROVER) else None,
         idempotency_key=key,
     )
-    search_index.index_submission(submission)
+    archive_docs.index_submission(submission)
     now = timezone.now()
     if resubmission:
         for entry in returned:
@@ -319,7 +319,7 @@ def _submit(*, actor: User, item: Item, version: int | None, key: str | None) ->
                 received_at=now,
             )
             record_event(entry, actor, "receive", "", EntryState.NEW, f"回执号 {submission.receipt_no}")
-            search_index.index_entry(entry)
+            archive_docs.index_entry(entry)
     audit_record(
         actor=actor,
         action="item_submit",
@@ -342,7 +342,7 @@ def _receive_round(entry: DeskEntry, submission: Submission, actor: User, now: d
     )
     entry.refresh_from_db()
     record_event(entry, actor, "resubmit", EntryState.RETURNED, EntryState.NEW, f"第 {submission.round} 轮报送")
-    search_index.index_entry(entry)
+    archive_docs.index_entry(entry)
 
 
 def _desk_editors(desk_ids: list[int]) -> Iterable[User]:

@@ -20,6 +20,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from xinxi.accounts.models import User
+from xinxi.archive.models import SearchDocKind
+from xinxi.archive.search import QUERY_HELP
 from xinxi.instructions.api.serializers import InstructionSerializer
 from xinxi.items import permissions
 from xinxi.items.desk_views import EVENT_LABELS
@@ -33,7 +35,6 @@ from xinxi.items.models import (
     EntryEvent,
     EntryVersion,
     Item,
-    SearchDocKind,
     Submission,
     Tone,
     Verification,
@@ -527,7 +528,7 @@ class CombineSerializer(serializers.Serializer[Any]):
 class SearchQuerySerializer(serializers.Serializer[Any]):
     q = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
                               error_messages={"max_length": "检索词最多 100 个字，请精简。"},
-                              help_text="检索词；空格分隔的词须同时出现")
+                              help_text=f"检索词。{QUERY_HELP}")
     unit = serializers.IntegerField(min_value=1, max_value=MAX_INT, required=False,
                                     help_text="报送单位编号（含其下级单位）")
     desk = serializers.IntegerField(min_value=1, max_value=MAX_INT, required=False, help_text="科室编号")
@@ -596,7 +597,8 @@ class SearchHitSerializer(serializers.Serializer[Any]):
 
 
 class SearchResultSerializer(serializers.Serializer[Any]):
-    count = serializers.IntegerField(help_text="结果数：1000 以内精确；更多时为 1000，且 more 为 true")
+    count = serializers.IntegerField(help_text="结果数（条信息：同一条信息的原稿和各科室稿只算一条）：1000 以内精确；"
+                                     "更多时为 1000，且 more 为 true")
     count_label = serializers.CharField(help_text="显示用的结果数，如“37”或“1000+”")
     more = serializers.BooleanField(help_text="是否超过 1000 条")
     page = serializers.IntegerField()

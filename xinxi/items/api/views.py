@@ -24,9 +24,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xinxi.accounts.models import User
+from xinxi.archive import search
 from xinxi.audit.services import audit_record
 from xinxi.instructions import selectors as instruction_selectors
-from xinxi.items import desk_services, permissions, search, services
+from xinxi.items import desk_services, permissions, services
 from xinxi.items.api.filters import AdoptionFilter, EntryFilter, ItemFilter
 from xinxi.items.api.serializers import (
     AdoptionCreateSerializer,
@@ -518,11 +519,13 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceV
 
 
 class SearchView(APIView):
-    """Full-text search over what the user may read: ``xinxi.items.search``, as the archive page uses it."""
+    """Full-text search over what the user may read: ``xinxi.archive.search``, as the archive page uses it."""
 
     @extend_schema(
         summary="检索资料信息库",
         description="原稿和各级科室稿的全文检索（中文分词，两字词可检出），只含本人可见且不高于涉密等级的；"
+        "结果按条信息计：同一条信息的原稿和各科室稿只列一次（最新的或最相关的一篇）；"
+        f"检索语法：{search.QUERY_HELP}"
         "每页 20 条，结果数 1000 以内精确，超过时显示“1000+”。检索词和筛选条件都为空时不返回结果。"
         "每条结果列出刊用过它、本人可阅读的已印发的期（issues）；periodical / issue_year 只留下这些期所刊用的信息；"
         "另列出刊用文字含有检索词、本人可阅读的已印发的期（issues 块）。",
@@ -531,7 +534,7 @@ class SearchView(APIView):
     )
     def get(self, request: Request) -> Response:
         user = acting_user(request)
-        readable = [p.pk for p in search.readable_periodicals(user)]
+        readable = search.readable_ids(user)
         form = SearchQuerySerializer(data=request.query_params, context={"readable": readable})
         form.is_valid(raise_exception=True)
         data = form.validated_data

@@ -6,13 +6,13 @@ from django.db import migrations, models
 
 def create_engine_index(apps, schema_editor):
     """The FTS5 table (SQLite) or tsvector column + GIN index (PostgreSQL) beside SearchDoc."""
-    from xinxi.items.search_index import ensure_schema
+    from xinxi.archive.schema import ensure_schema
 
     ensure_schema(schema_editor.connection.alias)
 
 
 def drop_engine_index(apps, schema_editor):
-    from xinxi.items.search_index import drop_schema
+    from xinxi.archive.schema import drop_schema
 
     drop_schema(schema_editor.connection.alias)
 

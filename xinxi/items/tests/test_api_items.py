@@ -672,7 +672,7 @@ def test_search_finds_a_two_character_term_only_where_the_user_may_read(archive:
 
 
 def test_search_counts_1000_plus(archive: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    from xinxi.items import search
+    from xinxi.archive import search
 
     monkeypatch.setattr(search, "MAX_RESULTS", 1)
     body = archive.api("reporter").get("/api/v1/search/", {"q": "信访"}).json()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from xinxi.items import desk_services, search_index, services
+from xinxi.items import archive_docs, desk_services, services
 from xinxi.items.models import DeskEntry, EntryEvent, EntryState, Item, ItemState, Submission
 from xinxi.items.tests.factories import draft, entry_at, submitted
 from xinxi.lib.errors import ConflictError
@@ -18,7 +18,7 @@ def test_a_crash_before_commit_leaves_the_draft_as_it_was(net, monkeypatch):
     def crash(entry):
         raise Crash("断电")
 
-    monkeypatch.setattr(search_index, "index_entry", crash)
+    monkeypatch.setattr(archive_docs, "index_entry", crash)
     with pytest.raises(Crash):
         services.item_submit(actor=net.reporter, item=item, idempotency_key="k")
     item.refresh_from_db()
@@ -35,7 +35,7 @@ def test_an_acknowledged_submission_survives_a_later_failure(net, monkeypatch):
     item = submitted(net.reporter)
     receipt = item.submissions.get().receipt_no
     entry = entry_at(item, net.city.desk)
-    monkeypatch.setattr(search_index, "index_entry", lambda e: (_ for _ in ()).throw(Crash()))
+    monkeypatch.setattr(archive_docs, "index_entry", lambda e: (_ for _ in ()).throw(Crash()))
     with pytest.raises(Crash):
         desk_services.entry_edit(actor=net.editor, entry=entry, version=0, title="新标题", body=entry.body)
     entry.refresh_from_db()

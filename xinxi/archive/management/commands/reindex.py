@@ -1,4 +1,4 @@
-"""``manage.py reindex``: rebuild the archive's search index from every submission and desk entry."""
+"""``manage.py reindex``: rebuild the archive's index from every registered kind of document."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, connections
 from tqdm import tqdm
 
-from xinxi.items import search_index
+from xinxi.archive import index as search_index
+from xinxi.archive import registry, schema
 
 Terms = list[tuple[tuple[str, ...], tuple[str, ...]]]
 
@@ -26,8 +27,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        search_index.ensure_schema()
-        plan = search_index.planned_sources()
+        schema.ensure_schema()
+        plan = registry.planned_sources()
         jobs = max(1, options["jobs"])
         with tqdm(total=len(plan), unit="篇", desc="重建索引", disable=options["verbosity"] == 0) as bar:
             if jobs == 1:

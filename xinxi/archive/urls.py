@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from xinxi.items import search_views
+from xinxi.archive import views
 
 urlpatterns = [
-    path("", search_views.archive, name="archive"),
+    path("", views.archive, name="archive"),
 ]

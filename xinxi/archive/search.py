@@ -1,66 +1,65 @@
 """The archive's one search interface, over two engines: SQLite FTS5 and PostgreSQL tsvector + GIN.
 
 ``search(user, query)`` returns one page of results the user may see, newest first
-(or by relevance), with highlighted snippets and a count that is exact up to
-``MAX_RESULTS`` and "1000+" beyond.
+(or by relevance), with highlighted snippets and a count of items that is exact up to
+``MAX_RESULTS`` and "1000+" beyond. This module imports no domain app: the documents,
+their hits and the issues that carried them come through ``registry``.
+
+The query syntax (shown on the page, ``QUERY_HELP``): words separated by spaces must
+all be found, anywhere in the text and in any order; a compound word is found through
+the words inside it (取消资格 finds "取消其……资格"); text in double quotes ("…" or “…”)
+must appear exactly as typed.
 
 How a query runs (the same plan on both engines):
 
-1. The query text is cut into terms (``search_index.query_terms``); every term must be
-   found. Filters and the user's reader keys (desk/unit × classification up to their
+1. The query text is cut into terms (``index.query_terms``); every term must be found.
+   Filters and the user's reader keys (desk/unit × classification up to their
    clearance) become key conditions in the same engine query, so invisible documents
    are never counted or returned.
-2. The engine returns the ids of the newest ``MAX_RESULTS + 1`` matches, newest first:
-   the count, and every page, come from that one list. FTS5 walks its doclists from
-   the highest rowid down. PostgreSQL walks blocks of ids from the newest (2,048 ids,
-   then 2,048, 4,096, 8,192…), asking the GIN index for the matches inside
-   each step, and stops when it has enough; a plain "ORDER BY id DESC LIMIT n" lets
-   the planner walk the whole table backwards for a rare term (seconds at 10⁵).
+2. The engine returns the newest matches, newest first, with the item of each. A
+   quoted phrase keeps the documents whose text has it. One document stands for each
+   item (the newest, or the best ranked): the count and every page are in items, so an
+   item seen as its original and as a desk's version counts once. The engine is asked
+   for ``MAX_RESULTS + 1`` documents, and for more while they hold fewer items than
+   that. FTS5 walks its doclists from the highest rowid down. PostgreSQL walks blocks
+   of ids from the newest (2,048 ids, then 2,048, 4,096, 8,192…), asking the GIN index
+   for the matches inside each step, and stops when it has enough; a plain "ORDER BY
+   id DESC LIMIT n" lets the planner walk the whole table backwards for a rare term
+   (seconds at 10⁵).
 3. Relevance ranks those newest matches (bm25 on FTS5, ts_rank on PostgreSQL, title
-   weighted above body): over every match when there are at most 1,000, otherwise
-   within the newest 1,000. Ranking every match of a common term costs seconds at 10⁶
-   items (``bench/search_bench.py`` measures both).
-4. The page's documents are read in one query; snippets are cut around the first
-   match and escaped, with ``<mark>`` around the query's words.
+   weighted above body): over every match when there are at most 1,000 items, otherwise
+   within the newest. Ranking every match of a common term costs seconds at 10⁶ items
+   (``bench/search_bench.py`` measures both).
+4. The page's documents are read in one query per registered source; snippets are cut
+   around the first match and escaped, with ``<mark>`` around the query's words.
 
-Issued issues (see ``search_index``) take part in three ways, all under the issue's
-reading rule (``publications.permissions.visible_issues``: issued, of a periodical the
-user reads as its desk's staff or through its reading list, within their clearance):
-
-- the 刊物 filter (a periodical, a year, or both) is one more key condition: documents
-  of items carried by such issues, at the user's clearance, so counts stay exact;
-- each result lists the issues that carried its item ("刊发于…"), one query per page;
-- the 期刊 block: the newest issue documents matching every term (the issue's own text
-  of its items and notes), under keys of the periodicals the user reads, then read back
-  under the same rule and grouped by issue: one engine query and one read.
-
-``visible_issues`` is evaluated once per page (``readable_periodicals``); the rest keeps
-issues of those periodicals at the user's clearance (``may_read_issue``).
+A registered ``Carrier`` (issued issues, ``publications.archive_docs``) takes part in
+three ways: its filter (刊用刊物 / 年份) is one more key condition, each result lists
+what carried its item ("刊发于…"), and the first page shows its block (期刊) of the
+issues whose own text matches.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from django.db import connection
-from django.db.models.expressions import RawSQL
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from xinxi.items import permissions, search_index
-from xinxi.items.models import Category, EntryState, SearchDoc, SearchDocKind
-from xinxi.items.search_index import ISSUE_FTS, ISSUE_TABLE, KEY_PREFIX
-from xinxi.lib.choices import Classification
-from xinxi.publications.models import Issue, IssueItem, IssueState, Periodical
-from xinxi.publications.permissions import visible_issues
+from xinxi.archive import index as search_index
+from xinxi.archive import registry
+from xinxi.archive.index import KEY_PREFIX
+from xinxi.archive.models import SearchDoc
+from xinxi.archive.schema import ISSUE_FTS, ISSUE_TABLE
 
 MAX_RESULTS = 1000
 PAGE_SIZE = 20
@@ -71,6 +70,31 @@ TITLE_WEIGHT = 5.0  # bm25 column weight of the title against the body
 ISSUE_CANDIDATES = 300  # newest matching issue documents read for the 期刊 block
 ISSUES_SHOWN = 10
 ITEMS_PER_ISSUE = 3  # matching items named under each issue of the block
+FETCH_ROUNDS = 4  # the engine is asked for up to 4⁴ × (MAX_RESULTS + 1) documents to find enough items
+
+# The query syntax, shown under the search box (the API documents the same).
+QUERY_HELP = (
+    "多个词用空格分开，须同时出现，不论位置和先后（如：直报点 取消资格）；"
+    "复合词按其中的词检索（“取消资格”也找到“取消其……资格”）；"
+    "用双引号括起的须原样连续出现（如：\"取消资格\"）。"
+)
+
+_QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”')
+
+
+def parse_query(text: str) -> tuple[list[str], list[str]]:
+    """Words (split on spaces) and phrases (in "…" or “…”); a quote left open counts as a space."""
+    phrases: list[str] = []
+
+    def take(match: re.Match[str]) -> str:
+        phrase = " ".join(next(g for g in match.groups() if g is not None).split())
+        if phrase:
+            phrases.append(phrase)
+        return " "
+
+    rest = _QUOTED.sub(take, text or "")
+    words = rest.replace('"', " ").replace("“", " ").replace("”", " ").split()
+    return list(dict.fromkeys(words)), list(dict.fromkeys(phrases))
 
 
 @dataclass(frozen=True)
@@ -91,8 +115,19 @@ class SearchQuery:
     page: int = 1
 
     @cached_property
+    def parsed(self) -> tuple[list[str], list[str]]:
+        """(words, phrases) of the text: words apart, phrases in double quotes."""
+        return parse_query(self.text)
+
+    @cached_property
+    def phrases(self) -> list[str]:
+        """Quoted phrases, normalised: each must appear in the text exactly."""
+        return [search_index.normalise_text(p) for p in self.parsed[1]]
+
+    @cached_property
     def terms(self) -> list[str]:
-        return search_index.query_terms(self.text)
+        words, phrases = self.parsed
+        return list(dict.fromkeys(t for part in [*words, *phrases] for t in search_index.query_terms(part)))
 
     @property
     def item_filters(self) -> bool:
@@ -166,7 +201,7 @@ class SearchPage:
     query: SearchQuery
     hits: list[Hit] = field(default_factory=list)
     count: int = 0
-    more: bool = False  # more than MAX_RESULTS matches
+    more: bool = False  # more than MAX_RESULTS items match (or more than were read)
     page: int = 1
     terms: list[str] = field(default_factory=list)
     issues: list[IssueHit] = field(default_factory=list)  # the 期刊 block (first page, terms and no item filter)
@@ -183,7 +218,7 @@ class SearchPage:
 
     @property
     def count_label(self) -> str:
-        return f"{MAX_RESULTS}+" if self.more else str(self.count)
+        return f"{self.count}+" if self.more else str(self.count)
 
     @property
     def first_number(self) -> int:
@@ -239,28 +274,12 @@ def _period_keys(start: dt.datetime, end: dt.datetime) -> list[str]:
     return keys
 
 
-def readable_periodicals(user: Any) -> list[Periodical]:
-    """Periodicals with an issued issue the user may read (``visible_issues``), in desk order."""
-    issued = visible_issues(user).filter(state=IssueState.ISSUED)
-    periodicals = Periodical.objects.filter(pk__in=issued.values("periodical_id")).select_related("desk")
-    return list(periodicals.order_by("desk__unit__path", "name"))
-
-
-def _level(user: Any) -> int:
-    return min(int(getattr(user, "clearance", 0) or 0), search_index.TOP_CLEARANCE)
-
-
-def carried_group(user: Any, query: SearchQuery, readable: Sequence[int] | None) -> list[str]:
-    """Keys of "carried by an issued issue the user may read", of the periodical and year asked for.
-
-    Reading is granted per periodical (``readable``) and, per issue, by classification:
-    the key of each periodical at the user's own clearance says exactly that. A
-    periodical the user does not read gives no key, so it finds nothing.
-    """
-    if readable is None:
-        readable = [p.pk for p in readable_periodicals(user)]
-    periodicals = [p for p in readable if not query.periodical_id or p == query.periodical_id]
-    return [search_index.periodical_key(p, _level(user), query.issue_year) for p in periodicals]
+def readable_ids(user: Any, readable: Sequence[int] | None = None) -> list[int]:
+    """Ids of the periodicals the user reads (the carrier's), unless the caller has them already."""
+    if readable is not None:
+        return list(readable)
+    carrier = registry.carrier()
+    return [pk for pk, _label in carrier.readable(user)] if carrier else []
 
 
 def key_groups(
@@ -273,9 +292,10 @@ def key_groups(
 
     ``readable``: ids of the periodicals the user reads, if the caller has them already.
     """
-    groups = [search_index.user_keys(user)]
+    groups = [registry.user_keys(user)]
     if query.carried_filter:
-        groups.append(carried_group(user, query, readable))
+        carrier = registry.carrier()
+        groups.append(carrier.key_group(user, query, readable_ids(user, readable)) if carrier else [])
     if query.units:
         groups.append([search_index.unit_key(u) for u in query.units])
     if query.desk_id:
@@ -379,25 +399,94 @@ def _rank_postgresql(ids: list[int], terms: Sequence[str]) -> dict[int, float]:
         return {int(i): float(r) for i, r in cursor.fetchall()}
 
 
-def matching_ids(
-    user: Any, query: SearchQuery, limit: int = MAX_RESULTS + 1, readable: Sequence[int] | None = None
-) -> list[int]:
-    """Ids of the newest ``limit`` documents the user may see that match, in the page order asked for."""
-    groups_period = _period(query)
-    groups = key_groups(user, query, groups_period, readable)
+@dataclass
+class Matches:
+    """The matching items, one document each, in the page order asked for."""
+
+    ids: list[int] = field(default_factory=list)  # the document standing for each item
+    kinds: dict[int, str] = field(default_factory=dict)  # document id -> kind
+    truncated: bool = False  # the engine had more documents than were read: there may be more items
+
+
+def _documents(ids: Sequence[int]) -> dict[int, tuple[int, str]]:
+    """Document id -> (item id, kind), read by primary key in chunks."""
+    found: dict[int, tuple[int, str]] = {}
+    for chunk in itertools.batched(ids, 5000):
+        rows = SearchDoc.objects.filter(pk__in=chunk).values_list("pk", "item_id", "kind")
+        found.update({pk: (item_id, kind) for pk, item_id, kind in rows})
+    return found
+
+
+def _with_phrases(rows: list[tuple[int, float]], docs: dict[int, tuple[int, str]], phrases: Sequence[str]) -> list[
+    tuple[int, float]
+]:
+    """The rows whose document's text has every phrase exactly (normalised like the index)."""
+    texts = registry.texts([i for i, _ in rows], {i: kind for i, (_item, kind) in docs.items()})
+    kept = {i for i, text in texts.items() if all(p in search_index.normalise_text(text) for p in phrases)}
+    return [row for row in rows if row[0] in kept]
+
+
+def _one_per_item(rows: list[tuple[int, float]], docs: dict[int, tuple[int, str]]) -> list[int]:
+    """The first document of each item, in the rows' order."""
+    seen: set[int] = set()
+    ids = []
+    for doc_id, _score in rows:
+        item_id = docs[doc_id][0]
+        if item_id not in seen:
+            seen.add(item_id)
+            ids.append(doc_id)
+    return ids
+
+
+def matches(
+    user: Any,
+    query: SearchQuery,
+    limit: int = MAX_RESULTS + 1,
+    readable: Sequence[int] | None = None,
+    per_item: bool = True,
+) -> Matches:
+    """The newest ``limit`` items the user may see that match (one document each), in the page order asked for.
+
+    An item has a document per round and per desk version; the engine is asked for
+    ``limit`` documents, then four times as many while they hold fewer than ``limit``
+    items (at most ``FETCH_ROUNDS`` times more). Each item keeps its first document in
+    the order asked for: the newest, or the best ranked. ``per_item=False``: every
+    matching document (what visibility is tested on).
+    """
+    period = _period(query)
+    groups = key_groups(user, query, period, readable)
     if not all(groups):  # no reader keys (nothing to see), or an empty period
-        return []
+        return Matches()
     terms = query.terms
     rank = query.order == RELEVANCE and bool(terms)
     postgresql = connection.vendor == "postgresql"
     expression = tsquery_expression(terms, groups) if postgresql else fts_expression(terms, groups)
-    rows = _newest(expression, groups_period, limit, rank)
-    if rank and postgresql and rows:
-        scores = _rank_postgresql([r[0] for r in rows], terms)
-        rows = [(i, scores.get(i, 0.0)) for i, _ in rows]
-    if rank:
-        rows.sort(key=lambda r: (-r[1], -r[0]))
-    return [r[0] for r in rows]
+    fetch, rounds = limit, 0
+    while True:
+        rows = _newest(expression, period, fetch, rank)
+        complete = len(rows) < fetch
+        docs = _documents([r[0] for r in rows])
+        rows = [row for row in rows if row[0] in docs]
+        if query.phrases:
+            rows = _with_phrases(rows, docs, query.phrases)
+        if rank and postgresql and rows:
+            scores = _rank_postgresql([r[0] for r in rows], terms)
+            rows = [(i, scores.get(i, 0.0)) for i, _ in rows]
+        if rank:
+            rows.sort(key=lambda r: (-r[1], -r[0]))
+        ids = _one_per_item(rows, docs) if per_item else [i for i, _ in rows]
+        if complete or len(ids) >= limit or rounds == FETCH_ROUNDS:
+            break
+        fetch, rounds = fetch * 4, rounds + 1
+    ids = ids[:limit]
+    return Matches(ids, {i: docs[i][1] for i in ids}, truncated=not complete and len(ids) < limit)
+
+
+def matching_ids(
+    user: Any, query: SearchQuery, limit: int = MAX_RESULTS + 1, readable: Sequence[int] | None = None
+) -> list[int]:
+    """Ids of the newest ``limit`` matching documents the user may see (every one, not one per item), in page order."""
+    return matches(user, query, limit, readable, per_item=False).ids
 
 
 def engine_ranked_ids(user: Any, query: SearchQuery, limit: int = PAGE_SIZE) -> list[int]:
@@ -424,88 +513,33 @@ def engine_ranked_ids(user: Any, query: SearchQuery, limit: int = PAGE_SIZE) -> 
 
 
 def search(user: Any, query: SearchQuery, readable: Sequence[int] | None = None) -> SearchPage:
-    """One page of results the user may see; nothing at all for a blank query.
+    """One page of results the user may see, in items; nothing at all for a blank query.
 
-    ``readable``: ids of the periodicals the user reads (``readable_periodicals``), if
+    ``readable``: ids of the periodicals the user reads (the carrier's ``readable``), if
     the caller has them already (the page's filter does).
     """
     page = SearchPage(query=query, terms=query.terms)
     if query.is_blank:
         return page
-    if readable is None:
-        readable = [p.pk for p in readable_periodicals(user)]
-    ids = matching_ids(user, query, readable=readable)
-    page.more = len(ids) > MAX_RESULTS
-    page.count = min(len(ids), MAX_RESULTS)
+    readable = readable_ids(user, readable)
+    found = matches(user, query, MAX_RESULTS + 1, readable)
+    page.more = len(found.ids) > MAX_RESULTS or found.truncated
+    page.count = min(len(found.ids), MAX_RESULTS)
     page.page = min(max(1, query.page), page.pages)
     start = (page.page - 1) * PAGE_SIZE
     needles = _needles(query)
-    page.hits = _hits(user, ids[:MAX_RESULTS][start : start + PAGE_SIZE], needles)
-    _attach_issues(user, page.hits, readable)
-    shows_issues = bool(query.terms) and not query.item_filters and page.page == 1
-    if shows_issues and readable:
-        page.issues, page.issue_count, page.issue_more = search_issues(user, query, readable, needles)
+    pattern = pattern_of(needles)
+    shown = found.ids[:MAX_RESULTS][start : start + PAGE_SIZE]
+    page.hits = registry.hits(user, shown, found.kinds, pattern)
+    carrier = registry.carrier()
+    if carrier is not None and readable:
+        carrier.attach(user, page.hits, readable)
+        if query.terms and not query.item_filters and page.page == 1:
+            page.issues, page.issue_count, page.issue_more = carrier.block(user, query, readable, needles)
     return page
 
 
-# --- issued issues: the issues of each result, and the 期刊 block ---
-
-
-def may_read_issue(user: Any, readable: Sequence[int]) -> Callable[[int, str, int], bool]:
-    """Whether the user may read an issue, from its (periodical id, state, classification).
-
-    Reading an issued issue is granted per periodical (``readable``, taken from
-    ``visible_issues``) and, per issue, by classification. Rows are read by id or by
-    item and then kept with this test: asked in SQL, SQLite starts from every issue of
-    the readable periodicals instead of the few rows wanted, and evaluating
-    ``visible_issues`` again would scan every issue joined to its reading list. The
-    tests compare every result with ``visible_issues`` itself.
-    """
-    periodicals, level = set(readable), _level(user)
-    return lambda periodical_id, state, classification: (
-        periodical_id in periodicals and state == IssueState.ISSUED and classification <= level
-    )
-
-
-def _issue_label(name: str, year: int | None, number: int | None, supplement: bool) -> str:
-    return f"《{name}》{Issue(year=year, number=number, supplement=supplement).label}"
-
-
-def _issue_url(issue_id: int) -> str:
-    return reverse("issue_detail", args=[issue_id])
-
-
-def _attach_issues(user: Any, hits: list[Hit], readable: Sequence[int]) -> None:
-    """Each result's issued issues that the user may read (its item, or a combined item made from it): one query."""
-    item_ids = {h.item_id for h in hits}
-    if not item_ids or not readable:
-        return
-    may_read = may_read_issue(user, readable)
-    rows = search_index.carried_adoptions(
-        sorted(item_ids),
-        "item_id",
-        "entry__item_id",
-        "issue_id",
-        "issue__periodical__name",
-        "issue__year",
-        "issue__number",
-        "issue__supplement",
-        "issue__signed_on",
-        "issue__periodical_id",
-        "issue__state",
-        "issue__classification",
-    )
-    found: dict[int, dict[int, tuple[Any, IssueLink]]] = {}
-    for row in rows:
-        credited, carried, issue_id, name, year, number, supplement, signed_on, periodical_id, state, level = row
-        if not may_read(periodical_id, state, level):
-            continue
-        link = IssueLink(issue_id, _issue_label(name, year, number, supplement), _issue_url(issue_id))
-        for item_id in {credited, carried} & item_ids:
-            found.setdefault(item_id, {})[issue_id] = ((signed_on or dt.date.min, issue_id), link)
-    for hit in hits:
-        links = sorted(found.get(hit.item_id, {}).values(), key=lambda pair: pair[0], reverse=True)
-        hit.issues = [link for _, link in links]
+# --- the carrier's own index (issued issues): the 期刊 block ---
 
 
 def issue_docs_sql(terms: Sequence[str], group: Sequence[str], limit: int) -> tuple[str, list[Any]]:
@@ -519,158 +553,16 @@ def issue_docs_sql(terms: Sequence[str], group: Sequence[str], limit: int) -> tu
     return sql, [fts_expression(terms, [group]), limit]
 
 
-_ISSUE_HIT_FIELDS = (
-    "pk",
-    "issue_id",
-    "sort_order",
-    "title",
-    "body",
-    "source_label",
-    "editor_note",
-    "issue__editor_note",
-    "issue__periodical__name",
-    "issue__year",
-    "issue__number",
-    "issue__supplement",
-    "issue__signed_on",
-    "issue__classification",
-    "issue__periodical_id",
-    "issue__state",
-)
-
-
-def search_issues(
-    user: Any, query: SearchQuery, readable: Sequence[int], needles: list[str]
-) -> tuple[list[IssueHit], int, bool]:
-    """The 期刊 block: issued issues the user may read whose own text has every term, newest first.
-
-    Returns (the first ``ISSUES_SHOWN`` issues, how many issues were found, whether more
-    issue documents matched than were read). The engine is asked under the keys of the
-    periodicals the user reads at their clearance, and the rows read are kept under that
-    rule (``may_read_issue``): the block never shows, links or counts any other issue,
-    and a document of an issue item that is gone is never shown.
-    """
-    group = carried_group(user, query, readable)
-    if not group or not query.terms:
-        return [], 0, False
-    # The engine's ids and their rows in one query (the ids as a subquery).
-    candidates = RawSQL(*issue_docs_sql(query.terms, group, ISSUE_CANDIDATES + 1))  # noqa: S611 (parameters)
-    rows = sorted(
-        IssueItem.objects.filter(pk__in=candidates).order_by().values(*_ISSUE_HIT_FIELDS),
-        key=lambda r: r["pk"],
-        reverse=True,
-    )
-    more = len(rows) > ISSUE_CANDIDATES
-    may_read = may_read_issue(user, readable)
-    by_issue: dict[int, list[dict[str, Any]]] = {}
-    for row in rows[:ISSUE_CANDIDATES]:
-        if may_read(row["issue__periodical_id"], row["issue__state"], row["issue__classification"]):
-            by_issue.setdefault(row["issue_id"], []).append(row)
-    newest = sorted(by_issue.values(), key=lambda r: (r[0]["issue__signed_on"] or dt.date.min, r[0]["issue_id"]))
-    pattern = _pattern(needles)
-    hits = [_issue_hit(items, pattern) for items in reversed(newest[-ISSUES_SHOWN:])]
-    return hits, len(by_issue), more
-
-
-def _issue_hit(rows: list[dict[str, Any]], pattern: re.Pattern[str] | None) -> IssueHit:
-    rows.sort(key=lambda r: (r["sort_order"], r["pk"]))
-    first = rows[0]
-    texts = [first["body"], first["editor_note"], first["issue__editor_note"]]
-    body = next((t for t in texts if pattern is not None and pattern.search(t)), first["body"])  # where it matches
-    return IssueHit(
-        issue_id=first["issue_id"],
-        label=_issue_label(
-            first["issue__periodical__name"], first["issue__year"], first["issue__number"], first["issue__supplement"]
-        ),
-        url=_issue_url(first["issue_id"]),
-        date=first["issue__signed_on"],
-        classification_label=str(_CLASSIFICATION.get(first["issue__classification"], "")),
-        items=[IssueItemHit(highlight(r["title"], pattern), r["source_label"]) for r in rows[:ITEMS_PER_ISSUE]],
-        more_items=max(0, len(rows) - ITEMS_PER_ISSUE),
-        snippet=snippet(body, pattern),
-    )
-
-
 def _needles(query: SearchQuery) -> list[str]:
-    """What to mark in titles and snippets: the query's words as typed, and its terms."""
-    words = [w for w in re.split(r"\s+", query.text.strip()) if w]
-    return sorted(set(words) | set(query.terms), key=len, reverse=True)
-
-
-# What a result shows, read in one query as plain values (no model objects: a page costs ~1 ms).
-_HIT_FIELDS = {
-    "pk": "pk",
-    "kind": "kind",
-    "date": "date",
-    "item_id": "item_id",
-    "s_title": "submission__title",
-    "s_body": "submission__body",
-    "s_round": "submission__round",
-    "s_category": "submission__category",
-    "s_classification": "submission__classification",
-    "s_unit": "item__unit__name",
-    "e_id": "entry_id",
-    "e_title": "entry__title",
-    "e_body": "entry__body",
-    "e_state": "entry__state",
-    "e_category": "entry__category",
-    "e_classification": "entry__classification",
-    "e_desk": "entry__desk__name",
-    "e_unit": "entry__origin_unit__name",
-    "e_unit_id": "entry__item__unit_id",
-}
-_KIND = dict(SearchDocKind.choices)
-_CATEGORY = dict(Category.choices)
-_STATE = dict(EntryState.choices)
-_CLASSIFICATION = dict(Classification.choices)
-
-
-def _hits(user: Any, ids: list[int], needles: list[str]) -> list[Hit]:
-    if not ids:
-        return []
-    names = list(_HIT_FIELDS)
-    rows = SearchDoc.objects.filter(pk__in=ids).values_list(*_HIT_FIELDS.values())
-    by_id = {row[0]: dict(zip(names, row, strict=True)) for row in rows}
-    desk, unit_id = permissions.search_readers(user)
-    pattern = _pattern(needles)
-    return [_hit(by_id[i], pattern, desk, unit_id) for i in ids if i in by_id]
-
-
-def _hit(row: dict[str, Any], pattern: re.Pattern[str] | None, desk: int | None, unit_id: int | None) -> Hit:
-    original = row["kind"] == SearchDocKind.ORIGINAL
-    side = "s" if original else "e"
-    if original:
-        desk_name, state = "", f"第 {row['s_round']} 轮报送"
-        url = reverse("item_detail", args=[row["item_id"]])
-    else:
-        desk_name, state = row["e_desk"], str(_STATE.get(row["e_state"], row["e_state"]))
-        if desk is not None:
-            url = reverse("desk_entry", args=[row["e_id"]])
-        elif unit_id is not None and row["e_unit_id"] == unit_id:
-            url = reverse("item_detail", args=[row["item_id"]])
-        else:
-            url = ""  # a combined item that used this unit's item: shown, not opened here
-    return Hit(
-        doc_id=row["pk"],
-        kind=row["kind"],
-        kind_label=str(_KIND[row["kind"]]),
-        title=highlight(row[f"{side}_title"], pattern),
-        snippet=snippet(row[f"{side}_body"], pattern),
-        unit_name=row[f"{side}_unit"],
-        desk_name=desk_name,
-        date=row["date"],
-        state_label=state,
-        category_label=str(_CATEGORY.get(row[f"{side}_category"], "")),
-        classification_label=str(_CLASSIFICATION.get(row[f"{side}_classification"], "")),
-        url=url,
-        item_id=row["item_id"],
-    )
+    """What to mark in titles and snippets: the query's words and phrases as typed, and its terms."""
+    words, phrases = query.parsed
+    return sorted(set(words) | set(phrases) | set(query.terms), key=len, reverse=True)
 
 
 # --- snippets ---
 
 
-def _pattern(needles: Sequence[str]) -> re.Pattern[str] | None:
+def pattern_of(needles: Sequence[str]) -> re.Pattern[str] | None:
     needles = [n for n in needles if n]
     if not needles:
         return None

@@ -1,9 +1,12 @@
-"""The archive's search index (资料信息库): segmentation, keys, and keeping it in step with items.
+"""The archive's index (资料信息库): segmentation, keys, storage, and rebuilding it.
 
-Every round a unit submits (the sender's original) and every desk entry's current text
-is one ``SearchDoc`` row. The services call ``index_submission`` / ``index_entry``
-inside their own transaction, so the index changes exactly when the item does; drafts
-are never indexed. ``manage.py reindex`` rebuilds everything (``rebuild``).
+Each domain app registers what it indexes (``registry``): ``items`` its submitted rounds
+(the sender's original) and every desk entry's current text, one ``SearchDoc`` row each,
+and ``publications`` the text of issued issues (a second index) and the keys of the
+issues that carried an item. The services call their app's indexing functions inside
+their own transaction, so the index changes exactly when the document does; drafts are
+never indexed. ``manage.py reindex`` rebuilds everything (``rebuild``). This module
+imports no domain app.
 
 Segmentation (jieba's dictionary and its best path, without the HMM) gives each
 document these terms:
@@ -17,34 +20,23 @@ document these terms:
 - letters and figures (126, 3.5, 5g).
 
 ``query_terms`` cuts a query the same way, so a two-character term is one term on both
-sides. ``tests/test_search.py`` and ``bench/search_bench.py`` measure recall against
-substring search.
+sides, and cuts a compound word of the query into the words inside it (取消资格 asks
+for 取消 and 资格), so the words of a query are found anywhere in the text.
+``tests/test_search.py`` and ``bench/search_bench.py`` measure recall against substring
+search.
 
-Each document also carries keys: who may read it (the desks and units of
-``permissions.*_readers``, each with every clearance level that may read it) and what
-it may be filtered on (unit and its ancestors, desk, category, tone, kind, year and
-month). A search asks for the user's own reader key inside the engine query, so
-visibility applies to results and counts alike, and nothing is filtered afterwards.
-Keys depend only on things that do not change once an entry exists (its desk, the
-chain it was forwarded along, the units of a combined item's sources, its
-classification), and on the issued issues that carried the item, which only grow; a
-unit moved in the tree keeps old ancestor keys until ``reindex``.
+Each document also carries keys: who may read it (desks and units, each with every
+clearance level that may read it) and what it may be filtered on (unit and its
+ancestors, desk, category, tone, kind, year and month, the periodicals that carried it).
+A search asks for the user's own reader key inside the engine query, so visibility
+applies to results and counts alike, and nothing is filtered afterwards.
 
-Issued issues (刊物的期) are searchable too. When an issue is signed off, the sign-off
-records an adoption per entry (``desk_services.adoption_record`` with ``issue``) and
-calls ``index_issue_entry``: every document of the items the entry stands for gets the
-issue's keys ("carried in an issue of periodical P, of year Y, readable at clearance
-L", for the periodical filter), and the issue's own text of the entry (its title,
-body, source, 编者按 and the issue's 编者按) becomes one document of a second index,
-searched for the archive's 期刊 block under the issue's reading rule
-(``publications.permissions.visible_issues``), never the entry's.
-
-Storage: SQLite keeps the terms in an FTS5 table (rowid = ``SearchDoc.id``, removed by
-a trigger when the row goes); PostgreSQL keeps a ``tsvector`` column (title terms
-weighted A, keys prefixed with ``~``) with a GIN index, plus block keys (``block_keys``)
-that let ``search`` walk the newest documents first. ``pg_trgm`` is not used: its
-index cannot serve two-character patterns, and titles, receipt numbers and names are
-found through the same terms.
+Storage (``schema``): SQLite keeps the terms in an FTS5 table (rowid = ``SearchDoc.id``,
+removed by a trigger when the row goes); PostgreSQL keeps a ``tsvector`` column (title
+terms weighted A, keys prefixed with ``~``) with a GIN index, plus block keys
+(``block_keys``) that let ``search`` walk the newest documents first. ``pg_trgm`` is not
+used: its index cannot serve two-character patterns, and titles, receipt numbers and
+names are found through the same terms.
 """
 
 from __future__ import annotations
@@ -60,19 +52,14 @@ from functools import lru_cache
 from typing import Any
 
 import jieba
-from django.db import connection, connections, transaction
-from django.db.models import QuerySet
+from django.db import connection, transaction
 from django.utils import timezone
 
-from xinxi.items import permissions
-from xinxi.items.models import Adoption, DeskEntry, EntrySource, Item, SearchDoc, SearchDocKind, Submission
+from xinxi.archive import registry
+from xinxi.archive.models import SearchDoc, SearchDocKind
+from xinxi.archive.schema import DOC_TABLE, ISSUE_FTS, ISSUE_TABLE
 from xinxi.lib.choices import Classification
-from xinxi.publications.models import IssueItem, IssueState
 
-DOC_TABLE = SearchDoc._meta.db_table
-ISSUE_FTS = "items_issue_fts"  # SQLite: the issue index (rowid = issue item id)
-ISSUE_TABLE = "items_issuesearch"  # PostgreSQL: the issue index (id = issue item id, tsv)
-ISSUE_ITEM_TABLE = "publications_issueitem"
 BUCKET = 2048  # ids per smallest block (PostgreSQL): the newest-first walk starts with one block
 BLOCK_LEVELS = 14  # blocks of 1, 2, 4 … 8192 buckets: up to 16.7 million documents in one block
 KEY_PREFIX = "~"  # PostgreSQL: keys share the tsvector with terms; no term contains "~"
@@ -172,6 +159,11 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").lower()
 
 
+def normalise_text(text: str) -> str:
+    """A text as a quoted phrase is looked for in it: normalised, every run of spaces one space."""
+    return " ".join(_normalise(text).split())
+
+
 @lru_cache(maxsize=512)
 def text_terms(text: str) -> tuple[str, ...]:
     """The distinct index terms of a text, in order of first appearance."""
@@ -184,8 +176,39 @@ def text_terms(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(terms))
 
 
+def compound_parts(word: str) -> list[str]:
+    """The dictionary words a compound word is made of (取消资格: 取消, 资格), or the word itself.
+
+    The most probable cut of the word into dictionary words of two characters or more,
+    other than the word itself. Each part is a term of every text the compound is a
+    word of (a dictionary word inside a word is indexed), so asking for the parts loses
+    no text that has the compound and finds the texts that have its words apart.
+    """
+    n = len(word)
+    if n < 4:  # 办公厅 is not 办公 + 厅: a single character is no part
+        return [word]
+    dag: dict[int, list[int]] = _dictionary().get_DAG(word)
+    best: list[tuple[float, list[str]] | None] = [None] * (n + 1)
+    best[n] = (0.0, [])
+    for i in range(n - 1, -1, -1):
+        for j in dag[i]:
+            after = best[j + 1]
+            if j == i or (i == 0 and j == n - 1) or after is None:
+                continue
+            value = _log_prob(word[i : j + 1]) + after[0]
+            current = best[i]
+            if current is None or value > current[0]:
+                best[i] = (value, [word[i : j + 1], *after[1]])
+    found = best[0]
+    return found[1] if found is not None else [word]
+
+
 def query_terms(text: str) -> list[str]:
-    """The terms a query asks for (all of them must be found), cut the way documents are."""
+    """The terms a query asks for (all of them must be found), cut the way documents are.
+
+    A compound word of the query asks for its parts (``compound_parts``), so the words
+    of a query are found anywhere in the text, not only side by side.
+    """
     terms: list[str] = []
     for phrase in _normalise(text).split():
         for match in _RUN.finditer(phrase):
@@ -194,7 +217,7 @@ def query_terms(text: str) -> list[str]:
                 continue
             run = match.group(1)
             path, _ = _best_path(run)
-            words = [run[a:b] for a, b in path if b - a > 1]
+            words = [part for a, b in path if b - a > 1 for part in compound_parts(run[a:b])]
             words += list(_pair_terms(run, path))
             if not words:  # single characters only: each one (a function character only if alone)
                 singles = [run[a] for a, _b in path if run[a] not in FUNCTION_CHARS]
@@ -236,6 +259,11 @@ def word_occurrence(text: str, start: int, end: int) -> bool:
 TOP_CLEARANCE = max(Classification.values)
 
 
+def user_level(user: Any) -> int:
+    """The clearance a user reads at (none: 0, public only)."""
+    return min(int(getattr(user, "clearance", 0) or 0), TOP_CLEARANCE)
+
+
 def reader_keys(desks: Iterable[int], units: Iterable[int], classification: int) -> list[str]:
     """Keys of a document's readers: "desk/unit d, cleared for level L", for every L it needs or more.
 
@@ -247,13 +275,6 @@ def reader_keys(desks: Iterable[int], units: Iterable[int], classification: int)
     return [f"d{d}c{level}" for d in sorted(desks) for level in levels] + [
         f"u{u}c{level}" for u in sorted(units) for level in levels
     ]
-
-
-def user_keys(user: Any) -> list[str]:
-    """The reader keys a user holds: their desk and their unit, at their clearance (none: sees nothing)."""
-    desk, unit = permissions.search_readers(user)
-    level = min(int(getattr(user, "clearance", 0) or 0), TOP_CLEARANCE)
-    return [f"d{desk}c{level}" for _ in [desk] if desk] + [f"u{unit}c{level}" for _ in [unit] if unit]
 
 
 def unit_key(unit_id: int) -> str:
@@ -303,34 +324,6 @@ def issue_keys(periodical_id: int, year: int | None, classification: int) -> lis
     return keys
 
 
-def carried_adoptions(item_ids: Sequence[int], *fields: str) -> QuerySet[Adoption, Any]:
-    """``fields`` of the adoptions by an issue of the items: crediting them, or of an entry carrying them.
-
-    (A combined item credits its sources; its own documents are found through its entry.)
-    Two queries joined by UNION, each starting from an index on the items: with an OR
-    between them PostgreSQL reads every adoption, and a condition on the issue (its
-    state) invites it to start from the issues. Callers check the issue's state.
-    """
-    base = Adoption.objects.filter(issue__isnull=False).order_by().values_list(*fields)
-    return base.filter(item_id__in=item_ids).union(base.filter(entry__item_id__in=item_ids)).order_by()
-
-
-def carried_keys(item_ids: Iterable[int]) -> dict[int, list[str]]:
-    """For each item, the keys of the issued issues that carried it (itself, or a combined item made from it)."""
-    ids = list(set(item_ids))
-    found: dict[int, set[str]] = {}
-    if not ids:
-        return {}
-    fields = ("item_id", "entry__item_id", "issue__periodical_id", "issue__year", "issue__classification")
-    for credited, carried, periodical, year, classification, state in carried_adoptions(ids, *fields, "issue__state"):
-        if state != IssueState.ISSUED:  # adoptions are recorded by the sign-off: never the case today
-            continue
-        keys = issue_keys(periodical, year, classification)
-        for item_id in {credited, carried} & set(ids):
-            found.setdefault(item_id, set()).update(keys)
-    return {item_id: sorted(keys) for item_id, keys in found.items()}
-
-
 def block_key(level: int, number: int) -> str:
     """The key of block ``number`` of ``2**level`` buckets (ids ``number * 2**level * BUCKET`` onwards)."""
     return f"b{level}x{number}"
@@ -342,7 +335,7 @@ def block_keys(doc_id: int) -> list[str]:
     return [block_key(level, bucket >> level) for level in range(BLOCK_LEVELS)]
 
 
-def _unit_path_ids(path: str) -> list[int]:
+def unit_path_ids(path: str) -> list[int]:
     return [int(p) for p in path.strip("/").split("/") if p]
 
 
@@ -364,11 +357,11 @@ class Doc:
         self.title_terms, self.body_terms = text_terms(self.title), text_terms(self.body)
 
 
-def _filter_keys(
+def filter_keys(
     kind: str, date: dt.datetime, unit_path: str, desk_id: int | None, category: str, tone: str
 ) -> list[str]:
     local = timezone.localtime(date)
-    keys = [unit_key(u) for u in _unit_path_ids(unit_path)]
+    keys = [unit_key(u) for u in unit_path_ids(unit_path)]
     if desk_id is not None:
         keys.append(desk_key(desk_id))
     keys += [category_key(category), tone_key(tone), kind_key(kind), year_key(local.year)]
@@ -376,153 +369,7 @@ def _filter_keys(
     return keys
 
 
-def _submission_doc(submission: Submission, item: Item, unit_path: str, carried: Sequence[str] = ()) -> Doc:
-    desks, units = permissions.original_readers(item)
-    keys = reader_keys(desks, units, item.classification)
-    keys += _filter_keys(
-        SearchDocKind.ORIGINAL, submission.submitted_at, unit_path, None, submission.category, submission.tone
-    )
-    keys += carried
-    return Doc(
-        SearchDocKind.ORIGINAL, submission.pk, item.pk, submission.submitted_at, submission.title, submission.body, keys
-    )
-
-
-def _entry_doc(
-    entry: DeskEntry, unit_path: str, readers: tuple[set[int], set[int]], carried: Sequence[str] = ()
-) -> Doc:
-    keys = reader_keys(*readers, entry.classification)
-    keys += _filter_keys(SearchDocKind.ENTRY, entry.received_at, unit_path, entry.desk_id, entry.category, entry.tone)
-    keys += carried
-    return Doc(SearchDocKind.ENTRY, entry.pk, entry.item_id, entry.received_at, entry.title, entry.body, keys)
-
-
-# --- writing: called by the services inside their transaction ---
-
-
-def index_submission(submission: Submission) -> None:
-    """Index a submitted round; the item's earlier rounds follow its current classification."""
-    item = Item.objects.select_related("unit").get(pk=submission.item_id)
-    rounds = [submission] if submission.round == 1 else list(Submission.objects.filter(item=item).order_by("round"))
-    carried = carried_keys([item.pk]).get(item.pk, [])
-    _write([_submission_doc(s, item, item.unit.path, carried) for s in rounds])
-
-
-def index_entry(entry: DeskEntry) -> None:
-    """Index (or re-index) a desk entry's current text after it was created, edited or forwarded."""
-    fresh = DeskEntry.objects.select_related("origin_unit").get(pk=entry.pk)
-    readers = permissions.entries_readers([fresh.pk])[fresh.pk]
-    _write([_entry_doc(fresh, fresh.origin_unit.path, readers, carried_keys([fresh.item_id]).get(fresh.item_id, []))])
-    own_round = fresh.submission_id if fresh.source == EntrySource.COMBINED else None
-    if own_round is not None and not SearchDoc.objects.filter(submission_id=own_round).exists():
-        index_submission(Submission.objects.get(pk=own_round))  # the combined item's own round
-
-
-def index_item(item: Item) -> None:
-    """Re-index an item's submitted rounds (after its classification changed)."""
-    latest = Submission.objects.filter(item=item).order_by("-round").first()
-    if latest is not None:
-        index_submission(latest)
-
-
 # --- storage ---
-
-
-def vendor(using: str = "default") -> str:
-    return str(connections[using].vendor)
-
-
-def ensure_schema(using: str = "default") -> None:
-    """Create the engine-side structures if missing (idempotent; run after every migrate)."""
-    conn = connections[using]
-    with conn.cursor() as cursor:
-        if conn.vendor == "sqlite":
-            cursor.execute(
-                "CREATE VIRTUAL TABLE IF NOT EXISTS items_search_fts USING fts5("
-                "title, body, keys, detail=column, "
-                "tokenize=\"unicode61 remove_diacritics 0 tokenchars '.'\")"
-            )
-            cursor.execute(
-                "CREATE TRIGGER IF NOT EXISTS items_searchdoc_search_delete AFTER DELETE ON items_searchdoc "
-                "BEGIN DELETE FROM items_search_fts WHERE rowid = old.id; END"
-            )
-            cursor.execute(
-                f"CREATE VIRTUAL TABLE IF NOT EXISTS {ISSUE_FTS} USING fts5("
-                "title, body, keys, detail=column, "
-                "tokenize=\"unicode61 remove_diacritics 0 tokenchars '.'\")"
-            )
-            if ISSUE_ITEM_TABLE in conn.introspection.table_names(cursor):  # not yet while items migrates
-                cursor.execute(
-                    "CREATE TRIGGER IF NOT EXISTS items_issueitem_search_delete AFTER DELETE ON "  # noqa: S608
-                    f"{ISSUE_ITEM_TABLE} "
-                    f"BEGIN DELETE FROM {ISSUE_FTS} WHERE rowid = old.id; END"
-                )
-        elif conn.vendor == "postgresql":
-            cursor.execute(
-                "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
-                "AND table_name = %s AND column_name = 'tsv'",
-                [DOC_TABLE],
-            )
-            if cursor.fetchone() is None:
-                cursor.execute("ALTER TABLE items_searchdoc ADD COLUMN tsv tsvector")
-                # Keep the row narrow: the tsvector goes to TOAST, so finding a match's id
-                # and date reads little of the table.
-                cursor.execute("ALTER TABLE items_searchdoc SET (toast_tuple_target = 128)")
-            # Only when missing: DDL inside a transaction with pending deferred
-            # constraint checks (a reindex run inside one) is refused by PostgreSQL.
-            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'items_searchdoc_tsv'")
-            if cursor.fetchone() is None:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute("CREATE INDEX IF NOT EXISTS items_searchdoc_tsv ON items_searchdoc USING gin (tsv)")
-            _ensure_issue_schema_postgresql(cursor, conn.introspection.table_names(cursor))
-
-
-def _ensure_issue_schema_postgresql(cursor: Any, tables: list[str]) -> None:
-    """The issue index: a table of (issue item id, tsvector) with a GIN index, emptied with the issue items."""
-    if ISSUE_TABLE not in tables:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        # Lexemes without positions keep a row's tsvector in the row (≈ 1.6 kB for 20 items
-        # of 300 characters), so a scan of matches need not fetch TOAST; rows are written
-        # once per issue item, so the GIN index takes them at once (no pending list to
-        # read on every query).
-        cursor.execute(f"CREATE TABLE {ISSUE_TABLE} (id bigint PRIMARY KEY, tsv tsvector NOT NULL)")
-        cursor.execute(f"CREATE INDEX {ISSUE_TABLE}_tsv ON {ISSUE_TABLE} USING gin (tsv) WITH (fastupdate = off)")
-    cursor.execute("SELECT 1 FROM pg_trigger WHERE tgname = 'items_issueitem_search_delete'")
-    if ISSUE_ITEM_TABLE not in tables or cursor.fetchone() is not None:
-        return
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    # No foreign key: Django's flush truncates the issue items alone; the triggers follow it.
-    cursor.execute(
-        "CREATE OR REPLACE FUNCTION items_issuesearch_forget() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "  # noqa: S608
-        f"IF TG_OP = 'TRUNCATE' THEN DELETE FROM {ISSUE_TABLE}; "
-        f"ELSE DELETE FROM {ISSUE_TABLE} WHERE id = OLD.id; END IF; RETURN NULL; END $$"
-    )
-    cursor.execute(
-        f"CREATE TRIGGER items_issueitem_search_delete AFTER DELETE ON {ISSUE_ITEM_TABLE} "
-        "FOR EACH ROW EXECUTE FUNCTION items_issuesearch_forget()"
-    )
-    cursor.execute(
-        f"CREATE TRIGGER items_issueitem_search_truncate AFTER TRUNCATE ON {ISSUE_ITEM_TABLE} "
-        "FOR EACH STATEMENT EXECUTE FUNCTION items_issuesearch_forget()"
-    )
-
-
-def drop_schema(using: str = "default") -> None:
-    conn = connections[using]
-    with conn.cursor() as cursor:
-        if conn.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER IF EXISTS items_searchdoc_search_delete")
-            cursor.execute("DROP TABLE IF EXISTS items_search_fts")
-            cursor.execute("DROP TRIGGER IF EXISTS items_issueitem_search_delete")
-            cursor.execute(f"DROP TABLE IF EXISTS {ISSUE_FTS}")
-        elif conn.vendor == "postgresql":
-            cursor.execute("DROP INDEX IF EXISTS items_searchdoc_tsv")
-            cursor.execute("ALTER TABLE items_searchdoc DROP COLUMN IF EXISTS tsv")
-            if ISSUE_ITEM_TABLE in conn.introspection.table_names(cursor):
-                cursor.execute(f"DROP TRIGGER IF EXISTS items_issueitem_search_delete ON {ISSUE_ITEM_TABLE}")
-                cursor.execute(f"DROP TRIGGER IF EXISTS items_issueitem_search_truncate ON {ISSUE_ITEM_TABLE}")
-            cursor.execute("DROP FUNCTION IF EXISTS items_issuesearch_forget()")
-            cursor.execute(f"DROP TABLE IF EXISTS {ISSUE_TABLE}")
 
 
 def _lexeme(term: str) -> str:
@@ -549,8 +396,8 @@ def _source_column(kind: str) -> str:
     return "submission_id" if kind == SearchDocKind.ORIGINAL else "entry_id"
 
 
-def _write(docs: list[Doc]) -> None:
-    """Insert or replace documents (keyed by their submission or entry) in the current transaction."""
+def write_docs(docs: list[Doc]) -> None:
+    """Insert or replace documents (keyed by their source) in the current transaction: what the services call."""
     for doc in docs:
         doc.segment()
     with connection.cursor() as cursor:
@@ -652,35 +499,12 @@ def _insert(cursor: Any, docs: Sequence[Doc], ids: Sequence[int]) -> None:
     )
 
 
-# --- issued issues ---
+# --- the issue index: the text of issued issues, one document per issue item ---
 
-# What one issue document is read from: the issue item, and its issue.
-_ISSUE_DOC_FIELDS = (
-    "pk",
-    "title",
-    "body",
-    "source_label",
-    "editor_note",
-    "issue__editor_note",
-    "issue__periodical_id",
-    "issue__year",
-    "issue__classification",
-)
 IssueDoc = tuple[int, tuple[str, ...], tuple[str, ...], list[str]]  # id, title terms, body terms, keys
 
 
-def issue_doc_text(title: str, body: str, source: str, note: str, issue_note: str) -> tuple[str, str]:
-    """(title, body) of an issue item as indexed: the body with its source, 编者按 and the issue's 编者按."""
-    return title, "\n".join(t for t in (body, source, note, issue_note) if t)
-
-
-def _issue_doc(row: Sequence[Any]) -> IssueDoc:
-    pk, title, body, source, note, issue_note, periodical_id, year, classification = row
-    title, body = issue_doc_text(title, body, source, note, issue_note)
-    return pk, text_terms(title), text_terms(body), issue_keys(periodical_id, year, classification)
-
-
-def _store_issue_docs(cursor: Any, docs: Sequence[IssueDoc]) -> None:
+def store_issue_docs(cursor: Any, docs: Sequence[IssueDoc]) -> None:
     """Insert or replace issue documents (by issue item id)."""
     if connection.vendor == "postgresql":
         cursor.execute(f"DELETE FROM {ISSUE_TABLE} WHERE id = ANY(%s)", [[d[0] for d in docs]])  # noqa: S608
@@ -696,12 +520,19 @@ def _store_issue_docs(cursor: Any, docs: Sequence[IssueDoc]) -> None:
     )
 
 
+def keep_issue_docs(sql: str, params: Sequence[Any]) -> None:
+    """Drop every issue document whose id the query (Django's SQL for the ids to keep) does not return."""
+    table, column = (ISSUE_TABLE, "id") if connection.vendor == "postgresql" else (ISSUE_FTS, "rowid")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {column} NOT IN ({sql})", params)  # noqa: S608 (Django's SQL)
+
+
 def _lexemes(terms: Sequence[str], keys: Sequence[str]) -> str:
     """A tsvector of terms and keys without positions (the issue index neither ranks nor needs weights)."""
     return " ".join([*(_lexeme(t) for t in dict.fromkeys(terms)), *(_lexeme(KEY_PREFIX + k) for k in keys)])
 
 
-def _add_keys(item_ids: Sequence[int], keys: Sequence[str]) -> None:
+def add_keys(item_ids: Sequence[int], keys: Sequence[str]) -> None:
     """Add keys to every document of the items (the terms stay as they are)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -723,66 +554,7 @@ def _add_keys(item_ids: Sequence[int], keys: Sequence[str]) -> None:
         )
 
 
-def index_issue_entry(*, issue: Any, entry: DeskEntry) -> None:
-    """``issue`` was issued carrying ``entry``: called by the sign-off (``adoption_record``), in its transaction.
-
-    The documents of every item the entry stands for (itself, or a combined item's
-    sources, as the adoption records credit them) get the issue's keys, and the issue's
-    text of the entry becomes an issue document.
-    """
-    credited = Adoption.objects.filter(issue=issue, entry=entry).values_list("item_id", flat=True)
-    _add_keys(sorted({entry.item_id, *credited}), issue_keys(issue.periodical_id, issue.year, issue.classification))
-    rows = IssueItem.objects.filter(issue=issue, entry=entry).values_list(*_ISSUE_DOC_FIELDS)
-    with connection.cursor() as cursor:
-        _store_issue_docs(cursor, [_issue_doc(row) for row in rows])
-
-
-def rebuild_issue_docs(batch_size: int = 500) -> int:
-    """Rebuild the issue documents of every issued issue (each batch one transaction); drop the others."""
-    issued = IssueItem.objects.filter(issue__state=IssueState.ISSUED)
-    ids = list(issued.order_by("pk").values_list("pk", flat=True))
-    for batch in itertools.batched(ids, batch_size):
-        docs = [_issue_doc(row) for row in issued.filter(pk__in=batch).values_list(*_ISSUE_DOC_FIELDS)]
-        with transaction.atomic(), connection.cursor() as cursor:
-            _store_issue_docs(cursor, docs)
-    with connection.cursor() as cursor:
-        table, column = (ISSUE_TABLE, "id") if connection.vendor == "postgresql" else (ISSUE_FTS, "rowid")
-        sql, params = issued.values("pk").query.sql_with_params()
-        cursor.execute(f"DELETE FROM {table} WHERE {column} NOT IN ({sql})", params)  # noqa: S608 (Django's SQL)
-    return len(ids)
-
-
 # --- rebuilding (manage.py reindex) ---
-
-
-def planned_sources() -> list[tuple[dt.datetime, str, int]]:
-    """Every document to build, oldest first: (date, kind, source id)."""
-    originals = Submission.objects.values_list("submitted_at", "pk")
-    entries = DeskEntry.objects.values_list("received_at", "pk")
-    plan = [(date, SearchDocKind.ORIGINAL.value, pk) for date, pk in originals.iterator(chunk_size=20000)]
-    plan += [(date, SearchDocKind.ENTRY.value, pk) for date, pk in entries.iterator(chunk_size=20000)]
-    plan.sort()
-    return plan
-
-
-def build_docs(batch: Sequence[tuple[dt.datetime, str, int]]) -> list[Doc]:
-    """The documents of one batch of planned sources, with their keys (not yet segmented)."""
-    submission_ids = [pk for _, kind, pk in batch if kind == SearchDocKind.ORIGINAL]
-    entry_ids = [pk for _, kind, pk in batch if kind == SearchDocKind.ENTRY]
-    submissions = Submission.objects.in_bulk(submission_ids)
-    items = Item.objects.select_related("unit").in_bulk({s.item_id for s in submissions.values()})
-    entries = DeskEntry.objects.select_related("origin_unit").in_bulk(entry_ids)
-    readers = permissions.entries_readers(entry_ids) if entry_ids else {}
-    carried = carried_keys([*items, *(e.item_id for e in entries.values())])
-    docs = []
-    for _, kind, pk in batch:
-        if kind == SearchDocKind.ORIGINAL and pk in submissions:
-            item = items[submissions[pk].item_id]
-            docs.append(_submission_doc(submissions[pk], item, item.unit.path, carried.get(item.pk, [])))
-        elif kind == SearchDocKind.ENTRY and pk in entries:
-            entry = entries[pk]
-            docs.append(_entry_doc(entry, entry.origin_unit.path, readers[pk], carried.get(entry.item_id, [])))
-    return docs
 
 
 def segment_texts(texts: Sequence[tuple[str, str]]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -836,7 +608,7 @@ def rebuild(
     waits for the result, so worker processes can cut the next batch while this one is
     written. Each distinct text is segmented once (an entry usually repeats its original).
     """
-    plan = planned_sources() if plan is None else plan
+    plan = registry.planned_sources() if plan is None else plan
     start_segmenting = segmenter or (lambda texts: lambda: segment_texts(texts))
     done = 0
     pending: tuple[list[Doc], list[tuple[str, str]], Callable[[], Segmented], int] | None = None
@@ -851,7 +623,7 @@ def rebuild(
 
     for start in range(0, len(plan), batch_size):
         batch = plan[start : start + batch_size]
-        docs = build_docs(batch)
+        docs = registry.build_docs(batch)
         texts = list(dict.fromkeys((d.title, d.body) for d in docs))
         result = start_segmenting(texts)  # the workers cut this batch while the previous one is written
         if pending is not None:
@@ -860,7 +632,7 @@ def rebuild(
         done += len(docs)
     if pending is not None:
         write(*pending)
-    rebuild_issue_docs()
+    registry.after_rebuild()
     remove_orphans()
     finish_rebuild()
     return done

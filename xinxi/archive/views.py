@@ -2,7 +2,8 @@
 
 Items and issued issues: each result names the issues that carried it, the 刊物 filter
 keeps the items carried by a periodical's issues, and a 期刊 block lists the matching
-issues (``search``).
+issues (``search``). The choices of the item filters (类别, 基调, 稿件) and the
+periodicals come from the apps registered with the archive (``registry``).
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 
-from xinxi.items import search, search_index
-from xinxi.items.models import Category, SearchDocKind, Tone
+from xinxi.archive import registry, search
 from xinxi.lib.http import AuthedRequest
 from xinxi.network.models import Desk
 from xinxi.network.permissions import visible_units
@@ -31,7 +31,8 @@ class SearchForm(forms.Form):
         max_length=100,
         required=False,
         error_messages={"max_length": "检索词最多 100 个字，请精简。"},
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "如：信访 安全生产（空格分隔的词须同时出现）"}),
+        help_text=search.QUERY_HELP,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "如：直报点 取消资格"}),
     )
     unit = forms.CharField(
         label="报送单位（含下级）",
@@ -41,9 +42,9 @@ class SearchForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "如：东城"}),
     )
     desk = forms.TypedChoiceField(label="科室", choices=ANY, coerce=int, required=False, empty_value=None)
-    category = forms.ChoiceField(label="类别", choices=ANY + Category.choices, required=False)
-    tone = forms.ChoiceField(label="基调", choices=ANY + Tone.choices, required=False)
-    kind = forms.ChoiceField(label="稿件", choices=ANY + SearchDocKind.choices, required=False)
+    category = forms.ChoiceField(label="类别", choices=ANY, required=False)
+    tone = forms.ChoiceField(label="基调", choices=ANY, required=False)
+    kind = forms.ChoiceField(label="稿件", choices=ANY, required=False)
     periodical = forms.TypedChoiceField(
         label="刊用刊物（已印发）",
         choices=ANY,
@@ -78,11 +79,14 @@ class SearchForm(forms.Form):
         units = visible_units(user)
         desks = Desk.objects.filter(active=True, unit__in=units).select_related("unit").order_by("unit__path")
         self.fields["desk"].choices = ANY + [(d.pk, d.name) for d in desks]  # type: ignore[attr-defined]
-        periodicals = search.readable_periodicals(user)
-        self.readable = [p.pk for p in periodicals]
+        self.fields["category"].choices = ANY + registry.filter_choices("category")  # type: ignore[attr-defined]
+        self.fields["tone"].choices = ANY + registry.filter_choices("tone")  # type: ignore[attr-defined]
+        self.fields["kind"].choices = ANY + registry.kind_choices()  # type: ignore[attr-defined]
+        carrier = registry.carrier()
+        periodicals = carrier.readable(user) if carrier is not None else []
+        self.readable = [pk for pk, _label in periodicals]
         if periodicals:
-            choices = [(p.pk, f"{p}（{p.desk.name}）") for p in periodicals]
-            self.fields["periodical"].choices = ANY + choices  # type: ignore[attr-defined]
+            self.fields["periodical"].choices = ANY + periodicals  # type: ignore[attr-defined]
         else:  # no issued issue to read: nothing to filter by
             del self.fields["periodical"], self.fields["issue_year"]
         self.unit_ids: tuple[int, ...] = ()
@@ -146,6 +150,7 @@ def archive(request: AuthedRequest) -> HttpResponse:
         "filtered": any(request.GET.get(f) for f in form.fields if f not in {"q", "order"}),
         "base_query": params.urlencode(),
         "max_results": search.MAX_RESULTS,
-        "no_access": not search_index.user_keys(request.user),
+        "no_access": not registry.user_keys(request.user),
+        "query_help": search.QUERY_HELP,
     }
-    return render(request, "items/search.html", context)
+    return render(request, "archive/search.html", context)
