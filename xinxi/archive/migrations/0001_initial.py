@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("items", "0005_searchdoc_moves_to_archive"),
+        ("items", "0006_searchdoc_moves_to_archive"),
     ]
 
     operations = [

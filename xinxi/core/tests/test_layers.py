@@ -20,6 +20,7 @@ LAYERS: list[list[str]] = [
     ["accounts"],  # users, roles, clearance; asks the unit tree's rules through accounts.scope
     ["network"],
     ["notifications"],
+    ["archive"],  # the search engine and index; domain apps register what they index
     ["items"],
     ["publications"],
     ["instructions"],
@@ -30,8 +31,6 @@ LAYERS: list[list[str]] = [
 # Upward imports that exist today, each with its reason. An entry that no longer
 # matches an import fails the test, so the list only shrinks.
 KNOWN_UPWARD: dict[tuple[str, str], str] = {
-    ("items/search.py", "publications"): "the archive search shows issues; moves to its own app",
-    ("items/search_index.py", "publications"): "the archive index holds issues; moves to its own app",
     ("items/views.py", "instructions"): "the item page shows the leaders' instructions on it",
     ("items/desk_views.py", "instructions"): "the entry page shows and records instructions",
     ("items/api/views.py", "instructions"): "the feedback API carries the instructions",

@@ -5,7 +5,7 @@ class Migration(migrations.Migration):
     """The archive's documents move to the ``archive`` app; the table stays (``items_searchdoc``)."""
 
     dependencies = [
-        ("items", "0004_inbox_covering_index"),
+        ("items", "0005_itemevent"),
     ]
 
     operations = [
