@@ -439,6 +439,7 @@ def send_reminders(*, today: dt.date | None = None) -> int:
                     readers.append(task.created_by)
                     text = f"{text}（{task.unit.name}）"
                 notify(users=readers, text=text, url=f"/supervision/tasks/{task.pk}/")
+                audit_record(actor=None, action="supervision_remind", obj=task, detail={"key": key})
         except IntegrityError:  # another worker sent it just now
             continue
         sent += 1

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from xinxi.audit.services import audit_record
 from xinxi.notifications.models import Notification
 
 
@@ -17,6 +18,8 @@ def notify(*, users: Iterable[Any], text: str, url: str = "") -> int:
         if user is not None and user.is_active:
             seen.setdefault(user.pk, user)
     Notification.objects.bulk_create([Notification(user_id=pk, text=text[:300], url=url[:200]) for pk in seen])
+    if seen:  # who was told, and about what page; the text may be classified, so it stays out of the log
+        audit_record(actor=None, action="notify", detail={"recipients": sorted(seen), "url": url[:200]})
     return len(seen)
 
 
@@ -25,7 +28,10 @@ def notifications_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> i
     rows = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
-    return rows.update(read_at=timezone.now())
+    marked = rows.update(read_at=timezone.now())
+    if marked:
+        audit_record(actor=user, action="notifications_mark_read", detail={"count": marked})
+    return marked
 
 
 def unread_count(user: Any) -> int:
