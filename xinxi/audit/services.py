@@ -11,7 +11,7 @@ from xinxi.audit.models import AuditEvent
 from xinxi.lib.choices import Classification
 
 
-def describe(obj: models.Model) -> str:
+def _describe(obj: models.Model) -> str:
     """What the log shows of an object: its name, but never the title of classified content.
 
     The audit log is read by administrators, who need not be cleared for what they audit.
@@ -38,7 +38,7 @@ def audit_record(
         action=action,
         object_type=(obj._meta.model_name or "") if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=describe(obj) if obj is not None else "",
+        object_repr=_describe(obj) if obj is not None else "",
         ip=current_ip.get(),
         detail=detail or {},
     )
