@@ -322,8 +322,8 @@ def _render_entry(
 @login_required
 def entry_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
+    entry = permissions.entry_for_reading(user, pk, what="page", desk_staff=True)
     own = _own_desk(user)
-    entry = permissions.entry_for_reading(user, pk, what="page")
     if entry.desk_id == own.pk:
         try:
             desk_services.entry_open(actor=user, entry=entry)
@@ -463,8 +463,7 @@ def entry_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def attachment_download(request: AuthedRequest, pk: int, attachment_pk: int) -> FileResponse:
-    _own_desk(request.user)
-    entry = permissions.entry_for_reading(request.user, pk, what=f"attachment #{attachment_pk}")
+    entry = permissions.entry_for_reading(request.user, pk, what=f"attachment #{attachment_pk}", desk_staff=True)
     attachment = entry.item.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404("未找到该附件")
@@ -562,8 +561,8 @@ def _diff_context(entry: DeskEntry, versions: list[EntryVersion], choice: str) -
 @login_required
 def entry_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
+    entry = permissions.entry_for_reading(user, pk, what="versions", desk_staff=True)
     own = _own_desk(user)
-    entry = permissions.entry_for_reading(user, pk, what="versions")
     can_act = _can_act(user, own, entry)
     form = desk_forms.EditForm(initial={"title": entry.title, "body": entry.body, "version": entry.version})
     status, latest = 200, None

@@ -184,13 +184,18 @@ def original_readers(item: Item) -> tuple[set[int], set[int]]:
 # --- reading one record: the path pages and API share, with classified reads audited ---
 
 
-def entry_for_reading(user: Any, pk: Any, *, what: str, rows: QuerySet[DeskEntry] | None = None) -> DeskEntry:
+def entry_for_reading(
+    user: Any, pk: Any, *, what: str, rows: QuerySet[DeskEntry] | None = None, desk_staff: bool = False
+) -> DeskEntry:
     """An entry the user may read (own desk first, then up or down the chain); 404 otherwise.
 
     A read of 秘密 and above is audited (``entry_read``), and so is a refused read of an
     existing classified entry (``entry_read_refused``). ``rows`` lets the API read through
-    its own (prefetching) queryset of the same entries.
+    its own (prefetching) queryset of the same entries; ``desk_staff`` refuses everyone
+    without a desk (the desk pages are for desk staff).
     """
+    if desk_staff and desk_of(user) is None:
+        rows = DeskEntry.objects.none()
     if rows is None:
         try:
             entry = get_desk_entry(user, pk)

@@ -71,6 +71,8 @@ def without_tokens(content: bytes) -> str:
 REFUSED = [
     ("editor", "/desk/entries/{pk}/", "entry", "entry_read", "page"),
     ("editor", "/desk/entries/{pk}/edit/", "entry", "entry_read", "versions"),
+    ("no_clearance", "/desk/entries/{pk}/", "entry", "entry_read", "page"),
+    ("outsider", "/desk/entries/{pk}/edit/", "entry", "entry_read", "versions"),
     ("editor", "/api/v1/entries/{pk}/", "entry", "entry_read", "api"),
     ("editor", "/api/v1/entries/{pk}/versions/", "entry", "entry_read", "api versions"),
     ("no_clearance", "/items/{pk}/", "item", "item_read", "page"),
