@@ -8,6 +8,18 @@ from django.db import models
 
 from xinxi.audit.middleware import current_ip
 from xinxi.audit.models import AuditEvent
+from xinxi.lib.choices import Classification
+
+
+def _describe(obj: models.Model) -> str:
+    """What the log shows of an object: its name, but never the title of classified content.
+
+    The audit log is read by administrators, who need not be cleared for what they audit.
+    """
+    level = getattr(obj, "classification", None)
+    if isinstance(level, int) and level >= Classification.SECRET:
+        return f"{obj._meta.verbose_name} #{obj.pk}（{Classification(level).label}）"
+    return str(obj)[:200]
 
 
 def audit_record(
@@ -26,7 +38,7 @@ def audit_record(
         action=action,
         object_type=(obj._meta.model_name or "") if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_repr=_describe(obj) if obj is not None else "",
         ip=current_ip.get(),
         detail=detail or {},
     )

@@ -4,4 +4,5 @@ from xinxi.audit import views
 
 urlpatterns = [
     path("", views.audit_list, name="audit_list"),
+    path("export.xlsx", views.audit_export, name="audit_export"),
 ]

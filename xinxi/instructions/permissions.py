@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from xinxi.accounts.models import DESK_ROLES, Role
+from xinxi.audit.reads import read_classified
 from xinxi.instructions.models import AWAITING_UNIT, Instruction, SupervisionTask
 from xinxi.items import permissions as item_permissions
 from xinxi.items.models import DeskEntry
@@ -141,3 +142,40 @@ def is_desk_side_of(user: Any, instruction: Instruction) -> bool:
 
 def is_desk_side(user: Any, task: SupervisionTask) -> bool:
     return is_desk_side_of(user, task.instruction)
+
+
+# --- reading one record: the path pages and API share, with classified reads audited ---
+
+
+def instruction_for_reading(
+    user: Any, pk: Any, *, what: str, rows: QuerySet[Instruction] | None = None
+) -> Instruction:
+    """``get_instruction``, with reads of 秘密 and above audited (``instruction_read``), refusals too."""
+    return read_classified(
+        user,
+        pk,
+        rows=visible_instructions(user).select_related("desk", "entry", "issue__periodical") if rows is None else rows,
+        level=lambda instruction: instruction.classification,
+        action="instruction_read",
+        what=what,
+        missing="未找到该批示",
+    )
+
+
+def task_for_reading(
+    user: Any, pk: Any, *, what: str, rows: QuerySet[SupervisionTask] | None = None
+) -> SupervisionTask:
+    """``get_task``, with reads of tasks on 秘密+ instructions audited (``supervision_read``), refusals too."""
+    if rows is None:
+        rows = visible_tasks(user).select_related(
+            "unit", "instruction", "instruction__desk", "instruction__entry", "instruction__issue"
+        )
+    return read_classified(
+        user,
+        pk,
+        rows=rows,
+        level=lambda task: task.instruction.classification,
+        action="supervision_read",
+        what=what,
+        missing="未找到该督办事项",
+    )

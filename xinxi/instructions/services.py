@@ -454,6 +454,7 @@ def send_reminders(*, today: dt.date | None = None) -> int:
                     users=readers, kind=K.TASK_REMINDER, obj=task, url=f"/supervision/tasks/{task.pk}/",
                     detail={"text": text},
                 )
+                audit_record(actor=None, action="supervision_remind", obj=task, detail={"key": key})
         except IntegrityError:  # another worker sent it just now
             continue
         sent += 1

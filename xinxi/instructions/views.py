@@ -18,24 +18,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from xinxi.audit.services import audit_record
 from xinxi.instructions import forms, permissions, selectors, services
 from xinxi.instructions.models import AWAITING_UNIT, Instruction, SupervisionTask, TaskState
 from xinxi.items import permissions as item_permissions
-from xinxi.lib.choices import Classification
 from xinxi.lib.errors import ConflictError, ServiceError
 from xinxi.lib.http import AuthedRequest
 from xinxi.lib.listing import paginate
 from xinxi.publications import permissions as pub_permissions
 
 PAGE_SIZE = 30
-
-
-def _audit_classified_read(user: Any, obj: Instruction | SupervisionTask, classification: int, what: str) -> None:
-    """Every read of classified (秘密 and above) content leaves an audit record."""
-    if classification >= Classification.SECRET:
-        action = "instruction_read" if isinstance(obj, Instruction) else "supervision_read"
-        audit_record(actor=user, action=action, obj=obj, detail={"what": what})
 
 
 def _status(exc: ServiceError) -> int:
@@ -143,8 +134,7 @@ def _target_url(user: Any, instruction: Instruction) -> str:
 @login_required
 def instruction_detail(request: AuthedRequest, pk: int, task_form: forms.TaskForm | None = None) -> HttpResponse:
     user = request.user
-    instruction = permissions.get_instruction(user, pk)
-    _audit_classified_read(user, instruction, instruction.classification, "page")
+    instruction = permissions.instruction_for_reading(user, pk, what="page")
     can_supervise = permissions.can_supervise(user, instruction)
     rows = instruction.tasks.select_related("unit").order_by("unit__path")
     if not permissions.is_desk_side_of(user, instruction):
@@ -235,8 +225,7 @@ def _task_page(
 
 @login_required
 def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    task = permissions.get_task(request.user, pk)
-    _audit_classified_read(request.user, task, task.instruction.classification, "page")
+    task = permissions.task_for_reading(request.user, pk, what="page")
     return _task_page(request, task)
 
 
@@ -313,7 +302,7 @@ def task_extend(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attachment_download(request: AuthedRequest, pk: int, attachment_pk: int) -> FileResponse:
-    task = permissions.get_task(request.user, pk)
+    task = permissions.task_for_reading(request.user, pk, what=f"attachment #{attachment_pk}")
     from xinxi.instructions.models import ReportAttachment
 
     attachment = get_object_or_404(ReportAttachment, pk=attachment_pk, report__task=task)
@@ -321,5 +310,4 @@ def attachment_download(request: AuthedRequest, pk: int, attachment_pk: int) -> 
         handle = attachment.file.open("rb")
     except OSError:
         raise Http404("附件文件不存在") from None
-    _audit_classified_read(request.user, task, task.instruction.classification, f"attachment {attachment.name}")
     return FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type)

@@ -116,9 +116,12 @@ def entry_open(*, actor: User, entry: DeskEntry) -> DeskEntry:
 
     if entry.desk_id != getattr(permissions.desk_of(actor), "pk", None):
         raise ServiceError(NOT_ALLOWED, code="forbidden")
-    EntryRead.objects.get_or_create(entry=entry, user=actor)
-    if entry.state == EntryState.NEW and permissions.can_edit_at_desk(actor, entry.desk):
+    _mark, first_read = EntryRead.objects.get_or_create(entry=entry, user=actor)
+    opened = entry.state == EntryState.NEW and permissions.can_edit_at_desk(actor, entry.desk)
+    if opened:
         transition(entry, "open", actor)
+    if first_read or opened:  # a later look writes nothing, so it leaves no row either
+        audit_record(actor=actor, action="entry_open", obj=entry, detail={"opened": opened})
     return entry
 
 
@@ -133,6 +136,7 @@ def entry_assign(*, actor: User, entry: DeskEntry, editor: User | None) -> DeskE
     entry.assignee = editor
     name = str(editor) if editor else "（无）"
     record_event(entry, actor, "assign", entry.state, entry.state, f"责任编辑：{name}")
+    audit_record(actor=actor, action="entry_assign", obj=entry, detail={"editor": editor.pk if editor else None})
     if editor is not None and editor.pk != actor.pk:
         notify(users=[editor], kind=K.ENTRY_ASSIGNED, obj=entry, url=entry_url(entry))
     return entry
@@ -254,6 +258,7 @@ def entry_set_major_event(*, actor: User, entry: DeskEntry, major: bool) -> Desk
     record_event(
         entry, actor, "major_event", entry.state, entry.state, "标记为涉及重大事件" if major else "取消重大事件标记"
     )
+    audit_record(actor=actor, action="entry_major_event", obj=entry, detail={"major": major})
     return entry
 
 

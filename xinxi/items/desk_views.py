@@ -28,7 +28,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from xinxi.accounts.models import Role, User
-from xinxi.audit.services import audit_record
 from xinxi.instructions import permissions as instruction_permissions
 from xinxi.instructions import selectors as instruction_selectors
 from xinxi.items import desk_forms, desk_services, filters, permissions, similarity, workflow
@@ -41,7 +40,6 @@ from xinxi.items.models import (
     Item,
     VerificationOutcome,
 )
-from xinxi.lib.choices import Classification
 from xinxi.lib.errors import ConflictError, ServiceError
 from xinxi.lib.http import AuthedRequest
 from xinxi.lib.listing import paginate, query_without
@@ -88,12 +86,6 @@ def _get_entry(user: User, pk: int) -> DeskEntry:
 
 def _can_act(user: User, own: Desk, entry: DeskEntry) -> bool:
     return entry.desk_id == own.pk and permissions.can_edit_at_desk(user, own)
-
-
-def _audit_classified_read(user: User, entry: DeskEntry, what: str) -> None:
-    """Every read of classified (秘密 and above) content leaves an audit record."""
-    if entry.classification >= Classification.SECRET:
-        audit_record(actor=user, action="entry_read", obj=entry, detail={"what": what})
 
 
 def _forbidden() -> ServiceError:
@@ -321,14 +313,13 @@ def _render_entry(
 @login_required
 def entry_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
+    entry = permissions.entry_for_reading(user, pk, what="page", desk_staff=True)
     own = _own_desk(user)
-    entry = _get_entry(user, pk)
     if entry.desk_id == own.pk:
         try:
             desk_services.entry_open(actor=user, entry=entry)
         except ServiceError:
             entry = _get_entry(user, pk)  # changed meanwhile: show it as it is now
-    _audit_classified_read(user, entry, "page")
     return _render_entry(request, entry)
 
 
@@ -463,8 +454,7 @@ def entry_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def attachment_download(request: AuthedRequest, pk: int, attachment_pk: int) -> FileResponse:
-    _own_desk(request.user)
-    entry = _get_entry(request.user, pk)
+    entry = permissions.entry_for_reading(request.user, pk, what=f"attachment #{attachment_pk}", desk_staff=True)
     attachment = entry.item.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404("未找到该附件")
@@ -472,7 +462,6 @@ def attachment_download(request: AuthedRequest, pk: int, attachment_pk: int) -> 
         handle = attachment.file.open("rb")
     except OSError:
         raise Http404("附件文件已丢失，请联系系统管理员。") from None
-    _audit_classified_read(request.user, entry, f"attachment {attachment.name}")
     return FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type)
 
 
@@ -563,9 +552,8 @@ def _diff_context(entry: DeskEntry, versions: list[EntryVersion], choice: str) -
 @login_required
 def entry_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
+    entry = permissions.entry_for_reading(user, pk, what="versions", desk_staff=True)
     own = _own_desk(user)
-    entry = _get_entry(user, pk)
-    _audit_classified_read(user, entry, "versions")
     can_act = _can_act(user, own, entry)
     form = desk_forms.EditForm(initial={"title": entry.title, "body": entry.body, "version": entry.version})
     status, latest = 200, None

@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from xinxi.accounts.models import Role
+from xinxi.audit.reads import audit_read, read_classified
 from xinxi.items.models import Adoption, CombinedSource, DeskEntry, Item
 from xinxi.network.models import Desk
 from xinxi.network.permissions import user_desk
@@ -178,3 +179,48 @@ def entries_readers(entry_ids: list[int]) -> dict[int, tuple[set[int], set[int]]
 def original_readers(item: Item) -> tuple[set[int], set[int]]:
     """(desk ids, unit ids) whose readers may read an item's submitted originals; mirrors ``visible_items``."""
     return set(), {item.unit_id}
+
+
+# --- reading one record: the path pages and API share, with classified reads audited ---
+
+
+def entry_for_reading(
+    user: Any, pk: Any, *, what: str, rows: QuerySet[DeskEntry] | None = None, desk_staff: bool = False
+) -> DeskEntry:
+    """An entry the user may read (own desk first, then up or down the chain); 404 otherwise.
+
+    A read of 秘密 and above is audited (``entry_read``), and so is a refused read of an
+    existing classified entry (``entry_read_refused``). ``rows`` lets the API read through
+    its own (prefetching) queryset of the same entries; ``desk_staff`` refuses everyone
+    without a desk (the desk pages are for desk staff).
+    """
+    if desk_staff and desk_of(user) is None:
+        rows = DeskEntry.objects.none()
+    if rows is None:
+        try:
+            entry = get_desk_entry(user, pk)
+        except Http404:
+            rows = visible_entries(user).select_related("desk", "item", "origin_unit")
+        else:
+            audit_read(user=user, obj=entry, level=entry.classification, action="entry_read", what=what)
+            return entry
+    return read_classified(
+        user, pk, rows=rows, level=_level, action="entry_read", what=what, missing="未找到该信息"
+    )
+
+
+def item_for_reading(user: Any, pk: Any, *, what: str, rows: QuerySet[Item] | None = None) -> Item:
+    """One of the user's unit's items; reads of classified ones audited (``item_read``), refusals too."""
+    return read_classified(
+        user,
+        pk,
+        rows=visible_items(user) if rows is None else rows,
+        level=_level,
+        action="item_read",
+        what=what,
+        missing="未找到该信息",
+    )
+
+
+def _level(obj: Item | DeskEntry) -> int:
+    return obj.classification

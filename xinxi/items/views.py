@@ -393,7 +393,7 @@ def item_discard(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attachment_download(request: AuthedRequest, pk: int, attachment_pk: int) -> FileResponse:
-    item = permissions.get_item(request.user, pk)
+    item = permissions.item_for_reading(request.user, pk, what=f"attachment #{attachment_pk}")
     attachment = get_object_or_404(item.attachments, pk=attachment_pk)
     try:
         handle = attachment.file.open("rb")
@@ -512,7 +512,7 @@ def _original(entry: DeskEntry, item: Item) -> Submission:
 @login_required
 def item_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
-    item = permissions.get_item(user, pk)
+    item = permissions.item_for_reading(user, pk, what="page")
     entries = _feedback_entries(user, item) if item.submissions.exists() else []
     adoptions = Adoption.objects.filter(item=item, entry_id__in=[e.pk for e in entries]).select_related("desk")
     is_approver = _is_approver(user)
@@ -563,7 +563,7 @@ def diff_segments(before: str, after: str) -> tuple[list[tuple[str, str]], list[
 def entry_diff(request: AuthedRequest, pk: int, entry_pk: int) -> HttpResponse:
     """A desk's current text of the item against what the unit sent (查看修改)."""
     user = request.user
-    item = permissions.get_item(user, pk)
+    item = permissions.item_for_reading(user, pk, what=f"diff #{entry_pk}")
     entries = permissions.visible_entries(user).filter(item_id__in=carrier_item_ids(item))
     entry = get_object_or_404(entries.select_related("desk", "submission"), pk=entry_pk)
     original = _original(entry, item)

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from xinxi.audit.services import audit_record
 from xinxi.notifications import channels
 from xinxi.notifications.kinds import renderer
 from xinxi.notifications.models import Notification
@@ -45,6 +46,11 @@ def notify(*, users: Iterable[Any], kind: str, obj: Any, url: str = "", detail: 
     wanted = channels.configured()
     if wanted and rows:
         transaction.on_commit(partial(_deliver, wanted, [row.pk for row in rows]))
+    if rows:  # who was told about what; the wording may be classified, so it stays out of the log
+        audit_record(
+            actor=None, action="notify",
+            detail={"kind": kind, "object_id": obj.pk, "recipients": sorted(r.user_id for r in rows), "url": url[:200]},
+        )
     return len(rows)
 
 
@@ -70,7 +76,10 @@ def notifications_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> i
     rows = shown_to(user).filter(read_at__isnull=True)
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
-    return rows.update(read_at=timezone.now())
+    marked = rows.update(read_at=timezone.now())
+    if marked:
+        audit_record(actor=user, action="notifications_mark_read", detail={"count": marked})
+    return marked
 
 
 def unread_count(user: Any) -> int:

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from xinxi.accounts.models import DESK_ROLES, Role
+from xinxi.audit.reads import read_classified
 from xinxi.network.permissions import user_desk
 from xinxi.publications.models import Issue, IssueState, Periodical
 
@@ -67,3 +68,25 @@ def get_issue(user: Any, pk: Any) -> Issue:
         return visible_issues(user).select_related("periodical", "periodical__desk").get(pk=int(pk))
     except (Issue.DoesNotExist, ValueError, TypeError):
         raise Http404("未找到该期刊物") from None
+
+
+# --- reading one issue: the path pages and API share, with classified reads audited ---
+
+
+def issue_for_reading(
+    user: Any, pk: Any, *, what: str, action: str = "issue_read", rows: QuerySet[Issue] | None = None
+) -> Issue:
+    """``get_issue`` for reading (``issue_read``) or exporting (``issue_export``) it.
+
+    A read or export of a 秘密+ issue is audited, and so is a refused one of an existing
+    秘密+ issue (``issue_read_refused``, ``issue_export_refused``); the refusal is a 404.
+    """
+    return read_classified(
+        user,
+        pk,
+        rows=visible_issues(user).select_related("periodical", "periodical__desk") if rows is None else rows,
+        level=lambda issue: issue.classification,
+        action=action,
+        what=what,
+        missing="未找到该期刊物",
+    )

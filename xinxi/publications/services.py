@@ -157,6 +157,7 @@ def issue_item_update(
         item.sort_order = sort_order
     item.save(update_fields=["title", "body", "editor_note", "kind", "column", "sort_order"])
     _bump(issue, None)
+    audit_record(actor=actor, action="issue_item_update", obj=issue, detail={"item": item.pk, "entry": item.entry_id})
     return item
 
 
@@ -165,8 +166,10 @@ def issue_item_remove(*, actor: User, item: IssueItem) -> None:
     issue = item.issue
     _require(permissions.can_compose(actor, issue.periodical))
     _require_draft(issue)
+    detail = {"item": item.pk, "entry": item.entry_id}
     item.delete()
     _bump(issue, None)
+    audit_record(actor=actor, action="issue_item_remove", obj=issue, detail=detail)
 
 
 @transaction.atomic
@@ -187,9 +190,15 @@ def issue_update(*, actor: User, issue: Issue, version: int | None, **fields: An
     if "urgency" in fields and fields["urgency"] not in Urgency.values:
         raise ServiceError("未知的紧急程度。")
     _bump(issue, version)
+    before = {key: getattr(issue, key) for key in fields}
     for key, value in fields.items():
         setattr(issue, key, clean_body(value) if isinstance(value, str) else value)
     issue.save(update_fields=[*fields, "updated_at"])
+    # The names of what changed, and the classification from and to; texts stay out of the log.
+    detail: dict[str, Any] = {"fields": sorted(key for key in fields if before[key] != getattr(issue, key))}
+    if "classification" in detail["fields"]:
+        detail["classification"] = [before["classification"], issue.classification]
+    audit_record(actor=actor, action="issue_update", obj=issue, detail=detail)
     return issue
 
 
@@ -276,8 +285,9 @@ def issue_mark_read(*, user: User, issue: Issue) -> None:
     updated = IssueRead.objects.filter(issue=issue, user=user).update(times=F("times") + 1, last_at=timezone.now())
     if not updated:
         IssueRead.objects.create(issue=issue, user=user)
-    if issue.classification >= Classification.SECRET:
-        audit_record(actor=user, action="issue_read", obj=issue)
+    # The reading log is a write like any other; reading the content itself is audited by
+    # ``permissions.issue_for_reading`` (``issue_read`` for 秘密 and above).
+    audit_record(actor=user, action="issue_mark_read", obj=issue)
 
 
 @transaction.atomic
@@ -296,6 +306,7 @@ def issue_item_move(*, actor: User, item: IssueItem, step: int) -> None:
         if other.sort_order != position:
             IssueItem.objects.filter(pk=other.pk).update(sort_order=position)
     _bump(issue, None)
+    audit_record(actor=actor, action="issue_item_move", obj=issue, detail={"item": item.pk, "to": to + 1})
 
 
 @transaction.atomic

@@ -385,7 +385,7 @@ def _records_here(user: Any, periodical: Periodical) -> bool:
 
 @login_required
 def issue_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    issue = permissions.get_issue(request.user, pk)
+    issue = permissions.issue_for_reading(request.user, pk, what="page")
     if issue.state == IssueState.ISSUED:
         services.issue_mark_read(user=request.user, issue=issue)
     return _render_issue(request, issue)

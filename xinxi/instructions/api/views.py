@@ -11,7 +11,7 @@ its name says), a stale ``version`` 409.
 
 from __future__ import annotations
 
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -23,7 +23,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from xinxi.accounts.models import User
-from xinxi.audit.services import audit_record
 from xinxi.instructions import permissions, services, workflow
 from xinxi.instructions.api.filters import InstructionFilter, TaskFilter
 from xinxi.instructions.api.serializers import (
@@ -48,7 +47,6 @@ from xinxi.instructions.models import (
     TaskState,
 )
 from xinxi.lib.api_views import AnyAccept, ServiceViewSet, acting_user, documented
-from xinxi.lib.choices import Classification
 
 ATTACHMENT_PATH = r"reports/(?P<report_id>[0-9]{1,18})/attachments/(?P<attachment_id>[0-9]{1,18})"
 ATTACHMENT_FILE = OpenApiResponse(OpenApiTypes.BINARY, "附件文件（作为附件下载，文件名为上传时的文件名）。")
@@ -57,12 +55,6 @@ VERSION_409 = "version 过期（他人已处理）时返回 409，什么也不�
 
 def _path_id(name: str, description: str) -> OpenApiParameter:
     return OpenApiParameter(name, OpenApiTypes.INT, OpenApiParameter.PATH, description=description)
-
-
-def _audit_classified(user: User, obj: Model, classification: int, action_name: str, what: str) -> None:
-    """Every read of classified (秘密 and above) content leaves an audit record, as for items and issues."""
-    if classification >= Classification.SECRET:
-        audit_record(actor=user, action=action_name, obj=obj, detail={"what": what})
 
 
 # --- instructions ---
@@ -101,8 +93,8 @@ class InstructionViewSet(mixins.ListModelMixin, ServiceViewSet[Instruction]):
         responses=documented({200: InstructionDetailSerializer}, 404),
     )
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
-        instruction = self.get_object()
-        _audit_classified(acting_user(request), instruction, instruction.classification, "instruction_read", "api")
+        user = acting_user(request)
+        instruction = permissions.instruction_for_reading(user, pk, what="api", rows=self.get_queryset())
         return self._render(instruction)
 
     @extend_schema(
@@ -196,8 +188,7 @@ class SupervisionTaskViewSet(mixins.ListModelMixin, ServiceViewSet[SupervisionTa
         responses=documented({200: TaskDetailSerializer}, 404),
     )
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
-        task = self.get_object()
-        _audit_classified(acting_user(request), task, task.instruction.classification, "supervision_read", "api")
+        task = permissions.task_for_reading(acting_user(request), pk, what="api", rows=self.get_queryset())
         return self._render(task)
 
     @extend_schema(
@@ -299,7 +290,8 @@ class SupervisionTaskViewSet(mixins.ListModelMixin, ServiceViewSet[SupervisionTa
     def attachment(
         self, request: Request, pk: str | None = None, report_id: str = "", attachment_id: str = ""
     ) -> FileResponse:
-        task = self.get_object()
+        user = acting_user(request)
+        task = permissions.task_for_reading(user, pk, what=f"attachment #{attachment_id}", rows=self.get_queryset())
         attachment = get_object_or_404(
             ReportAttachment.objects.select_related("report"),
             report__task=task,
@@ -310,11 +302,4 @@ class SupervisionTaskViewSet(mixins.ListModelMixin, ServiceViewSet[SupervisionTa
             handle = attachment.file.open("rb")
         except OSError:
             raise Http404("附件文件已丢失，请联系系统管理员。") from None
-        _audit_classified(
-            acting_user(request),
-            task,
-            task.instruction.classification,
-            "supervision_read",
-            f"attachment {attachment.name}",
-        )
         return FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type)

@@ -420,7 +420,7 @@ def test_classified_exports_are_audited(world: World) -> None:
     ok_response = world.api("editor").get(f"/api/v1/issues/{issued.pk}/export/docx/")
     assert ok_response.status_code == 200
     event = AuditEvent.objects.get(action="issue_export", object_id=str(issued.pk))
-    assert event.actor == world.net.editor and event.detail == {"format": "docx"}
+    assert event.actor == world.net.editor and event.detail == {"what": "api docx"}
 
 
 # --- periodical settings ---

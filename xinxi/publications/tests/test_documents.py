@@ -254,4 +254,4 @@ def test_classified_exports_are_audited(net, client_for):
     secret = compose(net, classification=Classification.SECRET, sign=False, name="内参")
     assert client_for("editor").get(f"/publications/issues/{secret.pk}/export.docx").status_code == 200
     event = AuditEvent.objects.get(action="issue_export")
-    assert event.actor == net.editor and event.object_id == str(secret.pk) and event.detail == {"format": "docx"}
+    assert event.actor == net.editor and event.object_id == str(secret.pk) and event.detail == {"what": "docx"}
