@@ -35,6 +35,8 @@ from xinxi.network import services as network
 from xinxi.network.models import StaffRole, UnitKind
 from xinxi.network.testing import PASSWORD, Net
 from xinxi.notifications import services as notifications
+from xinxi.notifications.models import NotificationKind
+from xinxi.notifications.testing import told
 from xinxi.publications import services as publications
 from xinxi.publications.tests.factories import pending_issue, periodical
 
@@ -541,12 +543,15 @@ def _send_reminders(net: Net) -> Call:
 
 @scenario("xinxi.notifications.services.notify", "notify")
 def _notify(net: Net) -> Call:
-    return lambda: notifications.notify(users=[net.editor], text="测试通知", url="/desk/")
+    entry = _entry(net)
+    return lambda: notifications.notify(
+        users=[net.editor], kind=NotificationKind.ITEM_RECEIVED, obj=entry, url=f"/desk/{entry.pk}/"
+    )
 
 
 @scenario("xinxi.notifications.services.notifications_mark_read", "notifications_mark_read")
 def _notifications_mark_read(net: Net) -> Call:
-    notifications.notify(users=[net.editor], text="测试通知", url="/desk/")
+    told(net.editor, "测试通知", url="/desk/")
     return lambda: notifications.notifications_mark_read(user=net.editor)
 
 
@@ -607,10 +612,17 @@ def test_changing_an_issues_classification_names_both_levels(net: Net) -> None:
 
 
 def test_a_notification_row_names_recipients_but_not_the_text(net: Net) -> None:
-    notifications.notify(users=[net.editor, net.desk_chief], text="新收信息：机密标题", url="/desk/entries/1/")
-    event = AuditEvent.objects.get(action="notify")
-    assert event.detail == {"recipients": sorted([net.editor.pk, net.desk_chief.pk]), "url": "/desk/entries/1/"}
-    assert "机密标题" not in str(event.detail) + event.object_repr
+    entry = _entry(net)
+    url = f"/desk/entries/{entry.pk}/"
+    notifications.notify(users=[net.editor, net.desk_chief], kind=NotificationKind.ITEM_RECEIVED, obj=entry, url=url)
+    event = AuditEvent.objects.filter(action="notify").latest("id")
+    assert event.detail == {
+        "kind": "item_received",
+        "object_id": entry.pk,
+        "recipients": sorted([net.editor.pk, net.desk_chief.pk]),
+        "url": url,
+    }
+    assert entry.title not in str(event.detail) + event.object_repr
 
 
 def test_reminders_are_audited_once_however_often_the_sweep_runs(net: Net) -> None:
