@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
+import zoneinfo
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 
 from xinxi.network.testing import PASSWORD, Net, build_net
@@ -21,6 +24,19 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _fast_hashing(settings: Any) -> None:
     """Argon2 is slow on purpose; tests that check it turn it back on."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Every test runs on the same day, whenever the suite is run: an ordinary working Tuesday
+# mid-morning, far from midnight, a weekend, a holiday and the turn of the year, in a year
+# the holiday calendar covers. The clock ticks on from there, so durations stay real.
+TEST_NOW = dt.datetime(2026, 6, 16, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock() -> Iterator[None]:
+    """Nothing a test checks may depend on when it runs; tests travel further with ``time_machine``."""
+    with time_machine.travel(TEST_NOW, tick=True):
+        yield
 
 
 @pytest.fixture
