@@ -439,16 +439,24 @@ def _body(doc: DocxDocument, sheet: Sheet) -> None:
                 _run(p, "编者按：", HEITI, latin=HEITI)
             _run(p, text, KAITI)
     for block in sheet.blocks:
+        # Bodies break across pages; a heading or title keeps with what follows, and no
+        # paragraph leaves a single line alone at a page's foot or head (as in the PDF).
         if block.column:
-            _run(_para(doc, "简报栏目", before_pt=LINE_PITCH_PT), f"【{block.column}】", HEITI, latin=HEITI)
+            column = _para(doc, "简报栏目", before_pt=LINE_PITCH_PT)
+            column.paragraph_format.keep_with_next = True
+            _run(column, f"【{block.column}】", HEITI, latin=HEITI)
         title = _para(doc, "简报标题", align=WD_ALIGN_PARAGRAPH.CENTER, before_pt=LINE_PITCH_PT)
+        title.paragraph_format.keep_with_next = True
         _run(title, block.title, XIAOBIAOSONG, TITLE_PT, latin=XIAOBIAOSONG)
         if block.note:
             p = _para(doc, "简报编者按", indent=True)
+            p.paragraph_format.keep_with_next = True
             _run(p, "编者按：", HEITI, latin=HEITI)
             _run(p, block.note, KAITI)
         for text in block.paragraphs:
-            _run(_para(doc, indent=True), text, FANGSONG)
+            p = _para(doc, indent=True)
+            p.paragraph_format.widow_control = True
+            _run(p, text, FANGSONG)
         if block.source:
             _run(_para(doc, align=WD_ALIGN_PARAGRAPH.RIGHT), block.source, FANGSONG)
 

@@ -81,6 +81,10 @@ def pdf_text(data: bytes) -> tuple[PdfReader, str]:
     return reader, re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
 
 
+def page_texts(data: bytes) -> list[str]:
+    return [re.sub(r"\s+", "", page.extract_text()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
 # --- DOCX ---
 
 
@@ -255,3 +259,51 @@ def test_classified_exports_are_audited(net, client_for):
     assert client_for("editor").get(f"/publications/issues/{secret.pk}/export.docx").status_code == 200
     event = AuditEvent.objects.get(action="issue_export")
     assert event.actor == net.editor and event.object_id == str(secret.pk) and event.detail == {"format": "docx"}
+
+
+def _two_items(net: Any, *, first_body: str, second_body: str) -> Issue:
+    """An issued issue whose first item has ``first_body`` and whose second has ``second_body``."""
+    p = periodical(net, "临江快报")
+    issue = services.issue_create(actor=net.editor, periodical=p)
+    entries = [entry_at(submitted(net.reporter, title=f"东城县第{i}条信息"), net.city.desk) for i in range(2)]
+    services.issue_add_entries(actor=net.editor, issue=issue, entries=entries)
+    first, second = issue.items.order_by("sort_order")
+    services.issue_item_update(actor=net.editor, item=first, title="东城县防汛演练", body=first_body)
+    services.issue_item_update(actor=net.editor, item=second, title="东城县推进乡村振兴", body=second_body)
+    services.issue_send_for_signoff(actor=net.editor, issue=issue)
+    return services.issue_sign_off(actor=net.desk_chief, issue=issue)
+
+
+LONG_BODY = "\n".join(f"第{n}段：全县今年新建高标准农田{n}万亩，改造提升农村公路{n}十公里，带动群众就近就业。"
+                      for n in range(1, 31))
+
+
+def test_pdf_bodies_break_across_pages_and_a_title_keeps_its_first_lines(net):
+    issue = _two_items(net, first_body="5月10日，东城县开展防汛应急演练。", second_body=LONG_BODY)
+    pages = page_texts(documents.issue_pdf(issue))
+    assert len(pages) >= 3
+    # Page 1 is filled: the second item starts under the first instead of moving whole to page 2.
+    assert "东城县推进乡村振兴" in pages[0] and "第1段" in pages[0] and "第2段" in pages[0]
+    assert "第30段" not in pages[0] and "第30段" in pages[-1]
+    for text in pages[1:]:  # later pages go on with the body: no title, no empty page
+        assert "东城县推进乡村振兴" not in text and "段：" in text
+
+
+@pytest.mark.parametrize("lines", range(6, 13))
+def test_pdf_never_strands_a_title_at_the_foot_of_a_page(net, lines):
+    # First items of growing length push the second title down page 1 and past its foot:
+    # wherever it lands, the title and the first lines of its body share a page.
+    first = "\n".join(f"首项第{n}段：检查堤防{n}处。" for n in range(lines))  # a line each
+    issue = _two_items(net, first_body=first, second_body=LONG_BODY)
+    pages = page_texts(documents.issue_pdf(issue))
+    holding = [n for n, text in enumerate(pages) if "东城县推进乡村振兴" in text]
+    assert len(holding) == 1
+    assert "高标准农田1万亩" in pages[holding[0]]  # the first lines of its own body
+
+
+def test_docx_titles_keep_with_their_text_and_bodies_may_break(net):
+    doc = docx_of(_two_items(net, first_body="5月10日，东城县开展防汛应急演练。", second_body=LONG_BODY))
+    assert paragraph(doc, "东城县推进乡村振兴").paragraph_format.keep_with_next is True
+    body = [p for p in doc.paragraphs if "段：" in p.text]
+    assert len(body) == 30
+    assert all(p.paragraph_format.widow_control is True and not p.paragraph_format.keep_together for p in body)
