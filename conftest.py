@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.test import Client
 
+from xinxi.instructions.levels import seed_default_levels
 from xinxi.network.testing import PASSWORD, Net, build_net
 
 # Playwright's sync API runs an event loop in the test thread; the live server and
@@ -41,6 +42,8 @@ def _fixed_clock() -> Iterator[None]:
 
 @pytest.fixture
 def net(db: None) -> Net:
+    # Rule tables a migration seeds in a real database (tests run without migrations).
+    seed_default_levels()
     return build_net()
 
 
