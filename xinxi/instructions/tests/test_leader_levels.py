@@ -17,7 +17,9 @@ from xinxi.instructions.tests.factories import instruction_on_item
 from xinxi.items.tests.factories import entry_at, submitted
 from xinxi.network.testing import PERSONAS, Net
 
-PUBLISHED = ["中央领导", "国务院领导", "省主要领导", "省领导", "市主要领导", "市领导", "市两办领导", "部门（局）领导", "县领导"]
+PUBLISHED = [
+    "中央领导", "国务院领导", "省主要领导", "省领导", "市主要领导", "市领导", "市两办领导", "部门（局）领导", "县领导",
+]
 
 
 def api(net: Net, persona: str) -> APIClient:
