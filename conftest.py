@@ -28,9 +28,10 @@ def _fast_hashing(settings: Any) -> None:
 
 
 # Every test runs on the same day, whenever the suite is run: an ordinary working Tuesday
-# mid-morning, far from midnight, a weekend, a holiday and the turn of the year, in a year
-# the holiday calendar covers. The clock ticks on from there, so durations stay real.
-TEST_NOW = dt.datetime(2026, 6, 16, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+# mid-morning, far from midnight, a weekend and a holiday, a month before the turn of the
+# year, in a year the holiday calendar covers, and after the fixed dates tests use (adoptions
+# dated 2026-11-20 may not lie in the future). The clock ticks on from there.
+TEST_NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,16 @@
 """The demo items: a realistic inbox, built through the services, loadable twice."""
 
+import pytest
 from django.core.management import call_command
 
+from xinxi.instructions.levels import seed_default_levels
 from xinxi.items.models import Adoption, DeskEntry, EntryState, Item, ItemState
+
+
+@pytest.fixture(autouse=True)
+def _rule_tables(db):
+    """What the migrations seed in a real database (tests run without migrations)."""
+    seed_default_levels()
 
 
 def test_demo_items_load_twice_and_show_every_outcome(db):
@@ -22,11 +30,9 @@ def test_demo_items_load_twice_and_show_every_outcome(db):
 
 
 def test_demo_periodical_issue_and_supervision(db):
-    from xinxi.instructions.levels import seed_default_levels
     from xinxi.instructions.models import Instruction, SupervisionTask, TaskState
     from xinxi.publications.models import Issue, IssueState, Periodical
 
-    seed_default_levels()  # what the migrations seed in a real database
     call_command("load_demo", verbosity=0)
     call_command("load_demo_items")
     call_command("load_demo_items")  # twice: nothing doubles
