@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
+import zoneinfo
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 
+from xinxi.instructions.levels import seed_default_levels
 from xinxi.network.testing import PASSWORD, Net, build_net
 
 # Playwright's sync API runs an event loop in the test thread; the live server and
@@ -23,8 +27,24 @@ def _fast_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# Every test runs on the same day, whenever the suite is run: an ordinary working Tuesday
+# mid-morning, far from midnight, a weekend and a holiday, a month before the turn of the
+# year, in a year the holiday calendar covers, and after the fixed dates tests use (adoptions
+# dated 2026-11-20 may not lie in the future). The clock ticks on from there.
+TEST_NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock() -> Iterator[None]:
+    """Nothing a test checks may depend on when it runs; tests travel further with ``time_machine``."""
+    with time_machine.travel(TEST_NOW, tick=True):
+        yield
+
+
 @pytest.fixture
 def net(db: None) -> Net:
+    # Rule tables a migration seeds in a real database (tests run without migrations).
+    seed_default_levels()
     return build_net()
 
 

@@ -85,6 +85,14 @@ xinxi_install() {
     fi
 }
 
+# xinxi_apt_install PACKAGE...: installs Debian packages without their recommends (only
+# what is named and what it depends on), refreshing the package lists once if needed.
+xinxi_apt_install() {
+    local apt=(env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends)
+    "${apt[@]}" "$@" >/dev/null 2>&1 \
+        || { apt-get update -qq >/dev/null && "${apt[@]}" "$@" >/dev/null; }
+}
+
 xinxi_setup() {
     local kind="${1:-runtime}"
     xinxi_venv

@@ -28,15 +28,14 @@ has_hb_subset() {
 if ! has_cjk_font || ! has_hb_subset; then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
         heading "安装中文字体 / Installing fonts-noto-cjk and libharfbuzz-subset0"
-        if ! { apt-get install -y -qq fonts-noto-cjk libharfbuzz-subset0 >/dev/null \
-            || { apt-get update -qq >/dev/null && apt-get install -y -qq fonts-noto-cjk libharfbuzz-subset0 >/dev/null; }; }; then
+        if ! xinxi_apt_install fonts-noto-cjk libharfbuzz-subset0; then
             echo "注意：fonts-noto-cjk / libharfbuzz-subset0 安装失败，PDF 导出可能被拒绝或很慢（Word 导出不受影响）。"
         fi
     else
         has_cjk_font || echo "注意：本机没有中文字体，PDF 导出会被拒绝（Word 导出不受影响）。"
         has_hb_subset || echo "注意：缺少 libharfbuzz-subset0，PDF 导出会很慢。"
-        echo "      请以 root 身份运行：apt-get install fonts-noto-cjk libharfbuzz-subset0"
-        echo "Note: as root, run: apt-get install fonts-noto-cjk libharfbuzz-subset0 (PDF export needs them)"
+        echo "      请以 root 身份运行：apt-get install --no-install-recommends fonts-noto-cjk libharfbuzz-subset0"
+        echo "Note: as root, run: apt-get install --no-install-recommends fonts-noto-cjk libharfbuzz-subset0 (PDF export needs them)"
     fi
 fi
 

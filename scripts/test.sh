@@ -32,12 +32,12 @@ missing="$(missing_packages)"
 if [[ -n $missing && $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
     heading "安装 / Installing: $missing"
     # shellcheck disable=SC2086  # a list of package names
-    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing; }; then
+    if ! xinxi_apt_install $missing; then
         printf 'apt-get 安装失败 / apt-get install failed\n' >&2
     fi
 fi
-find_chromium || die "浏览器测试需要 Debian 的 chromium，但未找到。请安装：sudo apt-get install chromium fonts-noto-cjk
-Browser tests need Debian's chromium, which was not found. Install it: sudo apt-get install chromium fonts-noto-cjk"
+find_chromium || die "浏览器测试需要 Debian 的 chromium，但未找到。请安装：sudo apt-get install --no-install-recommends chromium fonts-noto-cjk libharfbuzz-subset0
+Browser tests need Debian's chromium, which was not found. Install it: sudo apt-get install --no-install-recommends chromium fonts-noto-cjk libharfbuzz-subset0"
 
 failed=()
 

@@ -260,7 +260,6 @@ SPECTACULAR_SETTINGS = {
         "AdoptionKindEnum": "xinxi.items.models.AdoptionKind",
         "ClassificationEnum": "xinxi.lib.choices.Classification",
         "UrgencyEnum": "xinxi.lib.choices.Urgency",
-        "LeaderLevelEnum": "xinxi.instructions.models.LeaderLevel",
         "UnitLevelEnum": "xinxi.network.models.Level",
         "AdoptionLevelEnum": "xinxi.items.models.AdoptionLevel",
         "NotificationKindEnum": "xinxi.notifications.models.NotificationKind",

@@ -46,15 +46,21 @@ def read_classified[M: Model](
     action: str,
     what: str,
     missing: str,
+    record: bool = True,
 ) -> M:
-    """``rows.get(pk=pk)`` with the read audited; a refusal is a 404, audited when the object is classified."""
+    """``rows.get(pk=pk)`` with the read audited; a refusal is a 404, audited when the object is classified.
+
+    ``record=False`` leaves the successful read to the caller, which audits it (``audit_read``)
+    once it knows what it hands out, e.g. which copies of an issue an export holds.
+    """
     try:
         key = int(pk)
         obj = rows.get(pk=key)
     except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
         refuse(user, pk, model=rows.model, level=level, action=action, what=what)
         raise Http404(missing) from None
-    audit_read(user=user, obj=obj, level=level(obj), action=action, what=what)
+    if record:
+        audit_read(user=user, obj=obj, level=level(obj), action=action, what=what)
     return obj
 
 

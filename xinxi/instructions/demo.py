@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from xinxi.accounts.models import User
 from xinxi.instructions import services
-from xinxi.instructions.models import Instruction, LeaderLevel
+from xinxi.instructions.models import Instruction
 from xinxi.items.models import DeskEntry
 from xinxi.network.models import Unit
 from xinxi.publications.models import Issue, IssueState
@@ -45,7 +45,7 @@ def load() -> int:
         entry=wheat,
         leader_name="刘建国",
         leader_title="市委书记",
-        level=LeaderLevel.CITY,
+        level="city_main",
         text="稳住粮食面积是头等大事。请柳河县抓好冬前田间管理和防冻保苗，确保明年夏粮丰收，并将落实情况及时报市委。",
         instructed_on=today,
     )
@@ -61,7 +61,7 @@ def load() -> int:
         issue=issue,
         leader_name="陈志远",
         leader_title="市长",
-        level=LeaderLevel.CITY,
+        level="city_main",
         text="东城区“接诉即办”的做法值得推广，请各区结合实际学习借鉴，报送落实情况。",
         instructed_on=today,
     )

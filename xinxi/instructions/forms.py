@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from xinxi.instructions.models import LeaderLevel
+from xinxi.instructions.levels import active_level_choices
 from xinxi.lib.choices import Classification
 from xinxi.network.models import Unit
 
@@ -23,7 +23,7 @@ class VersionForm(forms.Form):
 class InstructionForm(forms.Form):
     leader_name = forms.CharField(label="批示领导", max_length=50)
     leader_title = forms.CharField(label="职务", max_length=100, help_text="如：市委书记、副市长")
-    level = forms.ChoiceField(label="领导层级", choices=LeaderLevel.choices)
+    level = forms.ChoiceField(label="领导层级", choices=active_level_choices)  # the live table, read per form
     instructed_on = forms.DateField(label="批示日期", initial=timezone.localdate, widget=DATE)
     text = forms.CharField(label="批示内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
     classification = forms.TypedChoiceField(

@@ -17,14 +17,28 @@ from django.db.models import Q
 from xinxi.lib.choices import Classification
 
 
-class LeaderLevel(models.TextChoices):
-    """The instructing leader's level; the scoring rules give bonuses by it."""
+class LeaderLevel(models.Model):
+    """A level of instructing leader (市领导, 省主要领导…): a rule table admins extend in Django admin.
 
-    CENTRAL = "central", "中央、国务院领导"
-    PROVINCE_MAIN = "province_main", "省委、省政府主要领导"
-    PROVINCE = "province", "省级领导"
-    CITY = "city", "市级领导"
-    COUNTY = "county", "县级领导"
+    Instructions point at it by ``code``, which the scoring rules will key points on; an
+    inactive level stays on the instructions that have it but is no longer offered. A
+    level in use cannot be deleted (``PROTECT``): deactivate it instead.
+    """
+
+    code = models.SlugField(
+        "代码", max_length=20, unique=True, help_text="英文字母、数字、连字符或下划线，如 city_main；录入后不要修改"
+    )
+    name = models.CharField("名称", max_length=30, unique=True, help_text="如：市主要领导")
+    order = models.PositiveSmallIntegerField("排序", default=100, help_text="小的在前（层级高的在前）")
+    active = models.BooleanField("启用", default=True, help_text="停用后录入批示时不再可选，已录入的批示不变")
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = "领导层级"
+        verbose_name_plural = "领导层级"
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Instruction(models.Model):
@@ -49,7 +63,14 @@ class Instruction(models.Model):
     )
     leader_name = models.CharField("批示领导", max_length=50)
     leader_title = models.CharField("职务", max_length=100, help_text="如：市委书记、副省长")
-    level = models.CharField("领导层级", max_length=20, choices=LeaderLevel.choices)
+    level = models.ForeignKey(
+        LeaderLevel,
+        verbose_name="领导层级",
+        to_field="code",
+        db_column="level",
+        on_delete=models.PROTECT,
+        related_name="instructions",
+    )
     text = models.TextField("批示内容")
     instructed_on = models.DateField("批示日期")
     classification = models.PositiveSmallIntegerField("密级", choices=Classification.choices)

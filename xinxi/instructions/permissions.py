@@ -118,7 +118,7 @@ def visible_tasks(user: Any) -> QuerySet[SupervisionTask]:
 
 def get_instruction(user: Any, pk: Any) -> Instruction:
     try:
-        return visible_instructions(user).select_related("desk", "entry", "issue__periodical").get(pk=int(pk))
+        return visible_instructions(user).select_related("desk", "entry", "issue__periodical", "level").get(pk=int(pk))
     except (Instruction.DoesNotExist, ValueError, TypeError):
         raise Http404("未找到该批示") from None
 

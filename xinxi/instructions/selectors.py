@@ -88,7 +88,7 @@ def instructions_for_entries(user: Any, entry_ids: list[int]) -> list[Instructio
     return list(
         visible_instructions(user)
         .filter(Q(entry_id__in=entry_ids) | Q(issue_id__in=issues))
-        .select_related("desk", "entry", "issue__periodical", "recorded_by")
+        .select_related("desk", "entry", "issue__periodical", "recorded_by", "level")
         .prefetch_related("tasks__unit")
     )
 
@@ -97,6 +97,6 @@ def instructions_on_issue(user: Any, issue_id: int) -> list[Instruction]:
     return list(
         visible_instructions(user)
         .filter(issue_id=issue_id)
-        .select_related("desk", "issue__periodical", "recorded_by")
+        .select_related("desk", "issue__periodical", "recorded_by", "level")
         .prefetch_related("tasks__unit")
     )

@@ -21,11 +21,11 @@ from django.utils import timezone
 from xinxi.accounts.models import User
 from xinxi.audit.services import audit_record
 from xinxi.instructions import permissions, workflow
+from xinxi.instructions.levels import is_active_level
 from xinxi.instructions.models import (
     AWAITING_UNIT,
     HandlingReport,
     Instruction,
-    LeaderLevel,
     Reminder,
     ReportAttachment,
     ReportState,
@@ -139,7 +139,7 @@ def instruction_record(
         if issue.state != IssueState.ISSUED:
             raise ServiceError("只能对已印发的期录入批示。")
         desk_id, floor = issue.periodical.desk_id, issue.classification
-    if level not in LeaderLevel.values:
+    if not isinstance(level, str) or not is_active_level(level):
         raise ServiceError("请选择批示领导的层级。")
     if instructed_on > timezone.localdate():
         raise ServiceError("批示日期不能晚于今天。")
@@ -154,7 +154,7 @@ def instruction_record(
         issue=issue,
         leader_name=_short(leader_name, "批示领导姓名", 50),
         leader_title=_short(leader_title, "领导职务", 100),
-        level=level,
+        level_id=level,
         text=_long(text, "批示内容", TEXT_MAX),
         instructed_on=instructed_on,
         classification=level_of_secret,

@@ -5,7 +5,7 @@ Word file offices exchange and the PDF people read say the same thing:
 
 - A4, top margin 37 mm, binding (left) margin 28 mm, text block 156 × 225 mm;
 - body 仿宋 3号 (16 pt) on a 22-line × 28-character grid;
-- 版头: 份号 (classified issues), 密级 and 紧急程度 at the top left, the periodical's
+- 版头: 份号 (the copy number, see ``Copies``), 密级 and 紧急程度 at the top left, the periodical's
   name in red 小标宋, the number line, the compiling office at left and the date at
   right, a red rule;
 - 编者按 in 楷体, 栏目 headings in 黑体, each item's title centred in 小标宋, its body
@@ -89,6 +89,65 @@ class FontsMissing(ServiceError):
 
     def __init__(self) -> None:
         super().__init__(FONTS_MISSING, code="fonts_missing")
+
+
+# --- copy numbers (份号) ---
+
+MAX_COPIES_PER_FILE = 100
+COPY_PARAM = "copy"
+COPY_FORMAT = re.compile(r"^\s*(\d{1,6})\s*(?:[-－—~～至]\s*(\d{1,6}))?\s*$")
+
+
+@dataclass(frozen=True)
+class Copies:
+    """The printed copies an export holds: 份号 ``first``…``last`` of the issue's print run.
+
+    An issue printed in N copies (``Issue.copies``) numbers them 000001…N; each printed copy
+    carries its own number, so an export names one copy or a range, and a range comes as one
+    file with one complete copy after the other (each starting on an odd page, its pages
+    numbered from 1), ready to print.
+    """
+
+    first: int
+    last: int
+
+    @property
+    def numbers(self) -> range:
+        return range(self.first, self.last + 1)
+
+    @property
+    def label(self) -> str:
+        """"000003" or "000001-000030"."""
+        if self.first == self.last:
+            return f"{self.first:06d}"
+        return f"{self.first:06d}-{self.last:06d}"
+
+
+def copy_error(message: str) -> ServiceError:
+    return ServiceError({COPY_PARAM: [message]}, code="copy")
+
+
+def parse_copies(issue: Issue, raw: str | None) -> Copies | None:
+    """The copies named by the ``copy`` parameter ("3", "000003", "1-30"), checked against the print run.
+
+    Without a value an export of an issue below 秘密 prints no 份号; a 秘密/机密 issue must name
+    its copies, since every paper copy of a classified document carries its own number.
+    """
+    run = f"本期共印{issue.copies}份，份号为 {1:06d}～{issue.copies:06d}"
+    if raw is None or not raw.strip():
+        if issue.classification >= Classification.SECRET:
+            raise copy_error(f"秘密及以上的期须注明导出哪一份或哪几份（份号，如 1 或 1-{issue.copies}）；{run}。")
+        return None
+    match = COPY_FORMAT.match(raw)
+    if match is None:
+        raise copy_error(f"份号应为一个数字（如 3）或一个范围（如 1-{issue.copies}）。")
+    first = int(match.group(1))
+    last = int(match.group(2) or first)
+    if not 1 <= first <= last <= issue.copies:
+        raise copy_error(f"份号超出范围：{run}，范围的起号不能大于止号。")
+    if last - first + 1 > MAX_COPIES_PER_FILE:
+        raise copy_error(f"一个文件最多含 {MAX_COPIES_PER_FILE} 份，请分批导出。")
+    return Copies(first, last)
 
 
 _found: dict[str, bool] = {}
@@ -189,14 +248,29 @@ def number_line(issue: Issue) -> str:
     return line
 
 
-def filename_stem(issue: Issue) -> str:
+def filename_stem(issue: Issue, copies: Copies | None = None) -> str:
+    """The periodical and number (or 校样 for a draft), and the copies it holds: never the database id."""
     name = issue.periodical.name
-    stem = f"{name}{issue.label}" if issue.number is not None else f"{name}（校样{issue.pk}）"
+    stem = f"{name}{issue.label}" if issue.number is not None else f"{name}（校样）"
+    if copies is not None:
+        stem += f"（第{copies.label}份）"
     return re.sub(r'[\\/:*?"<>|]', "", stem)
 
 
-def issue_sheet(issue: Issue) -> Sheet:
-    """Everything the two builders print, from the issue and its items (two queries)."""
+def ascii_filename(issue: Issue, copies: Copies | None = None) -> str:
+    """The ASCII fallback name for old clients: year and number, never the database id."""
+    stem = f"issue-{issue.year}-{issue.number}" if issue.number is not None else "issue-proof"
+    if issue.supplement and issue.number is not None:
+        stem += "-supplement"
+    return stem + (f"-copy-{copies.label}" if copies is not None else "")
+
+
+def issue_sheet(issue: Issue, copy_no: int | None = None) -> Sheet:
+    """Everything the two builders print, from the issue and its items (two queries).
+
+    ``copy_no`` is the 份号 of the printed copy (000001…N of the issue's print run); without
+    one the document carries no 份号 (only allowed below 秘密, see ``parse_copies``).
+    """
     periodical = issue.periodical
     desk = periodical.desk
     unit = desk.unit
@@ -217,7 +291,6 @@ def issue_sheet(issue: Issue) -> Sheet:
                 column=column,
             )
         )
-    classified = issue.classification >= Classification.SECRET
     distribution = [
         (label, " ".join(_paragraphs(value)))
         for label, value in (("报", issue.to_leaders), ("送", issue.to_units), ("发", issue.distribute))
@@ -234,7 +307,7 @@ def issue_sheet(issue: Issue) -> Sheet:
         number_line=number_line(issue),
         office=f"{_text(unit.name)}编",
         date_text=chinese_date(issue.signed_on) if issue.signed_on else "（未签发）",
-        copy_no=f"{issue.pk:06d}" if classified else "",
+        copy_no=f"{copy_no:06d}" if copy_no is not None else "",
         classification=issue.get_classification_display() if issue.classification >= Classification.INTERNAL else "",
         urgency=issue.get_urgency_display() if issue.urgency >= Urgency.URGENT else "",
         editor_note=_paragraphs(issue.editor_note),
@@ -244,7 +317,7 @@ def issue_sheet(issue: Issue) -> Sheet:
         printer=_text(desk.name) or _text(unit.name),
         copies_text=f"共印{issue.copies}份",
         proof=issue.number is None,
-        filename_stem=filename_stem(issue),
+        filename_stem=filename_stem(issue, Copies(copy_no, copy_no) if copy_no is not None else None),
         meta={"title": f"{periodical.name} {number_line(issue)}", "author": _text(unit.name)},
     )
 
@@ -439,16 +512,24 @@ def _body(doc: DocxDocument, sheet: Sheet) -> None:
                 _run(p, "编者按：", HEITI, latin=HEITI)
             _run(p, text, KAITI)
     for block in sheet.blocks:
+        # Bodies break across pages; a heading or title keeps with what follows, and no
+        # paragraph leaves a single line alone at a page's foot or head (as in the PDF).
         if block.column:
-            _run(_para(doc, "简报栏目", before_pt=LINE_PITCH_PT), f"【{block.column}】", HEITI, latin=HEITI)
+            column = _para(doc, "简报栏目", before_pt=LINE_PITCH_PT)
+            column.paragraph_format.keep_with_next = True
+            _run(column, f"【{block.column}】", HEITI, latin=HEITI)
         title = _para(doc, "简报标题", align=WD_ALIGN_PARAGRAPH.CENTER, before_pt=LINE_PITCH_PT)
+        title.paragraph_format.keep_with_next = True
         _run(title, block.title, XIAOBIAOSONG, TITLE_PT, latin=XIAOBIAOSONG)
         if block.note:
             p = _para(doc, "简报编者按", indent=True)
+            p.paragraph_format.keep_with_next = True
             _run(p, "编者按：", HEITI, latin=HEITI)
             _run(p, block.note, KAITI)
         for text in block.paragraphs:
-            _run(_para(doc, indent=True), text, FANGSONG)
+            p = _para(doc, indent=True)
+            p.paragraph_format.widow_control = True
+            _run(p, text, FANGSONG)
         if block.source:
             _run(_para(doc, align=WD_ALIGN_PARAGRAPH.RIGHT), block.source, FANGSONG)
 
@@ -490,23 +571,41 @@ def _banji(doc: DocxDocument, sheet: Sheet) -> None:
             _run(p, f"{sheet.printer}\t{sheet.copies_text}", FANGSONG, BANJI_PT)
 
 
-def issue_docx(issue: Issue) -> bytes:
-    """The issue as a Word document (what offices exchange)."""
-    sheet = issue_sheet(issue)
+def _restart_page_numbers(section: Any) -> None:
+    """Each copy's pages are numbered from 1."""
+    sect_pr = section._sectPr
+    for old in sect_pr.findall(qn("w:pgNumType")):
+        sect_pr.remove(old)
+    sect_pr.append(parse_xml(f'<w:pgNumType {nsdecls("w")} w:start="1"/>'))
+
+
+def issue_docx(issue: Issue, copies: Copies | None = None) -> bytes:
+    """The issue as a Word document (what offices exchange): one copy, or each copy of a range in turn.
+
+    Every copy after the first is a new section starting on an odd page (printed two-sided,
+    copies do not share a sheet), with its own 份号 and page numbers from 1.
+    """
+    numbers: list[int | None] = list(copies.numbers) if copies is not None else [None]
+    sheets = [issue_sheet(issue, n) for n in numbers]
     doc = Document()
     _page_setup(doc)
     _styles(doc)
     _font_table(doc)
     _footers(doc)
-    doc.core_properties.title = sheet.meta["title"]
-    doc.core_properties.author = sheet.meta["author"]
+    doc.core_properties.title = sheets[0].meta["title"]
+    doc.core_properties.author = sheets[0].meta["author"]
     doc.core_properties.created = timezone.now()
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):  # the template's empty first paragraph
         body.remove(p)
-    _masthead(doc, sheet)
-    _body(doc, sheet)
-    _banji(doc, sheet)
+    for i, sheet in enumerate(sheets):
+        if i:
+            _restart_page_numbers(doc.add_section(WD_SECTION_START.ODD_PAGE))
+        _masthead(doc, sheet)
+        _body(doc, sheet)
+        _banji(doc, sheet)
+    if len(sheets) > 1:
+        _restart_page_numbers(doc.sections[0])
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -524,16 +623,36 @@ def _no_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
     return default_url_fetcher(url, *args, **kwargs)
 
 
-def issue_html(issue: Issue) -> str:
-    return render_to_string("publications/issue_print.html", {"sheet": issue_sheet(issue)})
+def issue_html(issue: Issue, copy_no: int | None = None) -> str:
+    return render_to_string("publications/issue_print.html", {"sheet": issue_sheet(issue, copy_no)})
 
 
-def issue_pdf(issue: Issue) -> bytes:
-    """The issue as a PDF with embedded Chinese fonts; refuses when the machine has none."""
+BLANK_PAGE = "<!DOCTYPE html><html><head><style>@page { size: A4; margin: 0 }</style></head><body></body></html>"
+
+
+def issue_pdf(issue: Issue, copies: Copies | None = None) -> bytes:
+    """The issue as a PDF with embedded Chinese fonts; refuses when the machine has none.
+
+    A range of copies is one file: each copy laid out with its own 份号 and page numbers,
+    and a copy with an odd number of pages followed by a blank page, so that printed
+    two-sided every copy starts on a sheet of its own.
+    """
     if not cjk_font_available():
         raise FontsMissing()
     from weasyprint import CSS, HTML
 
-    html = HTML(string=issue_html(issue), base_url=str(PRINT_CSS.parent), url_fetcher=_no_fetch)
-    pdf = html.write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS), url_fetcher=_no_fetch)])
+    stylesheet = CSS(filename=str(PRINT_CSS), url_fetcher=_no_fetch)
+    numbers: list[int | None] = list(copies.numbers) if copies is not None else [None]
+    rendered = [
+        HTML(string=issue_html(issue, n), base_url=str(PRINT_CSS.parent), url_fetcher=_no_fetch).render(
+            stylesheets=[stylesheet]
+        )
+        for n in numbers
+    ]
+    pages = []
+    for i, document in enumerate(rendered):
+        pages.extend(document.pages)
+        if len(document.pages) % 2 and i < len(rendered) - 1:
+            pages.extend(HTML(string=BLANK_PAGE, url_fetcher=_no_fetch).render().pages)
+    pdf = rendered[0].copy(pages).write_pdf()
     return bytes(pdf or b"")

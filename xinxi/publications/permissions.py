@@ -74,7 +74,13 @@ def get_issue(user: Any, pk: Any) -> Issue:
 
 
 def issue_for_reading(
-    user: Any, pk: Any, *, what: str, action: str = "issue_read", rows: QuerySet[Issue] | None = None
+    user: Any,
+    pk: Any,
+    *,
+    what: str,
+    action: str = "issue_read",
+    rows: QuerySet[Issue] | None = None,
+    record: bool = True,
 ) -> Issue:
     """``get_issue`` for reading (``issue_read``) or exporting (``issue_export``) it.
 
@@ -89,4 +95,5 @@ def issue_for_reading(
         action=action,
         what=what,
         missing="未找到该期刊物",
+        record=record,
     )

@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from xinxi.accounts.models import User
@@ -33,7 +32,6 @@ from xinxi.publications.permissions import visible_issues
 from xinxi.publications.tests.factories import periodical
 
 BODY = "东城县召开防汛工作会议，部署汛期安全生产大检查，排查隐患43处，已整改38处。"
-YEAR = timezone.localdate().year
 
 
 def issue_of(net: Net, p: Periodical, items: list[Item], *, state: str = "issued", **fields: Any) -> Issue:
@@ -57,6 +55,11 @@ class Scene:
     q: Periodical  # 《临江内参》: no reading list, the city desk's staff only
     items: dict[str, Item]
     issues: dict[str, Issue]
+
+    @property
+    def year(self) -> int:
+        """The year the scene's issues were signed off in, taken from the data (never the clock)."""
+        return self.issues["open"].year
 
 
 @pytest.fixture
@@ -141,7 +144,7 @@ def test_an_issue_is_found_by_its_own_text_not_only_its_entries(scene: Scene) ->
     assert search.search(reporter, SearchQuery(text="抗旱")).count == 0  # no item says it
     page = search.search(reporter, SearchQuery(text="抗旱"))
     (shown,) = page.issues
-    assert shown.label == f"《临江信息》{YEAR}年第1期" and shown.url == f"/publications/issues/{opened}/"
+    assert shown.label == f"《临江信息》{scene.year}年第1期" and shown.url == f"/publications/issues/{opened}/"
     assert [str(i.title) for i in shown.items] == ["东城县防汛<mark>抗旱</mark>两手抓"]
     assert shown.items[0].source == "东城县委办公室"
 
@@ -200,9 +203,10 @@ def test_each_result_names_the_issues_the_user_may_read_that_carried_it(scene: S
 def test_the_reporter_sees_where_an_item_appeared_and_can_open_it(scene: Scene, client_for: Any) -> None:
     html = client_for("reporter").get("/archive/?q=防汛").content.decode()
     opened = scene.issues["open"]
-    link = f'<a class="tag ok" href="/publications/issues/{opened.pk}/">《临江信息》{YEAR}年第1期</a>'
+    link = f'<a class="tag ok" href="/publications/issues/{opened.pk}/">《临江信息》{scene.year}年第1期</a>'
     assert html.count(link) == 1  # on the item: one result for its original and the city desk's entry
-    assert f'<h3><a href="/publications/issues/{opened.pk}/">《临江信息》{YEAR}年第1期</a></h3>' in html  # the block
+    block_link = f'<h3><a href="/publications/issues/{opened.pk}/">《临江信息》{scene.year}年第1期</a></h3>'
+    assert block_link in html  # the block
     assert f"/publications/issues/{scene.issues['secret'].pk}/" not in html  # 秘密: above the reporter's clearance
     assert f"/publications/issues/{scene.issues['q'].pk}/" not in html  # 内参: not on its reading list
     assert client_for("reporter").get(f"/publications/issues/{opened.pk}/").status_code == 200
@@ -245,18 +249,18 @@ def test_the_filter_keeps_the_items_carried_by_readable_issues_of_the_periodical
     editor, reporter = user_of(net, "editor"), user_of(net, "reporter")
     assert filtered(editor, periodical_id=scene.p.pk) == {items["open"].pk, items["secret"].pk}
     assert filtered(editor, periodical_id=scene.q.pk) == {items["q"].pk}
-    assert filtered(editor, periodical_id=scene.p.pk, issue_year=YEAR) == {items["open"].pk, items["secret"].pk}
-    assert filtered(editor, periodical_id=scene.p.pk, issue_year=YEAR - 1) == set()
-    assert filtered(editor, issue_year=YEAR) == {items["open"].pk, items["secret"].pk, items["q"].pk}
+    assert filtered(editor, periodical_id=scene.p.pk, issue_year=scene.year) == {items["open"].pk, items["secret"].pk}
+    assert filtered(editor, periodical_id=scene.p.pk, issue_year=scene.year - 1) == set()
+    assert filtered(editor, issue_year=scene.year) == {items["open"].pk, items["secret"].pk, items["q"].pk}
     assert filtered(editor, "", periodical_id=scene.q.pk) == {items["q"].pk}  # no words: the filter alone
     # The reporter reads 《临江信息》 but not its 秘密 issue, and not 《临江内参》 at all.
     assert filtered(reporter, periodical_id=scene.p.pk) == {items["open"].pk}
     assert filtered(reporter, periodical_id=scene.q.pk) == set()
-    assert filtered(reporter, issue_year=YEAR) == {items["open"].pk}
+    assert filtered(reporter, issue_year=scene.year) == {items["open"].pk}
     page = search.search(reporter, SearchQuery(text="防汛", periodical_id=scene.p.pk))
     assert page.count == 1 and {h.item_id for h in page.hits} == {items["open"].pk}  # its original and entry: once
     assert filtered(user_of(net, "outsider"), periodical_id=scene.p.pk) == set()
-    assert filtered(user_of(net, "no_clearance"), issue_year=YEAR) == set()
+    assert filtered(user_of(net, "no_clearance"), issue_year=scene.year) == set()
 
 
 def test_the_page_offers_only_readable_periodicals_and_refuses_others(scene: Scene, client_for: Any) -> None:
@@ -268,7 +272,7 @@ def test_the_page_offers_only_readable_periodicals_and_refuses_others(scene: Sce
     assert "没有这个刊物，或您不在它的阅读范围内。" in html and 'class="hit"' not in html
     html = client.get("/archive/?q=防汛&issue_year=99").content.decode()
     assert "年份不能早于 2000 年。" in html
-    html = client.get(f"/archive/?q=防汛&periodical={scene.p.pk}&issue_year={YEAR}").content.decode()
+    html = client.get(f"/archive/?q=防汛&periodical={scene.p.pk}&issue_year={scene.year}").content.decode()
     assert html.count('class="hit"') == 1 + 1  # the item once (original and entry); the issue in the block
     assert "刊用刊物（已印发）" not in client_for("admin").get("/archive/").content.decode()
 
@@ -276,7 +280,8 @@ def test_the_page_offers_only_readable_periodicals_and_refuses_others(scene: Sce
 @pytest.mark.parametrize("persona", ["outsider", "no_clearance", "admin"])
 def test_those_who_read_no_issue_of_the_city_see_nothing_new(scene: Scene, client_for: Any, persona: str) -> None:
     client = client_for(persona)
-    for url in ("/archive/?q=防汛", "/archive/?q=抗旱", "/archive/?q=春耕", f"/archive/?q=防汛&issue_year={YEAR}"):
+    year = scene.year
+    for url in ("/archive/?q=防汛", "/archive/?q=抗旱", "/archive/?q=春耕", f"/archive/?q=防汛&issue_year={year}"):
         html = client.get(url).content.decode()
         assert "临江信息" not in html and "临江内参" not in html, url
         for issue in scene.issues.values():
@@ -327,7 +332,7 @@ def test_reindex_rebuilds_issues_and_the_items_periodical_keys(scene: Scene) -> 
     editor, reporter = user_of(scene.net, "editor"), user_of(scene.net, "reporter")
     before = {
         "block": (block(editor, "防汛"), block(reporter, "抗旱")),
-        "filter": (filtered(editor, periodical_id=scene.p.pk), filtered(reporter, issue_year=YEAR)),
+        "filter": (filtered(editor, periodical_id=scene.p.pk), filtered(reporter, issue_year=scene.year)),
         "labels": labels(reporter, "防汛"),
     }
     _wipe_index()
@@ -335,7 +340,7 @@ def test_reindex_rebuilds_issues_and_the_items_periodical_keys(scene: Scene) -> 
     call_command("reindex", jobs=1, verbosity=0)
     after = {
         "block": (block(editor, "防汛"), block(reporter, "抗旱")),
-        "filter": (filtered(editor, periodical_id=scene.p.pk), filtered(reporter, issue_year=YEAR)),
+        "filter": (filtered(editor, periodical_id=scene.p.pk), filtered(reporter, issue_year=scene.year)),
         "labels": labels(reporter, "防汛"),
     }
     assert after == before and before["block"][1] == {scene.issues["open"].pk}
@@ -389,13 +394,13 @@ def api(net: Net, persona: str) -> APIClient:
 
 def test_api_search_has_the_filter_the_issues_of_each_result_and_the_block(scene: Scene) -> None:
     client = api(scene.net, "reporter")
-    response = client.get("/api/v1/search/", {"q": "防汛", "periodical": scene.p.pk, "issue_year": YEAR})
+    response = client.get("/api/v1/search/", {"q": "防汛", "periodical": scene.p.pk, "issue_year": scene.year})
     assert response.status_code == 200, response.content
     body = response.json()
     opened = scene.issues["open"]
     link = {
         "issue_id": opened.pk,
-        "issue_label": f"《临江信息》{YEAR}年第1期",
+        "issue_label": f"《临江信息》{scene.year}年第1期",
         "url": f"/publications/issues/{opened.pk}/",
     }
     assert body["count"] == 1 and all(hit["issues"] == [link] for hit in body["results"])  # one item

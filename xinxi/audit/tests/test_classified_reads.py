@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from xinxi.audit.models import AuditEvent
 from xinxi.instructions import services as instructions
-from xinxi.instructions.models import LeaderLevel
 from xinxi.items.tests.factories import entry_at, submitted
 from xinxi.lib.choices import Classification
 from xinxi.network.testing import Net, make_user
@@ -38,7 +37,7 @@ def secret(net: Net) -> dict[str, Any]:
     item = submitted(author, title=TITLE, classification=Classification.CONFIDENTIAL)
     entry = entry_at(item, net.city.desk)
     instruction = instructions.instruction_record(
-        actor=net.desk_chief, entry=entry, leader_name="王市长", leader_title="市长", level=LeaderLevel.CITY,
+        actor=net.desk_chief, entry=entry, leader_name="王市长", leader_title="市长", level="city",
         text="请抓紧处置。", instructed_on=timezone.localdate(),
     )
     due = timezone.localdate() + dt.timedelta(days=10)  # the service refuses a past due date

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django_filters import rest_framework as filters
 
 from xinxi.instructions import selectors
-from xinxi.instructions.models import Instruction, LeaderLevel, SupervisionTask, TaskState
+from xinxi.instructions.levels import all_level_choices
+from xinxi.instructions.models import Instruction, SupervisionTask, TaskState
 from xinxi.network.api.filters import WholeNumberFilter
 
 DUE_HELP = "；".join(f"{key} {label}" for key, label in selectors.DUE_FILTERS.items())
@@ -22,7 +23,7 @@ DUE_HELP = "；".join(f"{key} {label}" for key, label in selectors.DUE_FILTERS.i
 class InstructionFilter(filters.FilterSet):
     entry = WholeNumberFilter(field_name="entry", label="批示的收稿编号")
     issue = WholeNumberFilter(field_name="issue", label="批示的刊物期编号")
-    level = filters.ChoiceFilter(choices=LeaderLevel.choices, label="领导层级")
+    level = filters.ChoiceFilter(choices=all_level_choices, label="领导层级（代码，见领导层级表）")
     instructed_from = filters.DateFilter(
         field_name="instructed_on", lookup_expr="gte", label="批示日期自（含），YYYY-MM-DD"
     )

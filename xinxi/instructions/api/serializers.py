@@ -19,11 +19,11 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from xinxi.instructions.api.schema import LeaderLevelField
 from xinxi.instructions.models import (
     AWAITING_UNIT,
     HandlingReport,
     Instruction,
-    LeaderLevel,
     ReportAttachment,
     SupervisionTask,
     TaskEvent,
@@ -37,7 +37,6 @@ from xinxi.network.api.serializers import MAX_INT, VisibleRelatedField, visible_
 from xinxi.publications import permissions as publication_permissions
 from xinxi.publications.models import Issue
 
-LEVEL_HELP = "；".join(f"{value} {label}" for value, label in LeaderLevel.choices)
 TASK_STATE_HELP = "open 待办理；reported 已报办理情况；returned 退回补充；accepted 已认可；closed 已办结"
 REPORT_STATE_HELP = "submitted 待审核；accepted 已认可；returned 已退回"
 CLASSIFICATION_HELP = "密级：0 公开，1 内部，2 秘密，3 机密"
@@ -54,8 +53,8 @@ def _name(user: Any) -> str | None:
 class InstructionSerializer(serializers.ModelSerializer[Instruction]):
     desk_name = serializers.CharField(source="desk.name", read_only=True)
     target_label = serializers.CharField(read_only=True, help_text="批示的对象：信息标题或刊物期号")
-    level = serializers.ChoiceField(choices=LeaderLevel.choices, read_only=True, help_text=LEVEL_HELP)
-    level_label = serializers.CharField(source="get_level_display", read_only=True)
+    level = LeaderLevelField(active_only=False, source="level_id", read_only=True)
+    level_label = serializers.CharField(source="level.name", read_only=True)
     classification = serializers.IntegerField(read_only=True, help_text=CLASSIFICATION_HELP)
     classification_label = serializers.CharField(source="get_classification_display", read_only=True)
     recorded_by_name = serializers.SerializerMethodField(help_text="录入人")
@@ -136,11 +135,7 @@ class InstructionCreateSerializer(serializers.Serializer[Instruction]):
     )
     leader_name = serializers.CharField(allow_blank=True, max_length=200, help_text="批示领导姓名（不超过 50 字）")
     leader_title = serializers.CharField(allow_blank=True, max_length=200, help_text="职务，如：市委书记、副省长")
-    level = serializers.ChoiceField(
-        choices=LeaderLevel.choices,
-        help_text=f"领导层级：{LEVEL_HELP}",
-        error_messages={"invalid_choice": "请选择批示领导的层级。"},
-    )
+    level = LeaderLevelField(active_only=True, error_messages={"invalid_choice": "请选择批示领导的层级。"})
     text = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="批示内容（不超过 2000 字）")
     instructed_on = serializers.DateField(help_text="批示日期（不晚于今天），YYYY-MM-DD")
     classification = serializers.ChoiceField(
@@ -149,6 +144,7 @@ class InstructionCreateSerializer(serializers.Serializer[Instruction]):
         default=None,
         help_text=f"{CLASSIFICATION_HELP}；省略时同所批示的信息或刊物，不能低于它，也不能高于本人涉密等级",
     )
+
 
 
 # --- supervision tasks ---

@@ -73,7 +73,7 @@ class InstructionViewSet(mixins.ListModelMixin, ServiceViewSet[Instruction]):
 
     def get_queryset(self) -> QuerySet[Instruction]:
         rows = permissions.visible_instructions(self.request.user).select_related(
-            "desk", "entry", "issue__periodical", "recorded_by"
+            "desk", "entry", "issue__periodical", "recorded_by", "level"
         )
         if self.action == "list":
             return rows

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from xinxi.instructions import services
-from xinxi.instructions.models import Instruction, LeaderLevel, SupervisionTask
+from xinxi.instructions.models import Instruction, SupervisionTask
 from xinxi.items.tests.factories import entry_at, submitted
 
 
@@ -17,7 +17,7 @@ def instruction_on_item(net: Any, **extra: Any) -> Instruction:
     fields = {
         "leader_name": "王市长",
         "leader_title": "市长",
-        "level": LeaderLevel.CITY,
+        "level": "city",
         "text": "请应急管理局牵头抓好隐患整改，确保安全过冬。",
         "instructed_on": timezone.localdate(),
     }

@@ -87,7 +87,7 @@ def test_record_task_report_accept_close(net: Net) -> None:
     instruction = recorded.json()
     assert (instruction["entry"], instruction["level_label"], instruction["desk_name"]) == (
         entry.pk,
-        "市级领导",
+        "市领导",
         "临江市委办公室信息科",
     )
     assert (instruction["recorded_by_name"], instruction["tasks"], instruction["can_supervise"]) == ("王编辑", [], True)

@@ -36,7 +36,7 @@ def test_instruction_task_report_accept_and_close(net, login_page, live_server, 
     page.click("#record-instruction")
     page.fill("#id_leader_name", "王明")
     page.fill("#id_leader_title", "市长")
-    page.select_option("#id_level", label="市级领导")
+    page.select_option("#id_level", label="市领导")
     page.fill("#id_instructed_on", today.isoformat())
     page.fill("#id_text", TEXT)
     page.click("#save-instruction")

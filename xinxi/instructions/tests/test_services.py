@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from xinxi.audit.models import AuditEvent
 from xinxi.instructions import permissions, services
-from xinxi.instructions.models import HandlingReport, LeaderLevel, ReportState, SupervisionTask, TaskState
+from xinxi.instructions.models import HandlingReport, ReportState, SupervisionTask, TaskState
 from xinxi.instructions.tests.factories import instruction_on_item, task_for
 from xinxi.items.tests.factories import entry_at, submitted
 from xinxi.lib.choices import Classification
@@ -49,7 +49,7 @@ def test_instruction_on_issued_issue_reaches_every_contributing_unit(net):
             issue=issue,
             leader_name="李书记",
             leader_title="市委书记",
-            level=LeaderLevel.CITY,
+            level="city",
             text="很好",
             instructed_on=timezone.localdate(),
         )
@@ -60,7 +60,7 @@ def test_instruction_on_issued_issue_reaches_every_contributing_unit(net):
         issue=issue,
         leader_name="李书记",
         leader_title="市委书记",
-        level=LeaderLevel.CITY,
+        level="city",
         text="此期所反映情况很好，请各地借鉴。",
         instructed_on=timezone.localdate(),
     )
@@ -78,7 +78,7 @@ def test_only_desk_editors_chiefs_and_leaders_record(net, who):
             entry=entry,
             leader_name="王市长",
             leader_title="市长",
-            level=LeaderLevel.CITY,
+            level="city",
             text="阅。",
             instructed_on=timezone.localdate(),
         )

@@ -23,7 +23,7 @@ from rest_framework.test import APIClient
 
 from xinxi.accounts.models import Role, User
 from xinxi.instructions import services as supervision
-from xinxi.instructions.models import LeaderLevel, SupervisionTask
+from xinxi.instructions.models import SupervisionTask
 from xinxi.items import desk_services, services
 from xinxi.items.models import DeskEntry, Item, VerificationMethod
 from xinxi.items.tests.factories import draft, entry_at, submitted
@@ -87,7 +87,7 @@ def secret_issue(net: Net) -> Issue:
 def instruction(net: Net) -> Any:
     return supervision.instruction_record(
         actor=net.editor, entry=secret_entry(net), leader_name=LEADER, leader_title="副市长",
-        level=LeaderLevel.CITY, text="请抓紧整改，确保安全。", instructed_on=DAY,
+        level="city", text="请抓紧整改，确保安全。", instructed_on=DAY,
     )
 
 
@@ -174,7 +174,7 @@ def _report(net: Net, made: SupervisionTask) -> Any:
 def _instruction_recorded(net: Net) -> Case:
     entry = secret_entry(net)
     return Case(net.reporter, TITLE, lambda: supervision.instruction_record(
-        actor=net.editor, entry=entry, leader_name=LEADER, leader_title="副市长", level=LeaderLevel.CITY,
+        actor=net.editor, entry=entry, leader_name=LEADER, leader_title="副市长", level="city",
         text="请抓紧整改。", instructed_on=DAY,
     ))
 

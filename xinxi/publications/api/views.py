@@ -15,8 +15,14 @@ from django.db.models import Count, F, Prefetch, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -41,7 +47,7 @@ from xinxi.publications.api.serializers import (
     PeriodicalWriteSerializer,
     ReturnReasonSerializer,
 )
-from xinxi.publications.exports import DOCX_TYPE, PDF_TYPE
+from xinxi.publications.exports import DOCX_TYPE, PDF_TYPE, issue_for_export
 from xinxi.publications.exports import _download as download
 from xinxi.publications.models import Issue, IssueItem, IssueRead, Periodical
 from xinxi.publications.views import _is_desk_staff as is_desk_staff
@@ -54,6 +60,22 @@ DOCX_FILE = OpenApiResponse(OpenApiTypes.BINARY, "Word 文件（作为附件下�
 PDF_FILE = OpenApiResponse(OpenApiTypes.BINARY, "PDF 文件（作为附件下载，文件名为刊物名称和期号，未签发的为校样）。")
 FONTS_MISSING = OpenApiResponse(
     ErrorSerializer, "服务器上没有中文字体，无法生成 PDF（否则文字会是空白方框）；Word 版不受影响。"
+)
+COPY = OpenApiParameter(
+    documents.COPY_PARAM,
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    required=False,
+    pattern=r"^\d{1,6}(-\d{1,6})?$",
+    description="份号：导出哪一份（如 3）或哪几份（如 1-30，合在一个文件里，每份各印份号、页码各自从 1 起，"
+    f"一次最多 {documents.MAX_COPIES_PER_FILE} 份），须在本期印数之内。秘密及以上的期必须注明；"
+    "其他期不注明时不印份号。",
+)
+COPY_REFUSED = OpenApiResponse(
+    inline_serializer(
+        "CopyRefused", {"copy": serializers.ListField(child=serializers.CharField(), help_text="中文说明")}
+    ),
+    description="份号缺少（秘密及以上的期）、格式不对或超出本期印数：{\"copy\": [\"说明\"]}。"
 )
 
 
@@ -166,6 +188,10 @@ class IssueViewSet(mixins.ListModelMixin, ServiceViewSet[Issue]):
             else [],
         }
         return Response(IssueDetailSerializer(issue, context=context).data, status=code)
+
+    def _export(self, request: Request, pk: str | None, fmt: str) -> tuple[Issue, documents.Copies | None]:
+        raw = request.query_params.get(documents.COPY_PARAM)
+        return issue_for_export(acting_user(request), pk, fmt=f"api {fmt}", raw_copies=raw, rows=self.get_queryset())
 
     def _detail(self, issue: Issue, code: int = status.HTTP_200_OK) -> Response:
         return self._render(self.get_queryset().get(pk=issue.pk), code)
@@ -345,8 +371,9 @@ class IssueViewSet(mixins.ListModelMixin, ServiceViewSet[Issue]):
     @extend_schema(
         summary="导出 Word（DOCX）",
         description="GB/T 9704 简报版式；未签发的期为校样（编辑、科长可导出校对）。"
-        "秘密及以上的期每次导出都记入审计日志。",
-        responses={(200, DOCX_TYPE): DOCX_FILE, **documented({}, 404)},
+        "份号由 copy 参数给出；秘密及以上的期每次导出都记入审计日志（含导出的份号）。",
+        parameters=[COPY],
+        responses={(200, DOCX_TYPE): DOCX_FILE, **documented({400: COPY_REFUSED}, 404)},
     )
     @action(
         detail=True,
@@ -357,16 +384,16 @@ class IssueViewSet(mixins.ListModelMixin, ServiceViewSet[Issue]):
         content_negotiation_class=AnyAccept,
     )
     def export_docx(self, request: Request, pk: str | None = None) -> HttpResponse:
-        user = acting_user(request)
-        rows = self.get_queryset()
-        issue = permissions.issue_for_reading(user, pk, what="api docx", action="issue_export", rows=rows)
-        data = documents.issue_docx(issue)
-        return download(issue, data, DOCX_TYPE, "docx")
+        issue, copies = self._export(request, pk, "docx")
+        data = documents.issue_docx(issue, copies)
+        return download(issue, data, DOCX_TYPE, "docx", copies)
 
     @extend_schema(
         summary="导出 PDF",
-        description="与 Word 版同一版式，嵌入中文字体；服务器上没有中文字体时返回 503 和说明（不会输出空白方框）。",
-        responses={(200, PDF_TYPE): PDF_FILE, **documented({503: FONTS_MISSING}, 404)},
+        description="与 Word 版同一版式，嵌入中文字体；服务器上没有中文字体时返回 503 和说明（不会输出空白方框）。"
+        "份号与 Word 版相同，由 copy 参数给出；一份页数为奇数时后接一张空白页，双面打印时每份各自成册。",
+        parameters=[COPY],
+        responses={(200, PDF_TYPE): PDF_FILE, **documented({400: COPY_REFUSED, 503: FONTS_MISSING}, 404)},
     )
     @action(
         detail=True,
@@ -377,11 +404,9 @@ class IssueViewSet(mixins.ListModelMixin, ServiceViewSet[Issue]):
         content_negotiation_class=AnyAccept,
     )
     def export_pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
-        user = acting_user(request)
-        rows = self.get_queryset()
-        issue = permissions.issue_for_reading(user, pk, what="api pdf", action="issue_export", rows=rows)
+        issue, copies = self._export(request, pk, "pdf")
         try:
-            data = documents.issue_pdf(issue)
+            data = documents.issue_pdf(issue, copies)
         except documents.FontsMissing as exc:
             return Response({"detail": exc.messages[0]}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
-        return download(issue, data, PDF_TYPE, "pdf")
+        return download(issue, data, PDF_TYPE, "pdf", copies)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from django.utils import timezone
@@ -417,10 +418,34 @@ def test_pdf_download(world: World) -> None:
 def test_classified_exports_are_audited(world: World) -> None:
     issued = world.issued
     Issue.objects.filter(pk=issued.pk).update(classification=2)
-    ok_response = world.api("editor").get(f"/api/v1/issues/{issued.pk}/export/docx/")
+    refused = world.api("editor").get(f"/api/v1/issues/{issued.pk}/export/docx/")
+    assert refused.status_code == 400 and "须注明" in refused.json()["copy"][0]  # which copies, for 秘密
+    ok_response = world.api("editor").get(f"/api/v1/issues/{issued.pk}/export/docx/", {"copy": "4"})
     assert ok_response.status_code == 200
     event = AuditEvent.objects.get(action="issue_export", object_id=str(issued.pk))
-    assert event.actor == world.net.editor and event.detail == {"what": "api docx"}
+    assert event.actor == world.net.editor and event.detail == {"what": "api docx 份号000004"}
+    doc = Document(io.BytesIO(ok_response.content))
+    assert doc.paragraphs[0].text == "000004" and doc.paragraphs[1].text == "秘密"
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+@pytest.mark.parametrize("raw", ["0", "31", "9-2", "x", "1-200"])
+def test_export_names_the_copy_parameter_when_it_is_wrong(world: World, fmt: str, raw: str) -> None:
+    response = world.api("reporter").get(f"/api/v1/issues/{world.issued.pk}/export/{fmt}/", {"copy": raw})
+    assert response.status_code == 400 and list(response.json()) == ["copy"]
+    assert "份号" in response.json()["copy"][0]
+    hidden = world.api("outsider").get(f"/api/v1/issues/{world.issued.pk}/export/{fmt}/", {"copy": raw})
+    assert hidden.status_code == 404  # an issue the user may not see stays missing, whatever is asked
+
+
+def test_pdf_of_one_copy_prints_its_number(world: World) -> None:
+    from pypdf import PdfReader
+
+    response = world.api("leader").get(f"/api/v1/issues/{world.issued.pk}/export/pdf/", {"copy": "000030"})
+    assert response.status_code == 200
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.getvalue())).pages)
+    assert text.replace(" ", "").startswith("000030")
+    assert "（第000030份）.pdf" in unquote(response["Content-Disposition"])
 
 
 # --- periodical settings ---

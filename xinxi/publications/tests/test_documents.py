@@ -11,6 +11,7 @@ from urllib.parse import quote
 import pytest
 import time_machine
 from docx import Document
+from docx.enum.section import WD_SECTION_START
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.shared import RGBColor
@@ -81,6 +82,10 @@ def pdf_text(data: bytes) -> tuple[PdfReader, str]:
     return reader, re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
 
 
+def page_texts(data: bytes) -> list[str]:
+    return [re.sub(r"\s+", "", page.extract_text()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
 # --- DOCX ---
 
 
@@ -149,8 +154,8 @@ def test_docx_closing_block_fonts_and_page_numbers(net):
 
 def test_docx_of_a_classified_urgent_issue_has_copy_number_and_marks(net):
     issue = compose(net, classification=Classification.SECRET, urgency=Urgency.EXTRA)
-    doc = docx_of(issue)
-    assert [p.text for p in doc.paragraphs[:3]] == [f"{issue.pk:06d}", "秘密", "特急"]
+    doc = Document(io.BytesIO(documents.issue_docx(issue, documents.Copies(7, 7))))
+    assert [p.text for p in doc.paragraphs[:3]] == ["000007", "秘密", "特急"]
 
 
 def test_docx_of_a_draft_is_a_proof_without_number(net):
@@ -252,6 +257,151 @@ def test_classified_exports_are_audited(net, client_for):
     client_for("editor").get(f"/publications/issues/{internal.pk}/export.docx")
     assert not AuditEvent.objects.filter(action="issue_export").exists()
     secret = compose(net, classification=Classification.SECRET, sign=False, name="内参")
-    assert client_for("editor").get(f"/publications/issues/{secret.pk}/export.docx").status_code == 200
+    assert client_for("editor").get(f"/publications/issues/{secret.pk}/export.docx?copy=3-5").status_code == 200
     event = AuditEvent.objects.get(action="issue_export")
-    assert event.actor == net.editor and event.object_id == str(secret.pk) and event.detail == {"what": "docx"}
+    assert event.actor == net.editor and event.object_id == str(secret.pk)
+    assert event.detail == {"what": "docx 份号000003-000005"}
+
+
+def _two_items(net: Any, *, first_body: str, second_body: str) -> Issue:
+    """An issued issue whose first item has ``first_body`` and whose second has ``second_body``."""
+    p = periodical(net, "临江快报")
+    issue = services.issue_create(actor=net.editor, periodical=p)
+    entries = [entry_at(submitted(net.reporter, title=f"东城县第{i}条信息"), net.city.desk) for i in range(2)]
+    services.issue_add_entries(actor=net.editor, issue=issue, entries=entries)
+    first, second = issue.items.order_by("sort_order")
+    services.issue_item_update(actor=net.editor, item=first, title="东城县防汛演练", body=first_body)
+    services.issue_item_update(actor=net.editor, item=second, title="东城县推进乡村振兴", body=second_body)
+    services.issue_send_for_signoff(actor=net.editor, issue=issue)
+    return services.issue_sign_off(actor=net.desk_chief, issue=issue)
+
+
+LONG_BODY = "\n".join(f"第{n}段：全县今年新建高标准农田{n}万亩，改造提升农村公路{n}十公里，带动群众就近就业。"
+                      for n in range(1, 31))
+
+
+def test_pdf_bodies_break_across_pages_and_a_title_keeps_its_first_lines(net):
+    issue = _two_items(net, first_body="5月10日，东城县开展防汛应急演练。", second_body=LONG_BODY)
+    pages = page_texts(documents.issue_pdf(issue))
+    assert len(pages) >= 3
+    # Page 1 is filled: the second item starts under the first instead of moving whole to page 2.
+    assert "东城县推进乡村振兴" in pages[0] and "第1段" in pages[0] and "第2段" in pages[0]
+    assert "第30段" not in pages[0] and "第30段" in pages[-1]
+    for text in pages[1:]:  # later pages go on with the body: no title, no empty page
+        assert "东城县推进乡村振兴" not in text and "段：" in text
+
+
+@pytest.mark.parametrize("lines", range(6, 13))
+def test_pdf_never_strands_a_title_at_the_foot_of_a_page(net, lines):
+    # First items of growing length push the second title down page 1 and past its foot:
+    # wherever it lands, the title and the first lines of its body share a page.
+    first = "\n".join(f"首项第{n}段：检查堤防{n}处。" for n in range(lines))  # a line each
+    issue = _two_items(net, first_body=first, second_body=LONG_BODY)
+    pages = page_texts(documents.issue_pdf(issue))
+    holding = [n for n, text in enumerate(pages) if "东城县推进乡村振兴" in text]
+    assert len(holding) == 1
+    assert "高标准农田1万亩" in pages[holding[0]]  # the first lines of its own body
+
+
+def test_docx_titles_keep_with_their_text_and_bodies_may_break(net):
+    doc = docx_of(_two_items(net, first_body="5月10日，东城县开展防汛应急演练。", second_body=LONG_BODY))
+    assert paragraph(doc, "东城县推进乡村振兴").paragraph_format.keep_with_next is True
+    body = [p for p in doc.paragraphs if "段：" in p.text]
+    assert len(body) == 30
+    assert all(p.paragraph_format.widow_control is True and not p.paragraph_format.keep_together for p in body)
+
+
+# --- 份号: the copy number of each printed copy ---
+
+
+def copy_marks(doc: Any) -> list[str]:
+    """The 6-digit 份号 lines of a DOCX, in order."""
+    return [p.text for p in doc.paragraphs if re.fullmatch(r"\d{6}", p.text)]
+
+
+def test_an_issue_below_secret_prints_a_copy_number_only_when_asked(net):
+    issue = compose(net)  # 内部, 30 copies
+    assert copy_marks(docx_of(issue)) == []
+    doc = Document(io.BytesIO(documents.issue_docx(issue, documents.parse_copies(issue, "12"))))
+    assert copy_marks(doc) == ["000012"] and len(doc.sections) == 1
+
+
+def test_a_range_of_copies_is_one_docx_with_each_copy_in_its_own_section(net):
+    issue = compose(net, classification=Classification.SECRET)
+    doc = Document(io.BytesIO(documents.issue_docx(issue, documents.parse_copies(issue, "28-30"))))
+    assert copy_marks(doc) == ["000028", "000029", "000030"]  # never the database id
+    texts = [p.text for p in doc.paragraphs]
+    assert texts.count(TITLES[0]) == 3 and texts.count("秘密") == 3  # three complete copies
+    assert len(doc.tables) == 3  # each with its 版记
+    assert len(doc.sections) == 3
+    for section in doc.sections:
+        assert section._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "1"  # pages of each copy from 1
+    assert [s.start_type for s in doc.sections[1:]] == [WD_SECTION_START.ODD_PAGE] * 2  # a new sheet each
+
+
+def test_a_range_of_copies_is_one_pdf_each_copy_starting_on_a_new_sheet(net):
+    issue = _two_items(net, first_body="5月10日，东城县开展防汛应急演练。", second_body="全县出动300人。")
+    Issue.objects.filter(pk=issue.pk).update(classification=Classification.SECRET, copies=12)
+    issue = Issue.objects.get(pk=issue.pk)
+    pages = page_texts(documents.issue_pdf(issue, documents.parse_copies(issue, "10-12")))
+    # One page a copy, a blank back after each but the last: 000010, -, 000011, -, 000012.
+    assert len(pages) == 5 and pages[1] == pages[3] == ""
+    for page, number in zip(pages[::2], ("000010", "000011", "000012"), strict=True):
+        assert page.startswith(number + "秘密") and "东城县推进乡村振兴" in page and page.endswith("—1—")
+
+
+@pytest.mark.parametrize(
+    ("raw", "wanted"),
+    [("3", (3, 3)), ("000003", (3, 3)), (" 1-30 ", (1, 30)), ("5～6", (5, 6)), ("30", (30, 30))],
+)
+def test_copy_numbers_read_as_offices_write_them(net, raw, wanted):
+    copies = documents.parse_copies(compose(net, sign=False), raw)
+    assert copies is not None and (copies.first, copies.last) == wanted
+
+
+@pytest.mark.parametrize("raw", ["0", "31", "5-3", "abc", "1-2-3", "-1"])
+def test_copy_numbers_outside_the_print_run_are_refused(net, raw):
+    issue = compose(net, sign=False)  # 30 copies
+    with pytest.raises(documents.ServiceError) as refused:
+        documents.parse_copies(issue, raw)
+    assert list(refused.value.message_dict) == ["copy"] and "份号" in refused.value.message_dict["copy"][0]
+
+
+def test_at_most_a_hundred_copies_in_one_file(net):
+    issue = compose(net, sign=False)
+    Issue.objects.filter(pk=issue.pk).update(copies=500)
+    issue = Issue.objects.get(pk=issue.pk)
+    assert documents.parse_copies(issue, "101-200") == documents.Copies(101, 200)
+    with pytest.raises(documents.ServiceError, match="最多含 100 份"):
+        documents.parse_copies(issue, "101-201")
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_a_classified_issue_is_exported_only_with_its_copy_numbers(net, client_for, fmt):
+    issue = compose(net, classification=Classification.SECRET)
+    editor = client_for("editor")
+    page = editor.get(f"/publications/issues/{issue.pk}/")
+    html = page.content.decode()
+    assert 'id="export-copies"' in html and 'name="copy"' in html and 'id="export-docx"' not in html
+    refused = editor.get(f"/publications/issues/{issue.pk}/export.{fmt}")
+    assert refused.status_code == 400
+    assert "须注明" in refused.content.decode() and 'name="copy"' in refused.content.decode()  # the form again
+    beyond = editor.get(f"/publications/issues/{issue.pk}/export.{fmt}?copy=31")
+    assert beyond.status_code == 400 and "本期共印30份" in beyond.content.decode()
+    assert not AuditEvent.objects.filter(action="issue_export").exists()  # nothing was exported
+    assert client_for("outsider").get(f"/publications/issues/{issue.pk}/export.{fmt}").status_code == 404
+    response = editor.get(f"/publications/issues/{issue.pk}/export.{fmt}?copy=2-3")
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert f"filename*=UTF-8''{quote(f'临江信息2026年第1期（第000002-000003份）.{fmt}')}" in disposition
+    assert f'filename="issue-2026-1-copy-000002-000003.{fmt}"' in disposition
+    event = AuditEvent.objects.get(action="issue_export")
+    assert event.detail == {"what": f"{fmt} 份号000002-000003"}
+
+
+def test_a_proof_is_named_without_the_database_id(net, client_for):
+    issue = compose(net, sign=False)
+    response = client_for("editor").get(f"/publications/issues/{issue.pk}/export.docx")
+    disposition = response["Content-Disposition"]
+    assert f"filename*=UTF-8''{quote('临江信息（校样）.docx')}" in disposition
+    assert 'filename="issue-proof.docx"' in disposition and str(issue.pk) not in disposition.split(";")[1]
