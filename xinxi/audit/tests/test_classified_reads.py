@@ -116,8 +116,8 @@ ALLOWED = [
     ("leader", "/supervision/instructions/{pk}/", "instruction", "instruction_read", "page"),
     ("desk_chief", "/api/v1/supervision-tasks/{pk}/", "task", "supervision_read", "api"),
     ("editor", "/publications/issues/{pk}/", "issue", "issue_read", "page"),
-    ("editor", "/publications/issues/{pk}/export.docx", "issue", "issue_export", "docx"),
-    ("editor", "/api/v1/issues/{pk}/export/docx/", "issue", "issue_export", "api docx"),
+    ("editor", "/publications/issues/{pk}/export.docx?copy=2", "issue", "issue_export", "docx 份号000002"),
+    ("editor", "/api/v1/issues/{pk}/export/docx/?copy=2", "issue", "issue_export", "api docx 份号000002"),
 ]
 
 

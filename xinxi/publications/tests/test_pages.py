@@ -371,7 +371,7 @@ def test_issue_page_has_a_bounded_number_of_queries(net, client_for, django_asse
     for persona in ("reporter", "leader"):
         client_for(persona).get(f"/publications/issues/{big.pk}/")
     client = client_for("desk_chief")
-    with django_assert_max_num_queries(22) as few:
+    with django_assert_max_num_queries(23) as few:
         client.get(f"/publications/issues/{small.pk}/")
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(f"/publications/issues/{big.pk}/").content.decode()
