@@ -373,8 +373,7 @@ PAGES: dict[str, list[Case]] = {
     ],
     "supervision/tasks/<pk>/": [Case("ours", allow(TASK_SEEING), pk="task"), missing(pk="missing")],
     "supervision/tasks/<pk>/report/": [
-        Case("ours", allow(UNIT, 302, **dict.fromkeys(TASK_SEEING - UNIT, 403)), POST, pk="task",
-             data={"text": "已按要求办理。"}),
+        Case("already reported", allow(TASK_SEEING, 400), POST, pk="task", data={"text": "已按要求办理。"}),
         missing(POST, pk="missing"),
     ],
     "supervision/tasks/<pk>/accept/": [
@@ -388,7 +387,7 @@ PAGES: dict[str, list[Case]] = {
         missing(POST, pk="missing"),
     ],
     "supervision/tasks/<pk>/close/": [
-        Case("reported", allow(ACTORS, 302, **dict.fromkeys(TASK_SEEING - ACTORS, 403)), POST, pk="task",
+        Case("reported, not yet accepted", allow(ACTORS, 400, **dict.fromkeys(TASK_SEEING - ACTORS, 403)), POST, pk="task",
              data={"version": "{task_version}"}),
         missing(POST, pk="missing"),
     ],
@@ -432,21 +431,21 @@ API: dict[str, list[Case]] = {
         Case("county", api(ALL - {"outsider"}), pk="county"),
         Case("other city's county", api({"admin", "outsider"}), pk="other_county"),
         api_missing(pk="missing"),
-        Case("update county", api(MANAGERS, 400, rest=403, outsider=404), PUT, pk="county"),
-        Case("update other", api({"admin"}, 400, rest=404, outsider=403), PUT, pk="other_county"),
+        Case("update county", api(ALL - {"outsider"}, 400), PUT, pk="county"),
+        Case("update other", api({"admin", "outsider"}, 400), PUT, pk="other_county"),
         api_missing(PUT, pk="missing"),
-        Case("patch county", api(MANAGERS, 400, rest=403, outsider=404), PATCH, pk="county"),
-        Case("patch other", api({"admin"}, 400, rest=404, outsider=403), PATCH, pk="other_county"),
+        Case("patch county", api(ALL - {"outsider"}, 400), PATCH, pk="county"),
+        Case("patch other", api({"admin", "outsider"}, 400), PATCH, pk="other_county"),
         api_missing(PATCH, pk="missing"),
     ],
     A + "units/<pk>/deactivate/": [
-        Case("county", api(MANAGERS, 400, rest=403, outsider=404), POST, pk="county"),
-        Case("other city's county", api({"admin"}, 400, rest=404, outsider=403), POST, pk="other_county"),
+        Case("county", api(ALL - {"outsider"}, 400), POST, pk="county"),
+        Case("other city's county", api({"admin", "outsider"}, 400), POST, pk="other_county"),
         api_missing(POST, pk="missing"),
     ],
     A + "units/<pk>/move/": [
-        Case("county", api(MANAGERS, 400, rest=403, outsider=404), POST, pk="county"),
-        Case("other city's county", api({"admin"}, 400, rest=404, outsider=403), POST, pk="other_county"),
+        Case("county", api(ALL - {"outsider"}, 400), POST, pk="county"),
+        Case("other city's county", api({"admin", "outsider"}, 400), POST, pk="other_county"),
         api_missing(POST, pk="missing"),
     ],
     A + "units/<pk>/reactivate/": [
@@ -461,18 +460,18 @@ API: dict[str, list[Case]] = {
         Case("patch city desk", api(MANAGERS, rest=403, outsider=404), PATCH, pk="city_desk"),
         api_missing(PATCH, pk="missing"),
     ],
-    A + "points/": [Case("list", api(ALL)), Case("admit", api(MANAGERS, 400, rest=403), POST)],
-    A + "points/<pk>/": [Case("province point", api(ALL), pk="point"), api_missing(pk="missing")],
+    A + "points/": [Case("list", api(ALL)), Case("admit", api(ALL, 400), POST)],
+    A + "points/<pk>/": [Case("province point", api(ALL - {"outsider"}), pk="point"), api_missing(pk="missing")],
     A + "points/<pk>/revoke/": [
-        Case("province point", api({"admin"}, 400, rest=403), POST, pk="point"),
+        Case("province point", api(ALL - {"outsider"}, 400), POST, pk="point"),
         api_missing(POST, pk="missing"),
     ],
-    A + "staff/": [Case("list", api(ALL)), Case("add", api(MANAGERS, 400, rest=403), POST)],
+    A + "staff/": [Case("list", api(ALL)), Case("add", api(ALL, 400), POST)],
     A + "staff/<pk>/": [
         Case("county's", api(ALL - {"outsider"}), pk="staff"),
         Case("other county's", api({"admin", "outsider"}), pk="other_staff"),
         api_missing(pk="missing"),
-        Case("update county's", api(MANAGERS, 400, rest=403, outsider=404), PUT, pk="staff"),
+        Case("update county's", api(ALL - {"outsider"}, 400), PUT, pk="staff"),
         api_missing(PUT, pk="missing"),
         Case("patch county's", api(MANAGERS, rest=403, outsider=404), PATCH, pk="staff"),
         api_missing(PATCH, pk="missing"),
@@ -488,7 +487,7 @@ API: dict[str, list[Case]] = {
     ],
     A + "calendar/days/": [Case("list", api(ALL))],
     # --- items ---
-    A + "items/": [Case("list", api(ALL)), Case("create", api(UNIT | {"outsider"}, 400, rest=403), POST)],
+    A + "items/": [Case("list", api(ALL)), Case("create", api(UNIT | {"outsider"}, 201, rest=403), POST)],
     A + "items/<pk>/": [
         Case("county draft", api(UNIT), pk="draft"),
         Case("内部 draft", api(CLEARED_UNIT), pk="internal_draft"),
@@ -502,8 +501,8 @@ API: dict[str, list[Case]] = {
         api_missing(DELETE, pk="missing"),
     ],
     A + "items/<pk>/attachments/": [
-        Case("county draft", api(UNIT, 400), POST, pk="draft"),
-        Case("other county's draft", api({"outsider"}, 400), POST, pk="other_draft"),
+        Case("county draft", api(UNIT, 415), POST, pk="draft"),
+        Case("other county's draft", api({"outsider"}, 415), POST, pk="other_draft"),
         api_missing(POST, pk="missing"),
     ],
     A + "items/<pk>/attachments/<attachment_id>/": [
@@ -517,18 +516,18 @@ API: dict[str, list[Case]] = {
         api_missing(pk="missing"),
     ],
     A + "items/<pk>/request-signoff/": [
+        Case("county draft", api(UNIT), POST, pk="draft"),
+        Case("other county's draft", api({"outsider"}), POST, pk="other_draft"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "items/<pk>/return-signoff/": [
         Case("county draft", api(UNIT, 400), POST, pk="draft"),
         Case("other county's draft", api({"outsider"}, 400), POST, pk="other_draft"),
         api_missing(POST, pk="missing"),
     ],
-    A + "items/<pk>/return-signoff/": [
-        Case("county draft", api({"approver"}, 400, **dict.fromkeys(UNIT - {"approver"}, 403)), POST, pk="draft"),
-        Case("other county's draft", api((), outsider=403), POST, pk="other_draft"),
-        api_missing(POST, pk="missing"),
-    ],
     A + "items/<pk>/signoff/": [
-        Case("county draft", api({"approver"}, 400, **dict.fromkeys(UNIT - {"approver"}, 403)), POST, pk="draft"),
-        Case("other county's draft", api((), outsider=403), POST, pk="other_draft"),
+        Case("county draft", api(UNIT, 400), POST, pk="draft"),
+        Case("other county's draft", api({"outsider"}, 400), POST, pk="other_draft"),
         api_missing(POST, pk="missing"),
     ],
     A + "items/<pk>/submit/": [
@@ -537,36 +536,98 @@ API: dict[str, list[Case]] = {
         api_missing(POST, pk="missing"),
     ],
     A + "entries/": [Case("inbox", api(ALL))],
-    A + "entries/combine/": [Case("nothing chosen", api(ACTORS, 400, rest=403), POST)],
+    A + "entries/combine/": [Case("nothing chosen", api(ALL, 400), POST)],
     A + "entries/<pk>/": [
-        Case("ours", api(CITY_DESK | UNIT), pk="entry"),
+        Case("ours", api(CITY_DESK), pk="entry"),
         Case("秘密", api(CITY_DESK - {"duty_officer"}), pk="secret_entry"),
-        Case("other city's", api({"outsider"}), pk="elsewhere_entry"),
+        Case("other city's", api(()), pk="elsewhere_entry"),
         api_missing(pk="missing"),
     ],
     A + "entries/<pk>/versions/": [
-        Case("ours", api(CITY_DESK | UNIT), pk="entry"),
-        Case("other city's", api({"outsider"}), pk="elsewhere_entry"),
+        Case("ours", api(CITY_DESK), pk="entry"),
+        Case("other city's", api(()), pk="elsewhere_entry"),
         api_missing(pk="missing"),
     ],
 }
 
-ENTRY_ACTIONS = ("adoptions", "assign", "duplicate", "edit", "forward", "major-event", "not-adopt", "open",
-                 "preadopt", "reconsider", "return", "verifications")
-for _action in ENTRY_ACTIONS:
-    API[A + f"entries/<pk>/{_action}/"] = [
-        Case("ours", api(ACTORS, 400, **dict.fromkeys(READERS | UNIT, 403)), POST, pk="entry2"),
-        Case("秘密", api(ACTORS, 400, leader=403), POST, pk="secret_entry"),
-        Case("other city's", api((), outsider=403), POST, pk="elsewhere_entry"),
-        api_missing(POST, pk="missing"),
-    ]
-
 API |= {
+    A + "entries/<pk>/adoptions/": [
+        Case("ours", api(CITY_DESK, 400), POST, pk="entry2"),
+        Case("秘密", api(RECORDERS, 400), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/assign/": [
+        Case("ours", api(CITY_DESK, 400), POST, pk="entry2"),
+        Case("秘密", api(RECORDERS, 400), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/duplicate/": [
+        Case("ours", api(CITY_DESK, 400), POST, pk="entry2"),
+        Case("秘密", api(RECORDERS, 400), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/edit/": [
+        Case("ours", api(CITY_DESK, 400), POST, pk="entry2"),
+        Case("秘密", api(RECORDERS, 400), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/forward/": [
+        Case("ours", api(ACTORS, 400, duty_officer=403, leader=403), POST, pk="entry2"),
+        Case("秘密", api(ACTORS, 400, leader=403), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/major-event/": [
+        Case("ours", api(CITY_DESK, 400), POST, pk="entry2"),
+        Case("秘密", api(RECORDERS, 400), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/not-adopt/": [
+        Case("ours", api(CITY_DESK, 400), POST, pk="entry2"),
+        Case("秘密", api(RECORDERS, 400), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/open/": [
+        Case("ours", api(CITY_DESK), POST, pk="entry2"),
+        Case("秘密", api(RECORDERS), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/preadopt/": [
+        Case("ours", api(ACTORS, duty_officer=403, leader=403), POST, pk="entry2"),
+        Case("秘密", api(ACTORS, leader=403), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/reconsider/": [
+        Case("ours", api(ACTORS, 400, duty_officer=403, leader=403), POST, pk="entry2"),
+        Case("秘密", api(ACTORS, 400, leader=403), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/return/": [
+        Case("ours", api(CITY_DESK, 400), POST, pk="entry2"),
+        Case("秘密", api(RECORDERS, 400), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/verifications/": [
+        Case("ours", api(CITY_DESK, 400), POST, pk="entry2"),
+        Case("秘密", api(RECORDERS, 400), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
     A + "entries/<pk>/verifications/<verification_id>/close/": [
-        Case("ours", api(ACTORS, 400, **dict.fromkeys(READERS | UNIT, 403)), POST, pk="entry2",
+        Case("ours", api(CITY_DESK, 400), POST, pk="entry2",
              verification_id="verification"),
         Case("another entry's", API_NOBODY, POST, pk="entry", verification_id="verification"),
-        Case("other city's", api((), outsider=403), POST, pk="elsewhere_entry",
+        Case("other city's", api(()), POST, pk="elsewhere_entry",
              verification_id="elsewhere_verification"),
         api_missing(POST, pk="entry2", verification_id="missing"),
     ],
@@ -575,16 +636,16 @@ API |= {
     A + "notifications/": [Case("list", api(ALL))],
     A + "notifications/mark-read/": [Case("all", api(ALL), POST)],
     # --- instructions and supervision ---
-    A + "instructions/": [Case("list", api(ALL)), Case("record", api(RECORDERS, 400, rest=403), POST)],
+    A + "instructions/": [Case("list", api(ALL)), Case("record", api(ALL, 400), POST)],
     A + "instructions/<pk>/": [Case("ours", api(TASK_SEEING), pk="instruction"), api_missing(pk="missing")],
     A + "instructions/<pk>/tasks/": [
-        Case("ours", api(ACTORS, 400, **dict.fromkeys(TASK_SEEING - ACTORS, 403)), POST, pk="instruction"),
+        Case("ours", api(TASK_SEEING, 400), POST, pk="instruction"),
         api_missing(POST, pk="missing"),
     ],
     A + "supervision-tasks/": [Case("list", api(ALL))],
     A + "supervision-tasks/<pk>/": [Case("ours", api(TASK_SEEING), pk="task"), api_missing(pk="missing")],
     A + "supervision-tasks/<pk>/reports/": [
-        Case("ours", api(UNIT, 400, **dict.fromkeys(TASK_SEEING - UNIT, 403)), POST, pk="task"),
+        Case("ours", api(TASK_SEEING, 415), POST, pk="task"),
         api_missing(POST, pk="missing"),
     ],
     A + "supervision-tasks/<pk>/reports/<report_id>/attachments/<attachment_id>/": [
@@ -593,30 +654,40 @@ API |= {
         api_missing(pk="missing", report_id="report", attachment_id="report_attachment"),
     ],
 }
-for _action in ("accept", "close", "extend", "return"):
-    API[A + f"supervision-tasks/<pk>/{_action}/"] = [
+API |= {
+    A + "supervision-tasks/<pk>/accept/": [
+        Case("ours", api(TASK_SEEING - {"desk_chief", "editor"}, 403, editor=200, desk_chief=200), POST, pk="task"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "supervision-tasks/<pk>/close/": [
         Case("ours", api(ACTORS, 400, **dict.fromkeys(TASK_SEEING - ACTORS, 403)), POST, pk="task"),
         api_missing(POST, pk="missing"),
-    ]
-
-API |= {
+    ],
+    A + "supervision-tasks/<pk>/extend/": [
+        Case("ours", api(TASK_SEEING, 400), POST, pk="task"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "supervision-tasks/<pk>/return/": [
+        Case("ours", api(TASK_SEEING, 400), POST, pk="task"),
+        api_missing(POST, pk="missing"),
+    ],
     # --- publications ---
-    A + "periodicals/": [Case("list", api(ALL)), Case("create", api({"desk_chief"}, 400, rest=403), POST)],
+    A + "periodicals/": [Case("list", api(ALL)), Case("create", api(CITY_DESK, 400, rest=403), POST)],
     A + "periodicals/<pk>/": [
-        Case("ours", api(CITY_DESK | UNIT), pk="periodical"),
+        Case("ours", api(CITY_DESK), pk="periodical"),
         Case("other city's", API_NOBODY, pk="other_periodical"),
         api_missing(pk="missing"),
-        Case("patch ours", api({"desk_chief"}, rest=403, outsider=404), PATCH, pk="periodical"),
+        Case("patch ours", api(CITY_DESK - {"desk_chief"}, 403, desk_chief=200), PATCH, pk="periodical"),
         Case("patch other city's", API_NOBODY, PATCH, pk="other_periodical"),
         api_missing(PATCH, pk="missing"),
     ],
-    A + "issues/": [Case("list", api(ALL)), Case("create", api(ACTORS, 400, rest=403), POST)],
+    A + "issues/": [Case("list", api(ALL)), Case("create", api(ALL, 400), POST)],
     A + "issues/<pk>/": [
         Case("draft", api(ACTORS), pk="draft_issue"),
         Case("issued", api(ISSUE_READERS), pk="issued_issue"),
         Case("other city's", API_NOBODY, pk="elsewhere_issue"),
         api_missing(pk="missing"),
-        Case("patch draft", api(ACTORS), PATCH, pk="draft_issue"),
+        Case("patch draft", api(ACTORS, 400), PATCH, pk="draft_issue"),
         Case("patch other city's", API_NOBODY, PATCH, pk="elsewhere_issue"),
         api_missing(PATCH, pk="missing"),
     ],
@@ -645,11 +716,11 @@ API |= {
         api_missing(POST, pk="missing", item_id="draft_issue_item"),
     ],
     A + "issues/<pk>/read/": [
-        Case("issued", api(ISSUE_READERS), POST, pk="issued_issue"),
+        Case("issued", api(ISSUE_READERS, 204), POST, pk="issued_issue"),
         api_missing(POST, pk="missing"),
     ],
     A + "issues/<pk>/reads/": [
-        Case("issued", api(ACTORS, **dict.fromkeys(ISSUE_READERS - ACTORS, 403)), pk="issued_issue"),
+        Case("issued", api(CITY_DESK, reporter=403, approver=403), pk="issued_issue"),
         api_missing(pk="missing"),
     ],
     A + "issues/<pk>/send/": [
@@ -661,7 +732,7 @@ API |= {
         api_missing(POST, pk="missing"),
     ],
     A + "issues/<pk>/return/": [
-        Case("awaiting sign-off", api({"desk_chief"}, 400, rest=404, editor=403), POST, pk="pending_issue"),
+        Case("awaiting sign-off", api(ACTORS, 400), POST, pk="pending_issue"),
         api_missing(POST, pk="missing"),
     ],
 }
