@@ -11,7 +11,14 @@ from xinxi.network.api import views as network
 from xinxi.notifications.api.views import NotificationViewSet
 from xinxi.publications.api import views as publications
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    # No ``.json`` format-suffix routes: the API speaks JSON by its Accept header, and the
+    # suffix variants crashed the custom actions (they take no ``format`` argument).
+    include_format_suffixes = False
+
+
+router = Router()
 router.register("units", network.UnitViewSet, basename="unit")
 router.register("desks", network.DeskViewSet, basename="desk")
 router.register("points", network.PointViewSet, basename="point")

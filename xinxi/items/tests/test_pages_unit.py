@@ -69,39 +69,6 @@ def body_box(page):
 # --- access ---
 
 
-def cases(net):
-    plain = draft(net.reporter, title="东城县草稿")
-    internal = draft(net.reporter, title="内部草稿", classification=1)
-    sent = submitted(net.reporter, title="已报送的信息")
-    entry = entry_at(sent, net.city.desk)
-    desk_services.entry_edit(actor=net.editor, entry=entry, version=0, title="改过的标题", body=entry.body)
-    attachment = services.attachment_add(actor=net.reporter, item=plain, upload=pdf())
-    return {
-        "/items/": UNIT | {"outsider"},
-        "/items/new/": UNIT | {"outsider"},
-        "/items/signoff/": {"approver"},
-        f"/items/{plain.pk}/": UNIT,
-        f"/items/{plain.pk}/edit/": UNIT,
-        f"/items/{internal.pk}/": {"reporter", "approver"},
-        f"/items/{internal.pk}/edit/": {"reporter", "approver"},
-        f"/items/{sent.pk}/": UNIT,
-        f"/items/{sent.pk}/entries/{entry.pk}/diff/": UNIT,
-        f"/items/{plain.pk}/attachments/{attachment.pk}/": UNIT,
-        "/items/999999/": set(),
-        "/items/999999/edit/": set(),
-        "/notifications/": ALL,
-    }
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_page_access_matrix(net, client_for, persona):
-    client = client_for(persona)
-    for url, allowed in cases(net).items():
-        expected = 200 if persona in allowed else 404
-        response = client.get(url)
-        assert response.status_code == expected, f"{persona} {url}: {response.status_code}"
-
-
 @pytest.mark.parametrize("persona", sorted(ALL - UNIT))
 def test_writes_refused_to_everyone_outside_the_unit(net, client_for, persona):
     item = draft(net.reporter, title="原标题")

@@ -1,0 +1,753 @@
+"""The access matrix: every route of the URL configuration, its objects and the answer per persona.
+
+``test_access_matrix.py`` walks ``django.urls.get_resolver()`` and fails for a route
+without a row here, so a new page or endpoint cannot go untested. A row is
+
+    "items/<pk>/": [
+        Case("own draft", allow(UNIT), pk="draft"),
+        Case("another unit's draft", allow({"outsider"}), pk="other_draft"),
+        Case("missing", NOBODY, pk="missing"),
+    ],
+
+keyed by the route as ``test_access_matrix.route_key`` prints it (converters and regex
+groups become ``<name>``). Each ``Case`` names, for every URL kwarg, an object of
+``access_world.World`` (``"missing"`` is an id that exists nowhere; ``"=text"`` is the
+literal ``text``), the method, query string and body (``"{name}"`` in a string is the
+object's id or value), and the status for each persona and for an anonymous visitor.
+
+The rule the rows follow: an object the persona may not see answers exactly like a
+missing one (404). 403 is only for an object the persona sees but may not act on
+(a duty officer on an editor's action; the API's ``ServiceViewSet`` convention), or
+for a collection action the persona's role does not include.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from xinxi.network.testing import PERSONAS
+
+ANONYMOUS = "anonymous"
+EVERYONE = (*PERSONAS, ANONYMOUS)
+LOGIN = 302  # pages send an anonymous visitor to the login page
+API_ANON = 403  # the API refuses an anonymous request (session authentication)
+
+ALL = frozenset(PERSONAS)
+UNIT = frozenset({"reporter", "approver", "no_clearance"})  # 东城县委办公室
+CLEARED_UNIT = frozenset({"reporter", "approver"})  # cleared for 内部
+CITY_DESK = frozenset({"editor", "desk_chief", "duty_officer", "leader"})
+ACTORS = frozenset({"editor", "desk_chief"})  # the desk's editors act; duty officer and leader read
+READERS = CITY_DESK - ACTORS
+MANAGERS = frozenset({"admin", "desk_chief"})
+RECORDERS = frozenset({"editor", "desk_chief", "leader"})
+ISSUE_READERS = CITY_DESK | CLEARED_UNIT  # the county is on the reading list; no_clearance lacks 内部
+TASK_SEEING = ALL - {"outsider", "admin"}  # the city desk and the tasked county
+
+
+def allow(who: Iterable[str], ok: int = 200, *, rest: int = 404, anon: int = LOGIN, **per: int) -> dict[str, int]:
+    """``ok`` for the personas in ``who``, ``rest`` for the others, then the named exceptions."""
+    chosen = set(who)
+    answer = {p: ok if p in chosen else rest for p in PERSONAS}
+    answer[ANONYMOUS] = anon
+    answer.update(per)
+    return answer
+
+
+def api(who: Iterable[str], ok: int = 200, *, rest: int = 404, anon: int = API_ANON, **per: int) -> dict[str, int]:
+    return allow(who, ok, rest=rest, anon=anon, **per)
+
+
+NOBODY = allow(())
+API_NOBODY = api(())
+
+
+@dataclass(frozen=True)
+class Case:
+    label: str
+    expect: dict[str, int]
+    method: str = "get"
+    query: str = ""
+    data: dict[str, Any] | None = None
+    kwargs: dict[str, str] = field(default_factory=dict)
+
+    def __init__(self, label: str, expect: dict[str, int], method: str = "get", query: str = "",
+                 data: dict[str, Any] | None = None, **kwargs: str) -> None:
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "expect", expect)
+        object.__setattr__(self, "method", method)
+        object.__setattr__(self, "query", query)
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "kwargs", kwargs)
+
+
+def missing(method: str = "get", anon: int = LOGIN, **kwargs: str) -> Case:
+    """The answer every forbidden object must equal: 404 for every persona."""
+    return Case("missing", allow((), anon=anon), method, **kwargs)
+
+
+def api_missing(method: str = "get", **kwargs: str) -> Case:
+    return missing(method, anon=API_ANON, **kwargs)
+
+
+POST = "post"
+
+PAGES: dict[str, list[Case]] = {
+    "": [Case("home", allow(ALL))],
+    # --- accounts ---
+    "accounts/login/": [Case("form; the logged-in go home", allow(ALL, 302, anon=200))],
+    "accounts/logout/": [Case("log out", allow(ALL, 302, anon=302), POST)],
+    "accounts/password/": [Case("own password", allow(ALL))],
+    "accounts/users/": [Case("list", allow(MANAGERS))],
+    "accounts/users/new/": [Case("form", allow(MANAGERS))],
+    "accounts/users/<pk>/": [
+        Case("county user", allow(MANAGERS), pk="reporter"),
+        Case("other city's user", allow({"admin"}), pk="outsider"),
+        missing(pk="missing"),
+    ],
+    "accounts/users/<pk>/password/": [
+        Case("county user", allow(MANAGERS), pk="reporter"),
+        Case("other city's user", allow({"admin"}), pk="outsider"),
+        missing(pk="missing"),
+    ],
+    "accounts/users/<pk>/unlock/": [
+        Case("county user", allow(MANAGERS, 302), POST, pk="reporter"),
+        Case("other city's user", allow({"admin"}, 302), POST, pk="outsider"),
+        missing(POST, pk="missing"),
+    ],
+    # --- network ---
+    "network/": [Case("tree", allow(ALL)), Case("search", allow(ALL), query="q=东城")],
+    "network/units/<pk>/": [
+        Case("county", allow(ALL - {"outsider"}), pk="county"),
+        Case("province", allow(ALL), pk="province"),
+        Case("town under the county", allow(ALL - {"outsider"}), pk="town"),
+        Case("other city's county", allow({"admin", "outsider"}), pk="other_county"),
+        missing(pk="missing"),
+    ],
+    "network/units/<pk>/children/": [
+        Case("county", allow(ALL - {"outsider"}), query="expand=1", pk="county"),
+        Case("other city's county", allow({"admin", "outsider"}), pk="other_county"),
+        missing(pk="missing"),
+    ],
+    "network/units/new/": [
+        Case("top level", allow({"admin"})),
+        Case("under the county", allow(MANAGERS), query="parent={county}"),
+    ],
+    "network/units/<pk>/edit/": [
+        Case("county", allow(MANAGERS), pk="county"),
+        Case("other city's county", allow({"admin"}), pk="other_county"),
+        missing(pk="missing"),
+    ],
+    "network/units/<pk>/move/": [
+        Case("county", allow(MANAGERS), pk="county"),
+        Case("other city's county", allow({"admin"}), pk="other_county"),
+        missing(pk="missing"),
+    ],
+    "network/units/<pk>/deactivate/": [
+        Case("county", allow(MANAGERS), pk="county"),
+        Case("other city's county", allow({"admin"}), pk="other_county"),
+        missing(pk="missing"),
+    ],
+    "network/units/<pk>/reactivate/": [
+        Case("county", allow(MANAGERS, 302), POST, pk="county"),
+        Case("other city's county", allow({"admin"}, 302), POST, pk="other_county"),
+        missing(POST, pk="missing"),
+    ],
+    "network/units/<pk>/staff/new/": [
+        Case("county", allow(MANAGERS), pk="county"),
+        Case("other city's county", allow({"admin"}), pk="other_county"),
+        missing(pk="missing"),
+    ],
+    "network/staff/<pk>/edit/": [
+        Case("county's staff", allow(MANAGERS), pk="staff"),
+        Case("other county's staff", allow({"admin"}), pk="other_staff"),
+        missing(pk="missing"),
+    ],
+    "network/staff/<pk>/remove/": [
+        Case("county's staff", allow(MANAGERS, 302), POST, pk="staff"),
+        Case("other county's staff", allow({"admin"}, 302), POST, pk="other_staff"),
+        missing(POST, pk="missing"),
+    ],
+    "network/points/": [Case("list", allow(ALL))],
+    "network/points/<pk>/revoke/": [
+        Case("province desk's point", allow({"admin"}, 200), POST, pk="point"),
+        Case("other city's point", allow({"admin"}, 200), POST, pk="other_point"),
+        missing(POST, pk="missing"),
+    ],
+    "network/desks/<pk>/settings/": [
+        Case("city desk", allow(MANAGERS), pk="city_desk"),
+        Case("province desk", allow({"admin"}), pk="province_desk"),
+        missing(pk="missing"),
+    ],
+    "network/calendar/": [Case("2026", allow(ALL), query="year=2026"), Case("2030", allow(ALL), query="year=2030")],
+    "network/import/": [Case("form", allow(MANAGERS))],
+    "network/import/template.xlsx": [Case("template", allow(MANAGERS))],
+    "network/export/roster.xlsx": [Case("export of what each may see", allow(ALL))],
+    # --- items: the unit's side ---
+    "items/": [Case("my items", allow(UNIT | {"outsider"}))],
+    "items/new/": [Case("form", allow(UNIT | {"outsider"}))],
+    "items/autosave/": [Case("first autosave", allow(UNIT | {"outsider"}, 400), POST)],
+    "items/hints/": [Case("hints", allow(UNIT | {"outsider"}), POST, data={"title": "x", "body": ""})],
+    "items/signoff/": [Case("queue", allow({"approver"}))],
+    "items/<pk>/": [
+        Case("county draft", allow(UNIT), pk="draft"),
+        Case("内部 draft", allow(CLEARED_UNIT), pk="internal_draft"),
+        Case("submitted", allow(UNIT), pk="sent"),
+        Case("other county's draft", allow({"outsider"}), pk="other_draft"),
+        missing(pk="missing"),
+    ],
+    "items/<pk>/edit/": [
+        Case("county draft", allow(UNIT), pk="draft"),
+        Case("内部 draft", allow(CLEARED_UNIT), pk="internal_draft"),
+        Case("other county's draft", allow({"outsider"}), pk="other_draft"),
+        missing(pk="missing"),
+    ],
+    "items/<pk>/autosave/": [
+        Case("county draft", allow(UNIT, 400), POST, pk="draft"),
+        Case("other county's draft", allow({"outsider"}, 400), POST, pk="other_draft"),
+        missing(POST, pk="missing"),
+    ],
+    "items/<pk>/discard/": [
+        Case("county draft", allow(UNIT, 302), POST, pk="spare_draft"),
+        Case("other county's draft", allow({"outsider"}, 302), POST, pk="other_draft"),
+        missing(POST, pk="missing"),
+    ],
+    "items/<pk>/signoff/": [
+        Case("county draft", allow({"approver"}, 302), POST, pk="draft"),
+        Case("other county's draft", NOBODY, POST, pk="other_draft"),
+        missing(POST, pk="missing"),
+    ],
+    "items/<pk>/entries/<entry_pk>/diff/": [
+        Case("the desk's edit", allow(UNIT), pk="sent", entry_pk="entry"),
+        Case("another item's entry", NOBODY, pk="draft", entry_pk="entry"),
+        Case("another unit's entry", allow({"outsider"}), pk="other_item", entry_pk="elsewhere_entry"),
+        missing(pk="sent", entry_pk="missing"),
+    ],
+    "items/<pk>/attachments/<attachment_pk>/": [
+        Case("draft's file", allow(UNIT), pk="draft", attachment_pk="draft_attachment"),
+        Case("another item's file", NOBODY, pk="draft", attachment_pk="entry_attachment"),
+        missing(pk="draft", attachment_pk="missing"),
+    ],
+    # --- items: the desk ---
+    "desk/": [
+        Case("inbox", allow(CITY_DESK)),
+        Case("filters", allow(CITY_DESK),
+             query="state=new&category=news&tone=positive&sort=urgency&unread=on&mine=on&tag=安全"),
+        Case("bad filters", allow(CITY_DESK), query="received_from=2026-13-01&page=abc"),
+    ],
+    "desk/combine/": [
+        Case("two of ours", allow(ACTORS, **dict.fromkeys(READERS, 403)), query="ids={entry},{entry2}"),
+        Case("one elsewhere", NOBODY, query="ids={entry},{elsewhere_entry}"),
+    ],
+    "desk/entries/<pk>/": [
+        Case("ours", allow(CITY_DESK), pk="entry"),
+        Case("秘密", allow(CITY_DESK - {"duty_officer"}), pk="secret_entry"),
+        Case("forwarded", allow(CITY_DESK), pk="forwarded_entry"),
+        Case("province's of our forward", allow(CITY_DESK), pk="upper_entry"),
+        Case("other city's", NOBODY, pk="elsewhere_entry"),
+        missing(pk="missing"),
+    ],
+    "desk/entries/<pk>/edit/": [
+        Case("ours", allow(CITY_DESK), pk="entry"),
+        Case("ours, diff with the received text", allow(CITY_DESK), query="diff=received", pk="entry"),
+        Case("秘密", allow(CITY_DESK - {"duty_officer"}), pk="secret_entry"),
+        Case("other city's", NOBODY, pk="elsewhere_entry"),
+        missing(pk="missing"),
+    ],
+    "desk/entries/<pk>/attachments/<attachment_pk>/": [
+        Case("ours", allow(CITY_DESK), pk="entry", attachment_pk="entry_attachment"),
+        Case("another entry's file", NOBODY, pk="entry2", attachment_pk="entry_attachment"),
+        missing(pk="entry", attachment_pk="missing"),
+    ],
+    "desk/entries/<pk>/<action>/": [
+        Case("preadopt ours", allow(ACTORS, 302, **dict.fromkeys(READERS, 403)), POST, pk="entry2",
+             action="=preadopt"),
+        Case("preadopt 秘密", allow(ACTORS, 302, leader=403), POST, pk="secret_entry", action="=preadopt"),
+        Case("preadopt other city's", NOBODY, POST, pk="elsewhere_entry", action="=preadopt"),
+        Case("unknown action", NOBODY, POST, pk="entry2", action="=nothing"),
+        missing(POST, pk="missing", action="=preadopt"),
+    ],
+    "archive/": [Case("search", allow(ALL), query="q=东城"), Case("filter", allow(ALL), query="category=news")],
+    # --- publications ---
+    "publications/": [
+        Case("list", allow(ALL)),
+        Case("filters", allow(ALL), query="periodical={periodical}&year=2026&q=东城县"),
+        Case("bad filters", allow(ALL), query="periodical=abc&year=x&page=zz"),
+    ],
+    "publications/periodicals/new/": [Case("form", allow({"desk_chief"}))],
+    "publications/periodicals/<pk>/edit/": [
+        Case("ours", allow({"desk_chief"}), pk="periodical"),
+        Case("other city's", NOBODY, pk="other_periodical"),
+        missing(pk="missing"),
+    ],
+    "publications/periodicals/<pk>/issues/new/": [
+        Case("ours", allow(ACTORS, 302), POST, pk="periodical"),
+        Case("other city's", NOBODY, POST, pk="other_periodical"),
+        missing(POST, pk="missing"),
+    ],
+    "publications/issues/<pk>/": [
+        Case("draft", allow(ACTORS), pk="draft_issue"),
+        Case("awaiting sign-off", allow(ACTORS), pk="pending_issue"),
+        Case("issued", allow(ISSUE_READERS), pk="issued_issue"),
+        Case("other city's", NOBODY, pk="elsewhere_issue"),
+        missing(pk="missing"),
+    ],
+    "publications/issues/<pk>/edit/": [
+        Case("draft", allow(ACTORS), pk="draft_issue"),
+        Case("awaiting sign-off", allow(ACTORS), pk="pending_issue"),
+        Case("issued", allow(ACTORS), pk="issued_issue"),
+        Case("other city's", NOBODY, pk="elsewhere_issue"),
+        missing(pk="missing"),
+    ],
+    "publications/issues/<pk>/add/": [
+        Case("draft, nothing chosen", allow(ACTORS, 400), POST, pk="draft_issue"),
+        Case("other city's", NOBODY, POST, pk="elsewhere_issue"),
+        missing(POST, pk="missing"),
+    ],
+    "publications/issues/<pk>/send/": [
+        Case("draft", allow(ACTORS, 302), POST, pk="draft_issue"),
+        Case("other city's", NOBODY, POST, pk="elsewhere_issue"),
+        missing(POST, pk="missing"),
+    ],
+    "publications/issues/<pk>/sign/": [
+        Case("awaiting sign-off", allow({"desk_chief"}, 302, editor=403), POST, pk="pending_issue"),
+        Case("other city's", NOBODY, POST, pk="elsewhere_issue"),
+        missing(POST, pk="missing"),
+    ],
+    "publications/issues/<pk>/return/": [
+        Case("awaiting sign-off, no reason", allow({"desk_chief"}, 400, editor=403), POST, pk="pending_issue"),
+        Case("other city's", NOBODY, POST, pk="elsewhere_issue"),
+        missing(POST, pk="missing"),
+    ],
+    "publications/issues/<pk>/correct/": [
+        Case("issued", allow(ACTORS, 302, **dict.fromkeys(ISSUE_READERS - ACTORS, 403)), POST, pk="issued_issue"),
+        Case("other city's", NOBODY, POST, pk="elsewhere_issue"),
+        missing(POST, pk="missing"),
+    ],
+    "publications/issues/<pk>/items/<item_pk>/": [
+        Case("draft's item, empty form", allow(ACTORS, 400), POST, pk="draft_issue", item_pk="draft_issue_item"),
+        Case("another issue's item", NOBODY, POST, pk="draft_issue", item_pk="issued_issue_item"),
+        missing(POST, pk="missing", item_pk="draft_issue_item"),
+    ],
+    "publications/issues/<pk>/items/<item_pk>/move/": [
+        Case("draft's item", allow(ACTORS, 302), POST, pk="draft_issue", item_pk="draft_issue_item"),
+        Case("another issue's item", NOBODY, POST, pk="draft_issue", item_pk="issued_issue_item"),
+        missing(POST, pk="missing", item_pk="draft_issue_item"),
+    ],
+    "publications/issues/<pk>/items/<item_pk>/remove/": [
+        Case("draft's item", allow(ACTORS, 302), POST, pk="draft_issue", item_pk="draft_issue_item"),
+        Case("another issue's item", NOBODY, POST, pk="draft_issue", item_pk="issued_issue_item"),
+        missing(POST, pk="missing", item_pk="draft_issue_item"),
+    ],
+    "publications/issues/<pk>/export.docx": [
+        Case("issued", allow(ISSUE_READERS), pk="issued_issue"),
+        Case("draft", allow(ACTORS), pk="draft_issue"),
+        Case("other city's", NOBODY, pk="elsewhere_issue"),
+        missing(pk="missing"),
+    ],
+    "publications/issues/<pk>/export.pdf": [
+        Case("draft", allow(ACTORS), pk="draft_issue"),
+        Case("other city's", NOBODY, pk="elsewhere_issue"),
+        missing(pk="missing"),
+    ],
+    # --- instructions and supervision ---
+    "supervision/": [Case("list", allow(ALL)), Case("overdue", allow(ALL), query="due=overdue")],
+    "supervision/record/entry/<entry_pk>/": [
+        Case("our entry", allow(RECORDERS), entry_pk="entry"),
+        Case("other city's entry", NOBODY, entry_pk="elsewhere_entry"),
+        missing(entry_pk="missing"),
+    ],
+    "supervision/record/issue/<issue_pk>/": [
+        Case("our issued issue", allow(RECORDERS), issue_pk="issued_issue"),
+        Case("other city's issue", NOBODY, issue_pk="elsewhere_issue"),
+        missing(issue_pk="missing"),
+    ],
+    "supervision/instructions/<pk>/": [
+        Case("ours", allow(TASK_SEEING), pk="instruction"),
+        missing(pk="missing"),
+    ],
+    "supervision/instructions/<pk>/tasks/": [
+        Case("ours, empty form", allow(ACTORS, 400), POST, pk="instruction"),
+        missing(POST, pk="missing"),
+    ],
+    "supervision/tasks/<pk>/": [Case("ours", allow(TASK_SEEING), pk="task"), missing(pk="missing")],
+    "supervision/tasks/<pk>/report/": [
+        Case("already reported", allow(TASK_SEEING, 400), POST, pk="task", data={"text": "已按要求办理。"}),
+        missing(POST, pk="missing"),
+    ],
+    "supervision/tasks/<pk>/accept/": [
+        Case("reported", allow(ACTORS, 302, **dict.fromkeys(TASK_SEEING - ACTORS, 403)), POST, pk="task",
+             data={"version": "{task_version}"}),
+        missing(POST, pk="missing"),
+    ],
+    "supervision/tasks/<pk>/return/": [
+        Case("reported", allow(ACTORS, 302, **dict.fromkeys(TASK_SEEING - ACTORS, 403)), POST, pk="task",
+             data={"version": "{task_version}", "reason": "请补充"}),
+        missing(POST, pk="missing"),
+    ],
+    "supervision/tasks/<pk>/close/": [
+        Case("reported, not yet accepted", allow(ACTORS, 400, **dict.fromkeys(TASK_SEEING - ACTORS, 403)), POST,
+             pk="task", data={"version": "{task_version}"}),
+        missing(POST, pk="missing"),
+    ],
+    "supervision/tasks/<pk>/extend/": [
+        Case("reported", allow(ACTORS, 302, **dict.fromkeys(TASK_SEEING - ACTORS, 403)), POST, pk="task",
+             data={"version": "{task_version}", "due_on": "{due}", "reason": "延期"}),
+        missing(POST, pk="missing"),
+    ],
+    "supervision/tasks/<pk>/attachments/<attachment_pk>/": [
+        Case("report's file", allow(TASK_SEEING), pk="task", attachment_pk="report_attachment"),
+        Case("another task's file", NOBODY, pk="missing", attachment_pk="report_attachment"),
+        missing(pk="task", attachment_pk="missing"),
+    ],
+    # --- notifications and audit ---
+    "notifications/": [Case("centre", allow(ALL))],
+    "notifications/<pk>/open/": [
+        Case("the reporter's", allow({"reporter"}, 302), POST, pk="notification"),
+        missing(POST, pk="missing"),
+    ],
+    "notifications/read-all/": [Case("all read", allow(ALL, 302), POST)],
+    "audit/": [Case("log", allow({"admin"}))],
+}
+
+PATCH, PUT, DELETE = "patch", "put", "delete"
+A = "api/v1/"
+
+# API writes are sent with an empty body unless a case gives one. A persona who sees the
+# object may then get the validation error (400) before the role check: nothing leaks, as
+# the object is visible; each app's API tests check the role with valid bodies.
+API: dict[str, list[Case]] = {
+    A: [Case("root", api(ALL))],
+    A + "auth/token/": [
+        Case("no password", api(ALL, 400, anon=400), POST),
+        Case("revoke", api(ALL, 204), DELETE),
+    ],
+    A + "me/": [Case("me", api(ALL))],
+    A + "schema/": [Case("schema", api(ALL))],
+    A + "docs/": [Case("swagger", api(ALL))],
+    A + "calendar/working-days/": [Case("range", api(ALL), query="start=2026-01-05&end=2026-01-09")],
+    A + "search/": [Case("search", api(ALL), query="q=东城")],
+    # --- network ---
+    A + "units/": [Case("list", api(ALL)), Case("create, empty body", api(ALL, 400), POST)],
+    A + "units/<pk>/": [
+        Case("county", api(ALL - {"outsider"}), pk="county"),
+        Case("other city's county", api({"admin", "outsider"}), pk="other_county"),
+        api_missing(pk="missing"),
+        Case("update county", api(ALL - {"outsider"}, 400), PUT, pk="county"),
+        Case("update other", api({"admin", "outsider"}, 400), PUT, pk="other_county"),
+        api_missing(PUT, pk="missing"),
+        Case("patch county", api(ALL - {"outsider"}, 400), PATCH, pk="county"),
+        Case("patch other", api({"admin", "outsider"}, 400), PATCH, pk="other_county"),
+        api_missing(PATCH, pk="missing"),
+    ],
+    A + "units/<pk>/deactivate/": [
+        Case("county", api(ALL - {"outsider"}, 400), POST, pk="county"),
+        Case("other city's county", api({"admin", "outsider"}, 400), POST, pk="other_county"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "units/<pk>/move/": [
+        Case("county", api(ALL - {"outsider"}, 400), POST, pk="county"),
+        Case("other city's county", api({"admin", "outsider"}, 400), POST, pk="other_county"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "units/<pk>/reactivate/": [
+        Case("county", api(MANAGERS, 400, rest=403, outsider=404), POST, pk="county"),
+        Case("other city's county", api({"admin"}, 400, rest=404, outsider=403), POST, pk="other_county"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "desks/": [Case("list", api(ALL))],
+    A + "desks/<pk>/": [
+        Case("city desk", api(ALL - {"outsider"}), pk="city_desk"),
+        api_missing(pk="missing"),
+        Case("patch city desk", api(MANAGERS, rest=403, outsider=404), PATCH, pk="city_desk"),
+        api_missing(PATCH, pk="missing"),
+    ],
+    A + "points/": [Case("list", api(ALL)), Case("admit", api(ALL, 400), POST)],
+    A + "points/<pk>/": [Case("province point", api(ALL - {"outsider"}), pk="point"), api_missing(pk="missing")],
+    A + "points/<pk>/revoke/": [
+        Case("province point", api(ALL - {"outsider"}, 400), POST, pk="point"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "staff/": [Case("list", api(ALL)), Case("add", api(ALL, 400), POST)],
+    A + "staff/<pk>/": [
+        Case("county's", api(ALL - {"outsider"}), pk="staff"),
+        Case("other county's", api({"admin", "outsider"}), pk="other_staff"),
+        api_missing(pk="missing"),
+        Case("update county's", api(ALL - {"outsider"}, 400), PUT, pk="staff"),
+        api_missing(PUT, pk="missing"),
+        Case("patch county's", api(MANAGERS, rest=403, outsider=404), PATCH, pk="staff"),
+        api_missing(PATCH, pk="missing"),
+        Case("remove county's", api(MANAGERS, 204, rest=403, outsider=404), DELETE, pk="staff"),
+        Case("remove other's", api({"admin"}, 204, rest=404, outsider=403), DELETE, pk="other_staff"),
+        api_missing(DELETE, pk="missing"),
+    ],
+    A + "quotas/": [Case("list", api(ALL))],
+    A + "quotas/<pk>/": [
+        Case("city desk's", api(ALL - {"outsider"}), pk="quota"),
+        Case("other city's", api({"admin", "outsider"}), pk="other_quota"),
+        api_missing(pk="missing"),
+    ],
+    A + "calendar/days/": [Case("list", api(ALL))],
+    # --- items ---
+    A + "items/": [Case("list", api(ALL)), Case("create", api(UNIT | {"outsider"}, 201, rest=403), POST)],
+    A + "items/<pk>/": [
+        Case("county draft", api(UNIT), pk="draft"),
+        Case("内部 draft", api(CLEARED_UNIT), pk="internal_draft"),
+        Case("other county's draft", api({"outsider"}), pk="other_draft"),
+        api_missing(pk="missing"),
+        Case("patch county draft", api(UNIT, 400), PATCH, pk="draft"),
+        Case("patch other's draft", api({"outsider"}, 400), PATCH, pk="other_draft"),
+        api_missing(PATCH, pk="missing"),
+        Case("discard county draft", api(UNIT, 204), DELETE, pk="spare_draft"),
+        Case("discard other's draft", api({"outsider"}, 204), DELETE, pk="other_draft"),
+        api_missing(DELETE, pk="missing"),
+    ],
+    A + "items/<pk>/attachments/": [
+        Case("county draft", api(UNIT, 415), POST, pk="draft"),
+        Case("other county's draft", api({"outsider"}, 415), POST, pk="other_draft"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "items/<pk>/attachments/<attachment_id>/": [
+        Case("draft's file", api(UNIT, 204), DELETE, pk="spare_draft", attachment_id="spare_attachment"),
+        Case("another item's file", API_NOBODY, DELETE, pk="draft", attachment_id="entry_attachment"),
+        api_missing(DELETE, pk="missing", attachment_id="draft_attachment"),
+    ],
+    A + "items/<pk>/feedback/": [
+        Case("submitted", api(UNIT), pk="sent"),
+        Case("other county's", api({"outsider"}), pk="other_item"),
+        api_missing(pk="missing"),
+    ],
+    A + "items/<pk>/request-signoff/": [
+        Case("county draft", api(UNIT), POST, pk="draft"),
+        Case("other county's draft", api({"outsider"}), POST, pk="other_draft"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "items/<pk>/return-signoff/": [
+        Case("county draft", api(UNIT, 400), POST, pk="draft"),
+        Case("other county's draft", api({"outsider"}, 400), POST, pk="other_draft"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "items/<pk>/signoff/": [
+        Case("county draft", api(UNIT, 400), POST, pk="draft"),
+        Case("other county's draft", api({"outsider"}, 400), POST, pk="other_draft"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "items/<pk>/submit/": [
+        Case("county draft", api(UNIT, 201), POST, pk="draft"),
+        Case("other county's draft", api({"outsider"}, 201), POST, pk="other_draft"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/": [Case("inbox", api(ALL))],
+    A + "entries/combine/": [Case("nothing chosen", api(ALL, 400), POST)],
+    A + "entries/<pk>/": [
+        Case("ours", api(CITY_DESK), pk="entry"),
+        Case("秘密", api(CITY_DESK - {"duty_officer"}), pk="secret_entry"),
+        Case("other city's", api(()), pk="elsewhere_entry"),
+        api_missing(pk="missing"),
+    ],
+    A + "entries/<pk>/versions/": [
+        Case("ours", api(CITY_DESK), pk="entry"),
+        Case("other city's", api(()), pk="elsewhere_entry"),
+        api_missing(pk="missing"),
+    ],
+}
+
+API |= {
+    A + "entries/<pk>/adoptions/": [
+        Case("ours", api(CITY_DESK, 400), POST, pk="entry2"),
+        Case("秘密", api(RECORDERS, 400), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/assign/": [
+        Case("ours", api(CITY_DESK, 400), POST, pk="entry2"),
+        Case("秘密", api(RECORDERS, 400), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/duplicate/": [
+        Case("ours", api(CITY_DESK, 400), POST, pk="entry2"),
+        Case("秘密", api(RECORDERS, 400), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/edit/": [
+        Case("ours", api(CITY_DESK, 400), POST, pk="entry2"),
+        Case("秘密", api(RECORDERS, 400), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/forward/": [
+        Case("ours", api(ACTORS, 400, duty_officer=403, leader=403), POST, pk="entry2"),
+        Case("秘密", api(ACTORS, 400, leader=403), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/major-event/": [
+        Case("ours", api(CITY_DESK, 400), POST, pk="entry2"),
+        Case("秘密", api(RECORDERS, 400), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/not-adopt/": [
+        Case("ours", api(CITY_DESK, 400), POST, pk="entry2"),
+        Case("秘密", api(RECORDERS, 400), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/open/": [
+        Case("ours", api(CITY_DESK), POST, pk="entry2"),
+        Case("秘密", api(RECORDERS), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/preadopt/": [
+        Case("ours", api(ACTORS, duty_officer=403, leader=403), POST, pk="entry2"),
+        Case("秘密", api(ACTORS, leader=403), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/reconsider/": [
+        Case("ours", api(ACTORS, 400, duty_officer=403, leader=403), POST, pk="entry2"),
+        Case("秘密", api(ACTORS, 400, leader=403), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/return/": [
+        Case("ours", api(CITY_DESK, 400), POST, pk="entry2"),
+        Case("秘密", api(RECORDERS, 400), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/verifications/": [
+        Case("ours", api(CITY_DESK, 400), POST, pk="entry2"),
+        Case("秘密", api(RECORDERS, 400), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "entries/<pk>/verifications/<verification_id>/close/": [
+        Case("ours", api(CITY_DESK, 400), POST, pk="entry2",
+             verification_id="verification"),
+        Case("another entry's", API_NOBODY, POST, pk="entry", verification_id="verification"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry",
+             verification_id="elsewhere_verification"),
+        api_missing(POST, pk="entry2", verification_id="missing"),
+    ],
+    A + "adoptions/": [Case("list", api(ALL))],
+    A + "adoptions/<pk>/": [Case("issued", api(CITY_DESK | UNIT), pk="adoption"), api_missing(pk="missing")],
+    A + "notifications/": [Case("list", api(ALL))],
+    A + "notifications/mark-read/": [Case("all", api(ALL), POST)],
+    # --- instructions and supervision ---
+    A + "instructions/": [Case("list", api(ALL)), Case("record", api(ALL, 400), POST)],
+    A + "instructions/<pk>/": [Case("ours", api(TASK_SEEING), pk="instruction"), api_missing(pk="missing")],
+    A + "instructions/<pk>/tasks/": [
+        Case("ours", api(TASK_SEEING, 400), POST, pk="instruction"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "supervision-tasks/": [Case("list", api(ALL))],
+    A + "supervision-tasks/<pk>/": [Case("ours", api(TASK_SEEING), pk="task"), api_missing(pk="missing")],
+    A + "supervision-tasks/<pk>/reports/": [
+        Case("ours", api(TASK_SEEING, 415), POST, pk="task"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "supervision-tasks/<pk>/reports/<report_id>/attachments/<attachment_id>/": [
+        Case("report's file", api(TASK_SEEING), pk="task", report_id="report", attachment_id="report_attachment"),
+        Case("missing report", API_NOBODY, pk="task", report_id="missing", attachment_id="report_attachment"),
+        api_missing(pk="missing", report_id="report", attachment_id="report_attachment"),
+    ],
+}
+API |= {
+    A + "supervision-tasks/<pk>/accept/": [
+        Case("ours", api(TASK_SEEING - {"desk_chief", "editor"}, 403, editor=200, desk_chief=200), POST, pk="task"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "supervision-tasks/<pk>/close/": [
+        Case("ours", api(ACTORS, 400, **dict.fromkeys(TASK_SEEING - ACTORS, 403)), POST, pk="task"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "supervision-tasks/<pk>/extend/": [
+        Case("ours", api(TASK_SEEING, 400), POST, pk="task"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "supervision-tasks/<pk>/return/": [
+        Case("ours", api(TASK_SEEING, 400), POST, pk="task"),
+        api_missing(POST, pk="missing"),
+    ],
+    # --- publications ---
+    A + "periodicals/": [Case("list", api(ALL)), Case("create", api(CITY_DESK, 400, rest=403), POST)],
+    A + "periodicals/<pk>/": [
+        Case("ours", api(CITY_DESK), pk="periodical"),
+        Case("other city's", API_NOBODY, pk="other_periodical"),
+        api_missing(pk="missing"),
+        Case("patch ours", api(CITY_DESK - {"desk_chief"}, 403, desk_chief=200), PATCH, pk="periodical"),
+        Case("patch other city's", API_NOBODY, PATCH, pk="other_periodical"),
+        api_missing(PATCH, pk="missing"),
+    ],
+    A + "issues/": [Case("list", api(ALL)), Case("create", api(ALL, 400), POST)],
+    A + "issues/<pk>/": [
+        Case("draft", api(ACTORS), pk="draft_issue"),
+        Case("issued", api(ISSUE_READERS), pk="issued_issue"),
+        Case("other city's", API_NOBODY, pk="elsewhere_issue"),
+        api_missing(pk="missing"),
+        Case("patch draft", api(ACTORS, 400), PATCH, pk="draft_issue"),
+        Case("patch other city's", API_NOBODY, PATCH, pk="elsewhere_issue"),
+        api_missing(PATCH, pk="missing"),
+    ],
+    A + "issues/<pk>/entries/": [
+        Case("draft", api(ACTORS, 400), POST, pk="draft_issue"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "issues/<pk>/export/docx/": [
+        Case("issued", api(ISSUE_READERS), pk="issued_issue"),
+        Case("other city's", API_NOBODY, pk="elsewhere_issue"),
+        api_missing(pk="missing"),
+    ],
+    A + "issues/<pk>/export/pdf/": [
+        Case("other city's", API_NOBODY, pk="elsewhere_issue"),
+        api_missing(pk="missing"),
+    ],
+    A + "issues/<pk>/items/<item_id>/": [
+        Case("patch draft's item", api(ACTORS), PATCH, pk="draft_issue", item_id="draft_issue_item"),
+        Case("patch another issue's item", API_NOBODY, PATCH, pk="draft_issue", item_id="issued_issue_item"),
+        api_missing(PATCH, pk="missing", item_id="draft_issue_item"),
+        Case("remove draft's item", api(ACTORS, 204), DELETE, pk="draft_issue", item_id="draft_issue_item"),
+        api_missing(DELETE, pk="draft_issue", item_id="missing"),
+    ],
+    A + "issues/<pk>/items/<item_id>/move/": [
+        Case("draft's item", api(ACTORS, 400), POST, pk="draft_issue", item_id="draft_issue_item"),
+        api_missing(POST, pk="missing", item_id="draft_issue_item"),
+    ],
+    A + "issues/<pk>/read/": [
+        Case("issued", api(ISSUE_READERS, 204), POST, pk="issued_issue"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "issues/<pk>/reads/": [
+        Case("issued", api(CITY_DESK, reporter=403, approver=403), pk="issued_issue"),
+        api_missing(pk="missing"),
+    ],
+    A + "issues/<pk>/send/": [
+        Case("draft", api(ACTORS), POST, pk="draft_issue"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "issues/<pk>/sign/": [
+        Case("awaiting sign-off", api({"desk_chief"}, rest=404, editor=403), POST, pk="pending_issue"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "issues/<pk>/return/": [
+        Case("awaiting sign-off", api(ACTORS, 400), POST, pk="pending_issue"),
+        api_missing(POST, pk="missing"),
+    ],
+}
+
+# The Django admin is one group: its own login, for system administrators only.
+ADMIN_SITE = "admin/"
+# Every admin pattern shares these rows: (label, path, expect); anyone but an admin is
+# sent to the admin's own login page.
+ADMIN: list[tuple[str, str, dict[str, int]]] = [
+    ("index", "/admin/", allow({"admin"}, rest=302, anon=302)),
+    ("rule table", "/admin/network/quota/", allow({"admin"}, rest=302, anon=302)),
+    ("add form", "/admin/network/quota/add/", allow({"admin"}, rest=302, anon=302)),
+]
+
+MATRIX: dict[str, list[Case]] = {**PAGES, **API}

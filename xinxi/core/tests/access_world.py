@@ -1,0 +1,150 @@
+"""The objects the access matrix opens: one of each kind, built once per test module.
+
+Everything is built from the ``net`` personas through the services, so each object is
+in the state a user would find it in. ``World`` names the objects; the matrix builds
+URLs from these names (``"entry"``, ``"elsewhere_entry"``, ...).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from xinxi.instructions import services as instructions
+from xinxi.instructions.models import LeaderLevel
+from xinxi.items import desk_services, services
+from xinxi.items.models import Adoption, DeskEntry, VerificationMethod
+from xinxi.items.tests.factories import draft, entry_at, submitted
+from xinxi.lib.choices import Classification
+from xinxi.network import services as network
+from xinxi.network.models import CalendarDay, CalendarDayKind, Quota, QuotaFrequency, StaffMember, StaffRole
+from xinxi.network.testing import Net, build_net, make_user
+from xinxi.notifications.models import Notification
+from xinxi.publications import services as publications
+from xinxi.publications.models import Issue, Periodical
+from xinxi.publications.tests.factories import pending_issue, periodical
+
+PDF = b"%PDF-1.4\n% access matrix\n"
+MISSING = 999999  # the id of nothing: every forbidden object must answer like this one
+
+
+def pdf(name: str = "现场.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+@dataclass
+class World:
+    net: Net
+    ids: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Any:
+        return MISSING if name == "missing" else self.ids[name]
+
+    def arg(self, name: str) -> str:
+        """A URL argument: an object's id by name, or a literal written ``"=value"``."""
+        return name[1:] if name.startswith("=") else str(self[name])
+
+
+def build_world() -> World:
+    net = build_net()
+    w = World(net)
+    ids = w.ids
+    admin = net.admin
+    ids["county"], ids["other_county"], ids["province"] = net.county.pk, net.other_county.pk, net.province.pk
+    ids["town"] = net.town.pk
+    ids["city_desk"], ids["province_desk"] = net.city.desk.pk, net.province.desk.pk
+    ids["reporter"], ids["outsider"] = net.reporter.pk, net.outsider.pk
+
+    # The network: staff of our county and of the other city's, a point, quotas, a calendar day.
+    ids["staff"] = StaffMember.objects.create(unit=net.county, name="张三", role=StaffRole.PARTTIME).pk
+    ids["other_staff"] = StaffMember.objects.create(unit=net.other_county, name="李四", role=StaffRole.FULLTIME).pk
+    ids["quota"] = Quota.objects.create(desk=net.city.desk, unit=net.county, frequency=QuotaFrequency.WEEK,
+                                        count=2, valid_from=dt.date(2026, 1, 1)).pk
+    ids["other_quota"] = Quota.objects.create(desk=net.other_city.desk, unit=net.other_county,
+                                              frequency=QuotaFrequency.WEEK, count=1,
+                                              valid_from=dt.date(2026, 1, 1)).pk
+    CalendarDay.objects.create(date=dt.date(2030, 1, 1), kind=CalendarDayKind.HOLIDAY, name="元旦")
+
+    # The county's items: a draft with an attachment, a 内部 draft, one awaiting sign-off.
+    plain = draft(net.reporter, title="东城县草稿")
+    ids["draft"] = plain.pk
+    ids["draft_attachment"] = services.attachment_add(actor=net.reporter, item=plain, upload=pdf()).pk
+    ids["internal_draft"] = draft(net.reporter, title="内部草稿", classification=Classification.INTERNAL).pk
+    ids["other_draft"] = draft(net.outsider, title="西山县草稿").pk
+    # Discarding deletes files on disk (no rollback undoes that): these are only for the
+    # cases that discard or remove, so the files the downloads read stay.
+    spare = draft(net.reporter, title="东城县另一份草稿")
+    ids["spare_draft"] = spare.pk
+    ids["spare_attachment"] = services.attachment_add(actor=net.reporter, item=spare, upload=pdf()).pk
+
+    # Submitted items and their entries at the city desk.
+    with_file = draft(net.reporter, title="东城县排查企业126家")
+    ids["entry_attachment"] = services.attachment_add(actor=net.reporter, item=with_file, upload=pdf()).pk
+    services.item_submit(actor=net.reporter, item=with_file)
+    entry = entry_at(with_file, net.city.desk)
+    desk_services.entry_edit(actor=net.editor, entry=entry, version=0, title="东城县排查企业126家整改隐患",
+                             body=entry.body)
+    ids["sent"], ids["entry"] = with_file.pk, entry.pk
+    second = entry_at(submitted(net.reporter, title="东城县新建污水处理厂投入运行"), net.city.desk)
+    ids["entry2"] = second.pk
+    ids["verification"] = desk_services.verification_request(
+        actor=net.editor, entry=DeskEntry.objects.get(pk=second.pk), method=VerificationMethod.SENDER,
+        question="数字是否准确").pk
+    secret_reporter = make_user("secret_reporter", net.county, "reporter", clearance=Classification.SECRET)
+    secret_item = submitted(secret_reporter, title="秘密级信息", classification=Classification.SECRET)
+    ids["secret_item"], ids["secret_entry"] = secret_item.pk, entry_at(secret_item, net.city.desk).pk
+    elsewhere = submitted(net.outsider, title="西山县信息")
+    ids["other_item"], ids["elsewhere_entry"] = elsewhere.pk, entry_at(elsewhere, net.other_city.desk).pk
+    ids["elsewhere_verification"] = desk_services.verification_request(
+        actor=make_user("qs_editor", net.other_city, "editor"), entry=entry_at(elsewhere, net.other_city.desk),
+        method=VerificationMethod.SENDER, question="是否属实").pk
+    forwarded = entry_at(submitted(net.reporter, title="东城县上报省委的信息"), net.city.desk)
+    desk_services.entry_open(actor=net.editor, entry=forwarded)
+    upper = desk_services.entry_forward(actor=net.editor, entry=DeskEntry.objects.get(pk=forwarded.pk))
+    ids["forwarded_entry"], ids["upper_entry"] = forwarded.pk, upper.pk
+
+    # Periodicals and issues: a draft, one awaiting sign-off, an issued one, another desk's.
+    p = periodical(net)
+    ids["periodical"] = p.pk
+    other_p = Periodical.objects.create(desk=net.other_city.desk, name="青山信息")
+    ids["other_periodical"] = other_p.pk
+    draft_issue = publications.issue_create(actor=net.editor, periodical=p)
+    publications.issue_add_entries(actor=net.editor, issue=draft_issue,
+                                   entries=[DeskEntry.objects.get(pk=second.pk)])
+    ids["draft_issue"] = draft_issue.pk
+    ids["draft_issue_item"] = draft_issue.items.get().pk
+    ids["pending_issue"] = pending_issue(net, p).pk
+    issued = publications.issue_sign_off(actor=net.desk_chief, issue=pending_issue(net, p))
+    ids["issued_issue"] = issued.pk
+    ids["issued_issue_item"] = issued.items.first().pk
+    ids["adoption"] = Adoption.objects.filter(issue=issued).first().pk
+    elsewhere_issue = publications.issue_create(actor=net.editor, periodical=p)
+    Issue.objects.filter(pk=elsewhere_issue.pk).update(periodical=other_p)
+    ids["elsewhere_issue"] = elsewhere_issue.pk
+
+    # An instruction on an entry with a task for the county and its handling report.
+    instruction = instructions.instruction_record(
+        actor=net.editor, entry=DeskEntry.objects.get(pk=entry.pk), leader_name="王市长", leader_title="市长",
+        level=LeaderLevel.CITY, text="请抓好隐患整改。", instructed_on=timezone.localdate())
+    [task] = instructions.tasks_create(actor=net.editor, instruction=instruction, units=[net.county],
+                                       due_on=timezone.localdate() + dt.timedelta(days=10), requirement="按期报送")
+    report = instructions.report_submit(actor=net.reporter, task=task, text="已整改。", files=[pdf("办理情况.pdf")])
+    ids["instruction"], ids["task"], ids["report"] = instruction.pk, task.pk, report.pk
+    ids["report_attachment"] = report.attachments.get().pk
+    ids["task_version"] = task.version
+    ids["due"] = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+
+    # Points last: an item of a point goes straight to the province, so nothing above is forwarded.
+    point = network.point_admit(actor=admin, unit=net.county, desk=net.province.desk,
+                                admitted_on=dt.date(2026, 1, 5), reason="省级直报点")
+    ids["point"] = point.pk
+    other_point = network.point_admit(actor=admin, unit=net.other_county, desk=net.province.desk,
+                                      admitted_on=dt.date(2026, 1, 5), reason="青山直报点")
+    ids["other_point"] = other_point.pk
+    ids["notification"] = Notification.objects.filter(user=net.reporter).order_by("pk").first().pk  # type: ignore[union-attr]
+    return w
+
