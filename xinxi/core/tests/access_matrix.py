@@ -408,7 +408,9 @@ PAGES: dict[str, list[Case]] = {
         missing(POST, pk="missing"),
     ],
     "notifications/read-all/": [Case("all read", allow(ALL, 302), POST)],
+    "notifications/latest/": [Case("drop-down", allow(ALL))],
     "audit/": [Case("log", allow({"admin"}))],
+    "audit/export.xlsx": [Case("log as XLSX", allow({"admin"}))],
 }
 
 PATCH, PUT, DELETE = "patch", "put", "delete"

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from xinxi.instructions import services as instructions
-from xinxi.instructions.models import LeaderLevel
+from xinxi.instructions.levels import seed_default_levels
 from xinxi.items import desk_services, services
 from xinxi.items.models import Adoption, DeskEntry, VerificationMethod
 from xinxi.items.tests.factories import draft, entry_at, submitted
@@ -51,6 +51,7 @@ class World:
 
 def build_world() -> World:
     net = build_net()
+    seed_default_levels()  # a rule table a migration seeds in a real database
     w = World(net)
     ids = w.ids
     admin = net.admin
@@ -129,7 +130,7 @@ def build_world() -> World:
     # An instruction on an entry with a task for the county and its handling report.
     instruction = instructions.instruction_record(
         actor=net.editor, entry=DeskEntry.objects.get(pk=entry.pk), leader_name="王市长", leader_title="市长",
-        level=LeaderLevel.CITY, text="请抓好隐患整改。", instructed_on=timezone.localdate())
+        level="city", text="请抓好隐患整改。", instructed_on=timezone.localdate())
     [task] = instructions.tasks_create(actor=net.editor, instruction=instruction, units=[net.county],
                                        due_on=timezone.localdate() + dt.timedelta(days=10), requirement="按期报送")
     report = instructions.report_submit(actor=net.reporter, task=task, text="已整改。", files=[pdf("办理情况.pdf")])
