@@ -26,6 +26,7 @@ from django.db.utils import load_backend
 from xinxi.accounts.models import User
 from xinxi.audit.models import AuditEvent
 from xinxi.core import backup
+from xinxi.instructions.levels import seed_default_levels
 from xinxi.items import services
 from xinxi.items.models import Attachment, DeskEntry, Submission
 from xinxi.publications.models import Issue
@@ -68,6 +69,7 @@ def fresh_database(tmp_path: Path) -> Iterator[str]:
 
 
 def load_demo_with_uploads(media: Path) -> None:
+    seed_default_levels()  # what the migration seeds in a real database (tests run without migrations)
     call_command("load_demo", stdout=io.StringIO())
     call_command("load_demo_items", stdout=io.StringIO())
     reporter = User.objects.get(username="dc_xxy")
