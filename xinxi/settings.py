@@ -232,7 +232,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "xinxi.lib.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "xinxi.lib.api_schema.AutoSchema",
+    # JSON in: the schema then says exactly what a body is. Uploads name their own parsers.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "EXCEPTION_HANDLER": "xinxi.lib.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

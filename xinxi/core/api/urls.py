@@ -11,7 +11,9 @@ from xinxi.network.api import views as network
 from xinxi.notifications.api.views import NotificationViewSet
 from xinxi.publications.api import views as publications
 
+# No ".json" suffix routes: they are not in the schema, and "0.5/" would read as id 0 in format "5".
 router = DefaultRouter()
+router.include_format_suffixes = False
 router.register("units", network.UnitViewSet, basename="unit")
 router.register("desks", network.DeskViewSet, basename="desk")
 router.register("points", network.PointViewSet, basename="point")

@@ -1,0 +1,67 @@
+"""How the OpenAPI schema stays exact: shared rules every endpoint inherits.
+
+- ``AutoSchema`` (settings ``DEFAULT_SCHEMA_CLASS``) documents the refusals every operation
+  can give even when a view names none: 403 always (not signed in, or not allowed), 404 for
+  an operation on an object of the path and for a list page past the last, 400 for an
+  operation that takes input (a body, query filters or paging).
+- ``StrictFilterExtension`` writes each query filter's own limits into its parameter:
+  ``minimum``/``maximum`` of number filters, ``maxLength`` of text filters, the allowed
+  values of ``ordering``. A value outside them is a 400 naming the parameter (django-filter's
+  form), so schema and validation agree.
+
+The fuzz test ``xinxi/core/tests/test_api_fuzz.py`` holds the server to the result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_filters import filters
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+
+from xinxi.lib.api_views import ERRORS
+
+
+class AutoSchema(SpectacularAutoSchema):
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        codes = {403}
+        if "{" in self.path:
+            codes.add(404)
+        if self.method in {"POST", "PUT", "PATCH"} and self.get_request_serializer() is not None:
+            codes.add(400)
+        if self.method == "GET" and self._is_list_view() and self._get_paginator() is not None:
+            codes |= {400, 404}  # a filter or paging value out of range; a page past the last
+        if self.method == "GET" and self.get_filter_backends():
+            codes.add(400)
+        for code in sorted(codes):
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(ERRORS[code], str(code), direction=direction)
+        return responses
+
+
+class StrictFilterExtension(DjangoFilterExtension):
+    priority = 1
+
+    def resolve_filter_field(
+        self, auto_schema: Any, model: Any, filterset_class: Any, field_name: str, filter_field: Any
+    ) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        extra = filter_field.extra
+        for parameter in parameters:
+            schema = parameter["schema"]
+            if isinstance(filter_field, filters.OrderingFilter):
+                allowed = [value for value, _label in filter_field.extra.get("choices", []) if value]
+                schema["items"] = {"type": "string", "enum": allowed}
+                continue
+            if schema.get("type") in {"integer", "number"}:
+                if extra.get("min_value") is not None:
+                    schema["minimum"] = extra["min_value"]
+                if extra.get("max_value") is not None:
+                    schema["maximum"] = extra["max_value"]
+            if schema.get("type") == "string" and "enum" not in schema and extra.get("max_length"):
+                schema["maxLength"] = extra["max_length"]
+        return parameters
