@@ -3,7 +3,10 @@
 - ``AutoSchema`` (settings ``DEFAULT_SCHEMA_CLASS``) documents the refusals every operation
   can give even when a view names none: 403 always (not signed in, or not allowed), 404 for
   an operation on an object of the path and for a list page past the last, 400 for an
-  operation that takes input (a body, query filters or paging).
+  operation that takes input (a body, query filters or paging), 409 for every write.
+- 400 means "not what the schema says"; a well-formed request that the data refuses (a
+  service's rule, the object's state, a stale version, a referenced object that does not
+  exist) is a 409 (``xinxi.lib.api.exception_handler``).
 - ``StrictFilterExtension`` writes each query filter's own limits into its parameter:
   ``minimum``/``maximum`` of number filters, ``maxLength`` of text filters, the allowed
   values of ``ordering``. A value outside them is a 400 naming the parameter (django-filter's
@@ -31,6 +34,8 @@ class AutoSchema(SpectacularAutoSchema):
             codes.add(404)
         if self.method in {"POST", "PUT", "PATCH"} and self.get_request_serializer() is not None:
             codes.add(400)
+        if self.method in {"POST", "PUT", "PATCH", "DELETE"}:
+            codes.add(409)  # a service's rule or the object's state refuses a well-formed request
         if self.method == "GET" and self._is_list_view() and self._get_paginator() is not None:
             codes |= {400, 404}  # a filter or paging value out of range; a page past the last
         if self.method == "GET" and self.get_filter_backends():
