@@ -84,7 +84,7 @@ class ServiceViewSet(viewsets.GenericViewSet[M]):
 # the schema promises a string, a boolean, an integer. A JSON body is held to it.
 
 _JSON_TYPE_MESSAGES = {"string": "应为字符串。", "boolean": "应为 true 或 false。", "integer": "应为整数。",
-                       "array": "应为列表。"}
+                       "id": "编号应为整数。", "array": "应为列表。"}
 
 
 def _json_type(field: Any) -> str | None:
@@ -94,7 +94,9 @@ def _json_type(field: Any) -> str | None:
         return "boolean"
     if isinstance(field, serializers.ChoiceField | serializers.FileField):
         return None  # choices are checked against their values; files come only as multipart
-    if isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
+    if isinstance(field, serializers.PrimaryKeyRelatedField):
+        return "id"
+    if isinstance(field, serializers.IntegerField):
         return "integer"
     if isinstance(field, serializers.CharField | serializers.DateField | serializers.DateTimeField):
         return "string"
@@ -106,7 +108,7 @@ def _has_json_type(value: Any, kind: str) -> bool:
         return isinstance(value, str)
     if kind == "boolean":
         return isinstance(value, bool)
-    if kind == "integer":
+    if kind in {"integer", "id"}:
         return isinstance(value, int) and not isinstance(value, bool)
     return isinstance(value, list)
 
@@ -127,7 +129,7 @@ def json_type_errors(serializer: Serializer[Any], data: dict[str, Any]) -> dict[
             child = getattr(field, "child_relation", None) or getattr(field, "child", None)
             child_kind = _json_type(child)
             if child_kind and any(v is None or not _has_json_type(v, child_kind) for v in value):
-                errors[name] = [f"每一项都{_JSON_TYPE_MESSAGES[child_kind]}"]
+                errors[name] = [f"每一项{_JSON_TYPE_MESSAGES[child_kind]}"]
     return errors
 
 

@@ -436,7 +436,7 @@ def test_bad_edits_are_refused_in_chinese(world: World) -> None:
     empty = client.post(url, {"version": 0, "title": "  ", "body": BODY}, format="json")
     assert empty.status_code == 409 and empty.json() == {"detail": "标题不能为空。"}
     huge = client.post(url, {"version": 0, "title": "标题", "body": "字" * 20_001}, format="json")
-    assert huge.status_code == 400
+    assert huge.status_code == 409
     assert huge.json() == {"detail": "正文不能超过 20000 个字（现有 20001 个字），请精简或作为附件上传。"}
     no_version = client.post(url, {"title": "标题", "body": BODY}, format="json")
     assert no_version.status_code == 400 and "version" in no_version.json()

@@ -478,7 +478,7 @@ def test_an_oversized_body_is_refused_in_chinese_and_the_draft_is_unchanged(worl
     assert created.json() == {"detail": "正文不能超过 20000 个字（现有 20001 个字），请精简或作为附件上传。"}
     assert not Item.objects.filter(title="长文").exists()
     patched = client.patch(f"/api/v1/items/{world.public.pk}/", {"body": huge, "version": 1}, format="json")
-    assert patched.status_code == 400 and "20000" in patched.json()["detail"]
+    assert patched.status_code == 409 and "20000" in patched.json()["detail"]
     world.public.refresh_from_db()
     assert (world.public.body, world.public.version) == (BODY, 1)
 
@@ -510,13 +510,13 @@ def test_wrong_attachment_types_are_refused_in_chinese(world: World) -> None:
     assert exe.status_code == 409
     assert exe.json() == {"detail": "不支持“工具.exe”这种文件：附件只能是 DOCX、PDF、JPG、PNG。"}
     fake = client.post(url, {"file": pdf("伪装.pdf", b"GIF89a not a pdf")}, format="multipart")
-    assert fake.status_code == 400
+    assert fake.status_code == 409
     assert fake.json() == {"detail": "“伪装.pdf”的内容与扩展名不符或文件已损坏，请检查后重新上传。"}
     corrupt = io.BytesIO()
     with zipfile.ZipFile(corrupt, "w") as archive:
         archive.writestr("readme.txt", "not a word document")
     docx = client.post(url, {"file": SimpleUploadedFile("材料.docx", corrupt.getvalue())}, format="multipart")
-    assert docx.status_code == 400 and "内容与扩展名不符" in docx.json()["detail"]
+    assert docx.status_code == 409 and "内容与扩展名不符" in docx.json()["detail"]
     missing = client.post(url, {}, format="multipart")
     assert missing.status_code == 400 and "file" in missing.json()
     assert not Attachment.objects.exists()
@@ -540,7 +540,7 @@ def test_an_oversized_attachment_is_refused(world: World, settings: Any) -> None
     big = pdf("大文件.pdf", PDF + b"0" * (2 * 1024 * 1024))
     response = world.api("reporter").post(f"/api/v1/items/{world.public.pk}/attachments/", {"file": big},
                                           format="multipart")
-    assert response.status_code == 400
+    assert response.status_code == 409
     message = response.json()["detail"]
     assert message.startswith("“大文件.pdf”有 2.0 MB，超过 1") and message.endswith("MB 的上限。")
     assert not Attachment.objects.exists()

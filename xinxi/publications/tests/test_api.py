@@ -310,10 +310,10 @@ def test_bad_composing_input_is_refused_in_chinese(world: World) -> None:
     entry = world.entry(classification=1)
     ok(editor.post(f"/api/v1/issues/{pk}/entries/", {"entries": [entry.pk]}, format="json"), 201)
     twice = editor.post(f"/api/v1/issues/{pk}/entries/", {"entries": [entry.pk]}, format="json")
-    assert twice.status_code == 400 and "已在本期中" in twice.json()["detail"]
+    assert twice.status_code == 409 and "已在本期中" in twice.json()["detail"]
     item = fresh(world.draft).items.get()
     blank = editor.patch(f"/api/v1/issues/{pk}/items/{item.pk}/", {"title": ""}, format="json")
-    assert blank.status_code == 400 and blank.json()["detail"]
+    assert blank.status_code == 409 and blank.json()["detail"]
     other = Periodical.objects.create(desk=world.net.other_city.desk, name="青山信息")
     alien = Column.objects.create(periodical=other, name="青山动态")
     wrong = editor.patch(f"/api/v1/issues/{pk}/items/{item.pk}/", {"column": alien.pk}, format="json")
