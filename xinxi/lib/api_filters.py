@@ -5,7 +5,8 @@ unknown choice, a date that is not a date, a number out of range: see
 ``network.api.filters.WholeNumberFilter`` and ``StrictBooleanFilter``), but it reads a
 parameter given with an empty value (``?kind=&adopted_from=``) as "no filter" and answers
 everything. Here an empty value is refused like any other invalid one, except for free
-text filters, where an empty text is a valid text that filters nothing out.
+text filters, where an empty text is a valid text that filters nothing out, and ``ordering``
+(an empty list: the default order).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ FREE_TEXT = (filters.CharFilter,)
 
 
 def _free_text(filter_field: Any) -> bool:
+    if isinstance(filter_field, filters.OrderingFilter):
+        return True  # an empty list of orderings: the default order
     return isinstance(filter_field, FREE_TEXT) and not isinstance(filter_field, filters.ChoiceFilter)
 
 

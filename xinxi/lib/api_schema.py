@@ -22,6 +22,7 @@ from typing import Any
 from django_filters import filters
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from rest_framework import serializers
 
 from xinxi.lib.api_views import ERRORS
 
@@ -34,7 +35,7 @@ class AutoSchema(SpectacularAutoSchema):
             codes.add(404)
         if self.method in {"POST", "PUT", "PATCH"} and self.get_request_serializer() is not None:
             codes.add(400)
-        if self.method in {"POST", "PUT", "PATCH", "DELETE"}:
+        if not (self.method == "GET" and self._is_list_view()):
             codes.add(409)  # a service's rule or the object's state refuses a well-formed request
         if self.method == "GET" and self._is_list_view() and self._get_paginator() is not None:
             codes |= {400, 404}  # a filter or paging value out of range; a page past the last
@@ -44,6 +45,28 @@ class AutoSchema(SpectacularAutoSchema):
             if str(code) not in responses:
                 responses[str(code)] = self._get_response_for_code(ERRORS[code], str(code), direction=direction)
         return responses
+
+
+    def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> Any:
+        """Text that may not be blank needs a non-space character; a list that may not be empty an item."""
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request" and isinstance(schema, dict):
+            if (isinstance(field, serializers.CharField) and not field.allow_blank
+                    and schema.get("type") == "string" and "enum" not in schema):
+                schema.setdefault("minLength", 1)
+                schema.setdefault("pattern", r"\S")
+            if (isinstance(field, serializers.ListField | serializers.ManyRelatedField)
+                    and not field.allow_empty and schema.get("type") == "array"):
+                schema.setdefault("minItems", 1)
+        return schema
+
+
+def version_stays_required(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """A partial update still names the version it read (else 400): so says the schema."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.startswith("Patched") and "version" in component.get("properties", {}):
+            component["required"] = sorted({*component.get("required", []), "version"})
+    return result
 
 
 class StrictFilterExtension(DjangoFilterExtension):

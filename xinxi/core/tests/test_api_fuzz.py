@@ -85,15 +85,21 @@ def _schema_file(user: Any, folder: Path) -> Path:
     return path
 
 
-def _run(live_server: Any, user: Any, report: Path) -> subprocess.CompletedProcess[str]:
+# The editor, who may do the most, gets every phase; the reporter's run is a cheaper second look
+# (random inputs only) at what a unit user is answered.
+PHASES = {"editor": "examples,coverage,fuzzing", "reporter": "examples,fuzzing"}
+
+
+def _run(live_server: Any, user: Any, report: Path, phases: str) -> subprocess.CompletedProcess[str]:
     st = Path(sys.executable).with_name("st")
     command = [
         str(st), "run", str(_schema_file(user, report)), "--url", live_server.url,
         "--checks", "all",
-        "--phases", "examples,coverage,fuzzing",
+        "--phases", phases,
         "--max-examples", str(MAX_EXAMPLES),
         "--seed", str(SEED),
         "--generation-deterministic",
+        "--generation-allow-x00", "false",  # text never holds NUL characters (DRF refuses them)
         "--workers", "1",
         "--request-timeout", "60",
         "--no-color",
@@ -110,5 +116,5 @@ def test_every_operation_matches_the_schema(
     transactional_db: None, live_server: Any, net: Net, persona: str, tmp_path: Path
 ) -> None:
     _objects(net)
-    result = _run(live_server, net.users[persona], tmp_path)
+    result = _run(live_server, net.users[persona], tmp_path, PHASES[persona])
     assert result.returncode == 0, result.stdout[-60_000:] + result.stderr[-5_000:]
