@@ -63,9 +63,15 @@ class AutoSchema(SpectacularAutoSchema):
 
 def version_stays_required(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """A partial update still names the version it read (else 400): so says the schema."""
+    versioned = set()
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if name.startswith("Patched") and "version" in component.get("properties", {}):
             component["required"] = sorted({*component.get("required", []), "version"})
+            versioned.add(f"#/components/schemas/{name}")
+    for operations in result.get("paths", {}).values():
+        body = operations.get("patch", {}).get("requestBody")
+        if body and any(media.get("schema", {}).get("$ref") in versioned for media in body["content"].values()):
+            body["required"] = True
     return result
 
 
