@@ -22,3 +22,9 @@ urlpatterns = [
     path("api/v1/", include("xinxi.core.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ Django's own refusals answer JSON, like the API's (xinxi.lib.api).
+handler400 = "xinxi.lib.api.bad_request"
+handler403 = "xinxi.lib.api.permission_denied"
+handler404 = "xinxi.lib.api.page_not_found"
+handler500 = "xinxi.lib.api.server_error"

@@ -7,7 +7,7 @@ API locks accounts out and audits failures exactly like the login page.
 from __future__ import annotations
 
 from django.contrib.auth.signals import user_logged_in
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
@@ -17,7 +17,8 @@ from rest_framework.views import APIView
 
 from xinxi.accounts import services
 from xinxi.accounts.api.serializers import MeSerializer, TokenRequestSerializer, TokenSerializer
-from xinxi.lib.api_views import acting_user, documented
+from xinxi.lib.api_views import ErrorSerializer, acting_user, documented
+from xinxi.lib.errors import ServiceError, error_text
 
 
 class TokenView(APIView):
@@ -29,16 +30,23 @@ class TokenView(APIView):
         summary="用用户名和密码换取令牌",
         description="连续输错密码达到上限会锁定账号；失败均记入审计日志。令牌用法：Authorization: Token <token>。",
         request=TokenRequestSerializer,
-        responses=documented({200: TokenSerializer}, 400),
+        responses={
+            **documented({200: TokenSerializer}, 400),
+            401: OpenApiResponse(ErrorSerializer, "用户名或密码不正确，或账号已被锁定。"),
+        },
         auth=[],
     )
     def post(self, request: Request) -> Response:
         form = TokenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        user = services.login_check(
-            request=request._request, username=form.validated_data["username"],
-            password=form.validated_data["password"],
-        )
+        try:
+            user = services.login_check(
+                request=request._request, username=form.validated_data["username"],
+                password=form.validated_data["password"],
+            )
+        except ServiceError as exc:  # credentials refused: 401, as for a bad token
+            return Response({"detail": error_text(exc)}, status=status.HTTP_401_UNAUTHORIZED,
+                            headers={"WWW-Authenticate": "Token"})
         token, _ = Token.objects.get_or_create(user=user)
         # The same signal as a page login: the audit record and last_login.
         user_logged_in.send(sender=type(user), request=request._request, user=user)

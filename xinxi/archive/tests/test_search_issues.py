@@ -417,6 +417,6 @@ def test_api_search_has_the_filter_the_issues_of_each_result_and_the_block(scene
 def test_api_search_refuses_a_periodical_the_user_does_not_read(scene: Scene) -> None:
     for persona, periodical_id in (("reporter", scene.q.pk), ("outsider", scene.p.pk), ("reporter", 999999)):
         response = api(scene.net, persona).get("/api/v1/search/", {"q": "防汛", "periodical": periodical_id})
-        assert response.status_code == 400 and response.json() == {"periodical": ["刊物不存在。"]}
+        assert response.status_code == 409 and response.json() == {"periodical": ["刊物不存在。"]}
     response = api(scene.net, "reporter").get("/api/v1/search/", {"q": "防汛", "issue_year": 1999})
     assert response.status_code == 400

@@ -46,6 +46,7 @@ from xinxi.instructions.models import (
     TaskEvent,
     TaskState,
 )
+from xinxi.items.attachments import ALLOWED
 from xinxi.lib.api_views import AnyAccept, ServiceViewSet, acting_user, documented
 
 ATTACHMENT_PATH = r"reports/(?P<report_id>[0-9]{1,18})/attachments/(?P<attachment_id>[0-9]{1,18})"
@@ -276,7 +277,7 @@ class SupervisionTaskViewSet(mixins.ListModelMixin, ServiceViewSet[SupervisionTa
         description="能看到该督办事项的人都可下载；看不到的与不存在的一样答 404。"
         "秘密及以上的督办事项每次下载都记入审计日志。",
         parameters=[_path_id("report_id", "办理情况编号"), _path_id("attachment_id", "附件编号")],
-        responses={(200, "application/octet-stream"): ATTACHMENT_FILE, **documented({}, 404)},
+        responses={**{(200, kind): ATTACHMENT_FILE for kind in sorted(set(ALLOWED.values()))}, **documented({}, 404)},
     )
     @action(
         detail=True,

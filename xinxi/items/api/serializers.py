@@ -548,7 +548,7 @@ class SearchQuerySerializer(serializers.Serializer[Any]):
 
     def validate_periodical(self, value: int) -> int:
         if value not in self.context["readable"]:
-            raise serializers.ValidationError("刊物不存在。")
+            raise serializers.ValidationError("刊物不存在。", code="does_not_exist")
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

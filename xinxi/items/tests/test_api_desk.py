@@ -146,9 +146,9 @@ def test_invisible_entries_answer_like_missing_ones(world: World) -> None:
     assert duty.get(f"/api/v1/entries/{world.secret.pk}/").json() == missing.json()
     assert duty.get("/api/v1/entries/", {"classification": 2}).json()["count"] == 0
     assert duty.get("/api/v1/entries/", {"urgency": 2, "ordering": "-urgency"}).json()["count"] == 2
-    # An invisible id in a request body is a 400 "不存在", like a missing one.
+    # An invisible id in a request body is a 409 "不存在", like a missing one.
     dup = editor.post(f"/api/v1/entries/{world.a.pk}/duplicate/", {"of": world.foreign.pk}, format="json")
-    assert dup.status_code == 400 and dup.json() == {"of": ["信息不存在。"]}
+    assert dup.status_code == 409 and dup.json() == {"of": ["信息不存在。"]}
     world.foreign.refresh_from_db()
     assert world.foreign.state == EntryState.NEW and not EntryRead.objects.exists()
 
@@ -367,7 +367,7 @@ def test_combine(world: World, persona: str) -> None:
     payload = {"entries": [world.a.pk, world.b.pk], "title": "我县扎实开展冬季安全生产大检查",
                "body": "综合正文：全县排查企业126家，整改隐患53处。"}
     response = world.api(persona).post("/api/v1/entries/combine/", payload, format="json")
-    expected = 201 if persona in EDITORS else 403 if persona in READERS else 400
+    expected = 201 if persona in EDITORS else 403 if persona in READERS else 409
     assert response.status_code == expected, response.content
     world.a.refresh_from_db()
     if expected == 201:
@@ -380,7 +380,7 @@ def test_combine(world: World, persona: str) -> None:
     else:
         assert world.a.state == EntryState.NEW
         assert not DeskEntry.objects.filter(title="我县扎实开展冬季安全生产大检查").exists()
-    if expected == 400:
+    if expected == 409:
         assert response.json() == {"entries": ["信息不存在。"]}
 
 
@@ -388,11 +388,11 @@ def test_combine_needs_two_distinct_entries(world: World) -> None:
     client = world.api("editor")
     response = client.post("/api/v1/entries/combine/",
                            {"entries": [world.a.pk, world.a.pk], "title": "综合", "body": "正文"}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json() == {"detail": "综合信息至少需要两条来源信息。"}
     hidden = client.post("/api/v1/entries/combine/",
                          {"entries": [world.a.pk, world.foreign.pk], "title": "综合", "body": "正文"}, format="json")
-    assert hidden.status_code == 400 and hidden.json() == {"entries": ["信息不存在。"]}
+    assert hidden.status_code == 409 and hidden.json() == {"entries": ["信息不存在。"]}
 
 
 # --- anonymous callers ---
@@ -434,9 +434,9 @@ def test_bad_edits_are_refused_in_chinese(world: World) -> None:
     client = world.api("editor")
     url = f"/api/v1/entries/{world.a.pk}/edit/"
     empty = client.post(url, {"version": 0, "title": "  ", "body": BODY}, format="json")
-    assert empty.status_code == 400 and empty.json() == {"detail": "标题不能为空。"}
+    assert empty.status_code == 409 and empty.json() == {"detail": "标题不能为空。"}
     huge = client.post(url, {"version": 0, "title": "标题", "body": "字" * 20_001}, format="json")
-    assert huge.status_code == 400
+    assert huge.status_code == 409
     assert huge.json() == {"detail": "正文不能超过 20000 个字（现有 20001 个字），请精简或作为附件上传。"}
     no_version = client.post(url, {"title": "标题", "body": BODY}, format="json")
     assert no_version.status_code == 400 and "version" in no_version.json()
@@ -457,9 +457,9 @@ def test_html_stays_text(world: World) -> None:
 def test_reasons_are_required_where_the_workflow_says_so(world: World) -> None:
     client = world.api("editor")
     returned = client.post(f"/api/v1/entries/{world.a.pk}/return/", {"reason": ""}, format="json")
-    assert returned.status_code == 400 and returned.json() == {"detail": "“退回修改”须填写理由。"}
+    assert returned.status_code == 409 and returned.json() == {"detail": "“退回修改”须填写理由。"}
     refused = client.post(f"/api/v1/entries/{world.a.pk}/not-adopt/", {"reason": " "}, format="json")
-    assert refused.status_code == 400 and refused.json() == {"detail": "“不采用”须填写理由。"}
+    assert refused.status_code == 409 and refused.json() == {"detail": "“不采用”须填写理由。"}
     world.a.refresh_from_db()
     assert world.a.state == EntryState.NEW
 
@@ -475,7 +475,7 @@ def test_a_major_event_cannot_be_forwarded_while_verification_is_open(world: Wor
     assert verification.status_code == 201
     assert verification.json()["related_unit_name"] == "临江市应急管理局"
     blocked = client.post(f"/api/v1/entries/{pk}/forward/", {}, format="json")
-    assert blocked.status_code == 400
+    assert blocked.status_code == 409
     assert blocked.json() == {"detail": "该信息涉及重大事件，核实尚未完成，不能转报。"}
     vid = verification.json()["id"]
     closed = client.post(f"/api/v1/entries/{pk}/verifications/{vid}/close/", {"outcome": "corrected",
@@ -485,7 +485,7 @@ def test_a_major_event_cannot_be_forwarded_while_verification_is_open(world: Wor
     # Closing again is refused; a verification of another entry answers 404.
     again = client.post(f"/api/v1/entries/{pk}/verifications/{vid}/close/", {"outcome": "confirmed"},
                         format="json")
-    assert again.status_code == 400 and again.json() == {"detail": "该核实已经办结。"}
+    assert again.status_code == 409 and again.json() == {"detail": "该核实已经办结。"}
     other = client.post(f"/api/v1/entries/{world.b.pk}/verifications/{vid}/close/", {"outcome": "confirmed"},
                         format="json")
     assert other.status_code == 404
@@ -499,10 +499,10 @@ def test_related_verification_needs_a_visible_unit(world: World) -> None:
     hidden = client.post(f"/api/v1/entries/{world.a.pk}/verifications/",
                          {"method": "related", "question": "核实", "related_unit": world.net.other_county.pk},
                          format="json")
-    assert hidden.status_code == 400 and hidden.json() == {"related_unit": ["核实单位不存在。"]}
+    assert hidden.status_code == 409 and hidden.json() == {"related_unit": ["核实单位不存在。"]}
     none = client.post(f"/api/v1/entries/{world.a.pk}/verifications/", {"method": "related", "question": "核实"},
                        format="json")
-    assert none.status_code == 400 and none.json() == {"detail": "向相关单位核实须选择单位。"}
+    assert none.status_code == 409 and none.json() == {"detail": "向相关单位核实须选择单位。"}
     assert not Verification.objects.exists()
 
 
@@ -510,10 +510,10 @@ def test_assignment_only_to_the_desks_editors(world: World) -> None:
     client = world.api("editor")
     outsider = client.post(f"/api/v1/entries/{world.a.pk}/assign/", {"editor": world.net.reporter.pk},
                            format="json")
-    assert outsider.status_code == 400 and outsider.json() == {"editor": ["编辑不存在。"]}
+    assert outsider.status_code == 409 and outsider.json() == {"editor": ["编辑不存在。"]}
     duty = client.post(f"/api/v1/entries/{world.a.pk}/assign/", {"editor": world.net.duty_officer.pk},
                        format="json")
-    assert duty.status_code == 400 and duty.json() == {"detail": "只能分配给本科室的编辑。"}
+    assert duty.status_code == 409 and duty.json() == {"detail": "只能分配给本科室的编辑。"}
     cleared = client.post(f"/api/v1/entries/{world.a.pk}/assign/", {"editor": None}, format="json")
     assert cleared.status_code == 200 and cleared.json()["assignee"] is None
 
@@ -614,9 +614,9 @@ def test_adoption_input_is_checked(world: World) -> None:
     url = f"/api/v1/entries/{world.a.pk}/adoptions/"
     future = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
     late = client.post(url, {"publication": "临江信息", "adopted_on": future, "kind": "full"}, format="json")
-    assert late.status_code == 400 and late.json() == {"detail": "采用日期不能晚于今天。"}
+    assert late.status_code == 409 and late.json() == {"detail": "采用日期不能晚于今天。"}
     blank = client.post(url, {"publication": " ", "adopted_on": "2026-01-05", "kind": "full"}, format="json")
-    assert blank.status_code == 400 and blank.json() == {"detail": "请填写采用刊物的名称。"}
+    assert blank.status_code == 409 and blank.json() == {"detail": "请填写采用刊物的名称。"}
     kind = client.post(url, {"publication": "临江信息", "adopted_on": "2026-01-05", "kind": "poem"}, format="json")
     assert kind.status_code == 400 and "kind" in kind.json()
     assert not Adoption.objects.exists()

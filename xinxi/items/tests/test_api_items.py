@@ -212,7 +212,7 @@ def test_discard_draft(world: World, persona: str) -> None:
 def test_a_submitted_item_cannot_be_discarded(world: World) -> None:
     services.item_submit(actor=world.net.reporter, item=world.public)
     response = world.api("reporter").delete(f"/api/v1/items/{world.public.pk}/")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json() == {"detail": "已报送过的信息不能删除。"}
     assert Item.objects.filter(pk=world.public.pk).exists()
 
@@ -275,7 +275,7 @@ def test_signoff(world: World, pending: Item, persona: str) -> None:
 
 def test_signoff_needs_an_item_waiting_for_it(world: World) -> None:
     response = world.api("approver").post(f"/api/v1/items/{world.public.pk}/signoff/", {}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json() == {"detail": "只有待签发的信息才能签发。"}
     assert not Submission.objects.exists()
 
@@ -283,7 +283,7 @@ def test_signoff_needs_an_item_waiting_for_it(world: World) -> None:
 def test_a_unit_requiring_signoff_refuses_a_reporters_submit(world: World, pending: Item) -> None:
     item = draft(world.net.reporter, title="东城县第二条信息")
     response = world.api("reporter").post(f"/api/v1/items/{item.pk}/submit/", {}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json() == {"detail": "本单位规定信息须经签发人签发后报送，请先“送签”。"}
 
 
@@ -304,7 +304,7 @@ def test_return_signoff(world: World, pending: Item, persona: str) -> None:
 def test_return_signoff_needs_a_reason(world: World, pending: Item) -> None:
     response = world.api("approver").post(f"/api/v1/items/{pending.pk}/return-signoff/", {"reason": " "},
                                           format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json() == {"detail": "退回须填写理由。"}
 
 
@@ -400,7 +400,7 @@ def test_a_retried_submit_with_the_same_key_creates_one_submission(world: World)
     assert in_body.status_code == 201 and in_body.json()["receipt_no"] == first.json()["receipt_no"]
     # A new key on a submitted item is a real second attempt, refused.
     fresh = client.post(url, {}, format="json", HTTP_IDEMPOTENCY_KEY="another")
-    assert fresh.status_code == 400
+    assert fresh.status_code == 409
     assert fresh.json() == {"detail": "该信息已报送，不能再次报送。"}
     assert Submission.objects.count() == 1
 
@@ -464,7 +464,7 @@ def test_a_stale_version_on_submit_is_a_conflict(world: World) -> None:
 def test_an_empty_title_cannot_be_submitted_and_the_draft_is_kept(world: World) -> None:
     item = draft(world.net.reporter, title="   ")
     response = world.api("reporter").post(f"/api/v1/items/{item.pk}/submit/", {}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json() == {"detail": "标题不能为空。"}
     item.refresh_from_db()
     assert item.state == ItemState.DRAFT and item.body == BODY
@@ -475,11 +475,11 @@ def test_an_oversized_body_is_refused_in_chinese_and_the_draft_is_unchanged(worl
     client = world.api("reporter")
     huge = "字" * 20_001
     created = client.post("/api/v1/items/", {"title": "长文", "body": huge}, format="json")
-    assert created.status_code == 400
+    assert created.status_code == 409
     assert created.json() == {"detail": "正文不能超过 20000 个字（现有 20001 个字），请精简或作为附件上传。"}
     assert not Item.objects.filter(title="长文").exists()
     patched = client.patch(f"/api/v1/items/{world.public.pk}/", {"body": huge, "version": 1}, format="json")
-    assert patched.status_code == 400 and "20000" in patched.json()["detail"]
+    assert patched.status_code == 409 and "20000" in patched.json()["detail"]
     world.public.refresh_from_db()
     assert (world.public.body, world.public.version) == (BODY, 1)
 
@@ -498,7 +498,7 @@ def test_html_in_title_and_body_comes_back_as_the_same_text(world: World) -> Non
 
 def test_classification_above_ones_clearance_is_refused(world: World) -> None:
     response = world.api("reporter").post("/api/v1/items/", {"title": "涉密", "classification": 2}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json() == {"detail": "信息密级不能高于您本人的涉密等级。"}
     unknown = world.api("reporter").post("/api/v1/items/", {"category": "gossip"}, format="json")
     assert unknown.status_code == 400 and "category" in unknown.json()
@@ -508,16 +508,16 @@ def test_wrong_attachment_types_are_refused_in_chinese(world: World) -> None:
     client = world.api("reporter")
     url = f"/api/v1/items/{world.public.pk}/attachments/"
     exe = client.post(url, {"file": SimpleUploadedFile("工具.exe", b"MZ\x90\x00")}, format="multipart")
-    assert exe.status_code == 400
+    assert exe.status_code == 409
     assert exe.json() == {"detail": "不支持“工具.exe”这种文件：附件只能是 DOCX、PDF、JPG、PNG。"}
     fake = client.post(url, {"file": pdf("伪装.pdf", b"GIF89a not a pdf")}, format="multipart")
-    assert fake.status_code == 400
+    assert fake.status_code == 409
     assert fake.json() == {"detail": "“伪装.pdf”的内容与扩展名不符或文件已损坏，请检查后重新上传。"}
     corrupt = io.BytesIO()
     with zipfile.ZipFile(corrupt, "w") as archive:
         archive.writestr("readme.txt", "not a word document")
     docx = client.post(url, {"file": SimpleUploadedFile("材料.docx", corrupt.getvalue())}, format="multipart")
-    assert docx.status_code == 400 and "内容与扩展名不符" in docx.json()["detail"]
+    assert docx.status_code == 409 and "内容与扩展名不符" in docx.json()["detail"]
     missing = client.post(url, {}, format="multipart")
     assert missing.status_code == 400 and "file" in missing.json()
     assert not Attachment.objects.exists()
@@ -530,7 +530,7 @@ def test_a_gbk_text_file_as_attachment_gets_a_chinese_error(world: World) -> Non
         {"file": SimpleUploadedFile("情况说明.txt", gbk, content_type="text/plain")},
         format="multipart",
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json() == {"detail": "不支持“情况说明.txt”这种文件：附件只能是 DOCX、PDF、JPG、PNG。"}
     world.public.refresh_from_db()
     assert world.public.body == BODY and not Attachment.objects.exists()
@@ -541,7 +541,7 @@ def test_an_oversized_attachment_is_refused(world: World, settings: Any) -> None
     big = pdf("大文件.pdf", PDF + b"0" * (2 * 1024 * 1024))
     response = world.api("reporter").post(f"/api/v1/items/{world.public.pk}/attachments/", {"file": big},
                                           format="multipart")
-    assert response.status_code == 400
+    assert response.status_code == 409
     message = response.json()["detail"]
     assert message.startswith("“大文件.pdf”有 2.0 MB，超过 1") and message.endswith("MB 的上限。")
     assert not Attachment.objects.exists()

@@ -266,9 +266,9 @@ class WorkingDaysQuerySerializer(serializers.Serializer[Any]):
     def validate(self, attrs: dict[str, dt.date]) -> dict[str, dt.date]:
         start, end = attrs["start"], attrs["end"]
         if end < start:
-            raise serializers.ValidationError({"end": ["结束日期不能早于开始日期。"]})
+            raise serializers.ValidationError({"end": ["结束日期不能早于开始日期。"]}, code="rule")
         if (end - start).days + 1 > MAX_RANGE_DAYS:
-            raise serializers.ValidationError({"end": [f"日期范围不能超过 {MAX_RANGE_DAYS} 天。"]})
+            raise serializers.ValidationError({"end": [f"日期范围不能超过 {MAX_RANGE_DAYS} 天。"]}, code="rule")
         return attrs
 
 

@@ -240,7 +240,7 @@ def test_return_needs_a_reason(world: World) -> None:
     issue = pending_issue(world.net, world.paper)
     chief = world.api("desk_chief")
     blank = chief.post(f"/api/v1/issues/{issue.pk}/return/", {"reason": " "}, format="json")
-    assert blank.status_code == 400 and blank.json() == {"detail": "退回须填写理由。"}
+    assert blank.status_code == 409 and blank.json() == {"detail": "退回须填写理由。"}
     back = ok(chief.post(f"/api/v1/issues/{issue.pk}/return/", {"reason": "第二条标题再精炼"}, format="json"))
     assert back["state"] == "draft"
 
@@ -273,18 +273,18 @@ def test_an_issued_issue_is_frozen(world: World) -> None:
         editor.post(f"/api/v1/issues/{pk}/entries/", {"entries": [world.entry().pk]}, format="json"),
     ]
     for response in calls:
-        assert response.status_code == 400 and response.json() == {"detail": frozen}
+        assert response.status_code == 409 and response.json() == {"detail": frozen}
     assert world.issued.items.count() == 2 and fresh(world.issued).editor_note == ""
     again = world.api("desk_chief").post(f"/api/v1/issues/{pk}/sign/")
-    assert again.status_code == 400 and again.json() == {"detail": "本期已经签发印发。"}
+    assert again.status_code == 409 and again.json() == {"detail": "本期已经签发印发。"}
 
 
 def test_an_empty_issue_cannot_be_sent_or_signed(world: World) -> None:
     pk = world.draft.pk
     sent = world.api("editor").post(f"/api/v1/issues/{pk}/send/")
-    assert sent.status_code == 400 and sent.json() == {"detail": "本期还没有编入任何信息，不能送签。"}
+    assert sent.status_code == 409 and sent.json() == {"detail": "本期还没有编入任何信息，不能送签。"}
     signed = world.api("desk_chief").post(f"/api/v1/issues/{pk}/sign/")
-    assert signed.status_code == 400 and signed.json() == {"detail": "只有待签发的期才能签发。"}
+    assert signed.status_code == 409 and signed.json() == {"detail": "只有待签发的期才能签发。"}
     assert fresh(world.draft).state == IssueState.DRAFT and fresh(world.draft).number is None
 
 
@@ -303,7 +303,7 @@ def test_bad_composing_input_is_refused_in_chinese(world: World) -> None:
     editor, pk = world.api("editor"), world.draft.pk
     foreign = entry_at(submitted(world.net.outsider, title="西山县春耕备耕进展顺利"), world.net.other_city.desk)
     hidden = editor.post(f"/api/v1/issues/{pk}/entries/", {"entries": [foreign.pk]}, format="json")
-    assert hidden.status_code == 400 and hidden.json() == {"entries": ["信息不存在。"]}
+    assert hidden.status_code == 409 and hidden.json() == {"entries": ["信息不存在。"]}
     empty = editor.post(f"/api/v1/issues/{pk}/entries/", {"entries": []}, format="json")
     assert empty.status_code == 400 and "entries" in empty.json()
     too_many = editor.post(f"/api/v1/issues/{pk}/entries/", {"entries": list(range(1, 300))}, format="json")
@@ -311,10 +311,10 @@ def test_bad_composing_input_is_refused_in_chinese(world: World) -> None:
     entry = world.entry(classification=1)
     ok(editor.post(f"/api/v1/issues/{pk}/entries/", {"entries": [entry.pk]}, format="json"), 201)
     twice = editor.post(f"/api/v1/issues/{pk}/entries/", {"entries": [entry.pk]}, format="json")
-    assert twice.status_code == 400 and "已在本期中" in twice.json()["detail"]
+    assert twice.status_code == 409 and "已在本期中" in twice.json()["detail"]
     item = fresh(world.draft).items.get()
     blank = editor.patch(f"/api/v1/issues/{pk}/items/{item.pk}/", {"title": ""}, format="json")
-    assert blank.status_code == 400 and blank.json()["detail"]
+    assert blank.status_code == 409 and blank.json()["detail"]
     other = Periodical.objects.create(desk=world.net.other_city.desk, name="青山信息")
     alien = Column.objects.create(periodical=other, name="青山动态")
     wrong = editor.patch(f"/api/v1/issues/{pk}/items/{item.pk}/", {"column": alien.pk}, format="json")
@@ -484,9 +484,9 @@ def test_desk_chief_creates_and_changes_a_periodical(world: World) -> None:
     )
     assert [c["name"] for c in reordered["columns"]] == ["动态", "要情", "专题"] and reordered["readers"] == []
     duplicate = chief.post("/api/v1/periodicals/", {"name": "临江信息"}, format="json")
-    assert duplicate.status_code == 400 and duplicate.json() == {"detail": "本科室已有刊物《临江信息》。"}
+    assert duplicate.status_code == 409 and duplicate.json() == {"detail": "本科室已有刊物《临江信息》。"}
     hidden_unit = chief.patch(f"/api/v1/periodicals/{pk}/", {"readers": [net.other_county.pk]}, format="json")
-    assert hidden_unit.status_code == 400 and hidden_unit.json() == {"readers": ["单位不存在。"]}
+    assert hidden_unit.status_code == 409 and hidden_unit.json() == {"readers": ["单位不存在。"]}
 
 
 def test_only_the_desk_chief_changes_periodicals(world: World) -> None:

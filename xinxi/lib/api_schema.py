@@ -1,0 +1,101 @@
+"""How the OpenAPI schema stays exact: shared rules every endpoint inherits.
+
+- ``AutoSchema`` (settings ``DEFAULT_SCHEMA_CLASS``) documents the refusals every operation
+  can give even when a view names none: 403 always (not signed in, or not allowed), 404 for
+  an operation on an object of the path and for a list page past the last, 400 for an
+  operation that takes input (a body, query filters or paging), 409 for every write.
+- 400 means "not what the schema says"; a well-formed request that the data refuses (a
+  service's rule, the object's state, a stale version, a referenced object that does not
+  exist) is a 409 (``xinxi.lib.api.exception_handler``).
+- ``StrictFilterExtension`` writes each query filter's own limits into its parameter:
+  ``minimum``/``maximum`` of number filters, ``maxLength`` of text filters, the allowed
+  values of ``ordering``. A value outside them is a 400 naming the parameter (django-filter's
+  form), so schema and validation agree.
+
+The fuzz test ``xinxi/core/tests/test_api_fuzz.py`` holds the server to the result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_filters import filters
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from rest_framework import serializers
+
+from xinxi.lib.api_views import ERRORS
+
+
+class AutoSchema(SpectacularAutoSchema):
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        codes = {403}
+        if "{" in self.path:
+            codes.add(404)
+        if self.method in {"POST", "PUT", "PATCH"} and self.get_request_serializer() is not None:
+            codes.add(400)
+        if not (self.method == "GET" and self._is_list_view()):
+            codes.add(409)  # a service's rule or the object's state refuses a well-formed request
+        if self.method == "GET" and self._is_list_view() and self._get_paginator() is not None:
+            codes |= {400, 404}  # a filter or paging value out of range; a page past the last
+        if self.method == "GET" and self.get_filter_backends():
+            codes.add(400)
+        for code in sorted(codes):
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(ERRORS[code], str(code), direction=direction)
+        return responses
+
+
+    def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> Any:
+        """Text that may not be blank needs a non-space character; a list that may not be empty an item."""
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request" and isinstance(schema, dict):
+            if (isinstance(field, serializers.CharField) and not field.allow_blank
+                    and schema.get("type") == "string" and "enum" not in schema):
+                schema.setdefault("minLength", 1)
+                schema.setdefault("pattern", r"\S")
+            if (isinstance(field, serializers.ListField | serializers.ManyRelatedField)
+                    and not field.allow_empty and schema.get("type") == "array"):
+                schema.setdefault("minItems", 1)
+        return schema
+
+
+def version_stays_required(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """A partial update still names the version it read (else 400): so says the schema."""
+    versioned = set()
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.startswith("Patched") and "version" in component.get("properties", {}):
+            component["required"] = sorted({*component.get("required", []), "version"})
+            versioned.add(f"#/components/schemas/{name}")
+    for operations in result.get("paths", {}).values():
+        body = operations.get("patch", {}).get("requestBody")
+        if body and any(media.get("schema", {}).get("$ref") in versioned for media in body["content"].values()):
+            body["required"] = True
+    return result
+
+
+class StrictFilterExtension(DjangoFilterExtension):
+    priority = 1
+
+    def resolve_filter_field(
+        self, auto_schema: Any, model: Any, filterset_class: Any, field_name: str, filter_field: Any
+    ) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        extra = filter_field.extra
+        for parameter in parameters:
+            schema = parameter["schema"]
+            if isinstance(filter_field, filters.OrderingFilter):
+                allowed = [value for value, _label in filter_field.extra.get("choices", []) if value]
+                schema["items"] = {"type": "string", "enum": allowed}
+                continue
+            if schema.get("type") in {"integer", "number"}:
+                if extra.get("min_value") is not None:
+                    schema["minimum"] = extra["min_value"]
+                if extra.get("max_value") is not None:
+                    schema["maximum"] = extra["max_value"]
+            if schema.get("type") == "string" and "enum" not in schema and extra.get("max_length"):
+                schema["maxLength"] = extra["max_length"]
+        return parameters
