@@ -545,7 +545,7 @@ def _send_reminders(net: Net) -> Call:
 def _notify(net: Net) -> Call:
     entry = _entry(net)
     return lambda: notifications.notify(
-        users=[net.editor], kind=NotificationKind.ITEM_RECEIVED, obj=entry, url=f"/desk/{entry.pk}/"
+        users=[net.editor], kind=NotificationKind.ENTRY_ASSIGNED, obj=entry, url=f"/desk/{entry.pk}/"
     )
 
 
@@ -614,10 +614,10 @@ def test_changing_an_issues_classification_names_both_levels(net: Net) -> None:
 def test_a_notification_row_names_recipients_but_not_the_text(net: Net) -> None:
     entry = _entry(net)
     url = f"/desk/entries/{entry.pk}/"
-    notifications.notify(users=[net.editor, net.desk_chief], kind=NotificationKind.ITEM_RECEIVED, obj=entry, url=url)
+    notifications.notify(users=[net.editor, net.desk_chief], kind=NotificationKind.ENTRY_ASSIGNED, obj=entry, url=url)
     event = AuditEvent.objects.filter(action="notify").latest("id")
     assert event.detail == {
-        "kind": "item_received",
+        "kind": "entry_assigned",
         "object_id": entry.pk,
         "recipients": sorted([net.editor.pk, net.desk_chief.pk]),
         "url": url,
