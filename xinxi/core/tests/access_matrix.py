@@ -454,8 +454,8 @@ API: dict[str, list[Case]] = {
         api_missing(POST, pk="missing"),
     ],
     A + "units/<pk>/reactivate/": [
-        Case("county", api(MANAGERS, 400, rest=403, outsider=404), POST, pk="county"),
-        Case("other city's county", api({"admin"}, 400, rest=404, outsider=403), POST, pk="other_county"),
+        Case("county", api(MANAGERS, 409, rest=403, outsider=404), POST, pk="county"),
+        Case("other city's county", api({"admin"}, 409, rest=404, outsider=403), POST, pk="other_county"),
         api_missing(POST, pk="missing"),
     ],
     A + "desks/": [Case("list", api(ALL))],
@@ -531,8 +531,8 @@ API: dict[str, list[Case]] = {
         api_missing(POST, pk="missing"),
     ],
     A + "items/<pk>/signoff/": [
-        Case("county draft", api(UNIT, 400), POST, pk="draft"),
-        Case("other county's draft", api({"outsider"}, 400), POST, pk="other_draft"),
+        Case("county draft", api(UNIT, 409), POST, pk="draft"),
+        Case("other county's draft", api({"outsider"}, 409), POST, pk="other_draft"),
         api_missing(POST, pk="missing"),
     ],
     A + "items/<pk>/submit/": [
@@ -581,8 +581,8 @@ API |= {
         api_missing(POST, pk="missing"),
     ],
     A + "entries/<pk>/forward/": [
-        Case("ours", api(ACTORS, 400, duty_officer=403, leader=403), POST, pk="entry2"),
-        Case("秘密", api(ACTORS, 400, leader=403), POST, pk="secret_entry"),
+        Case("ours", api(ACTORS, 409, duty_officer=403, leader=403), POST, pk="entry2"),
+        Case("秘密", api(ACTORS, 409, leader=403), POST, pk="secret_entry"),
         Case("other city's", api(()), POST, pk="elsewhere_entry"),
         api_missing(POST, pk="missing"),
     ],
@@ -611,8 +611,8 @@ API |= {
         api_missing(POST, pk="missing"),
     ],
     A + "entries/<pk>/reconsider/": [
-        Case("ours", api(ACTORS, 400, duty_officer=403, leader=403), POST, pk="entry2"),
-        Case("秘密", api(ACTORS, 400, leader=403), POST, pk="secret_entry"),
+        Case("ours", api(ACTORS, 409, duty_officer=403, leader=403), POST, pk="entry2"),
+        Case("秘密", api(ACTORS, 409, leader=403), POST, pk="secret_entry"),
         Case("other city's", api(()), POST, pk="elsewhere_entry"),
         api_missing(POST, pk="missing"),
     ],
@@ -665,7 +665,7 @@ API |= {
         api_missing(POST, pk="missing"),
     ],
     A + "supervision-tasks/<pk>/close/": [
-        Case("ours", api(ACTORS, 400, **dict.fromkeys(TASK_SEEING - ACTORS, 403)), POST, pk="task"),
+        Case("ours", api(ACTORS, 409, **dict.fromkeys(TASK_SEEING - ACTORS, 403)), POST, pk="task"),
         api_missing(POST, pk="missing"),
     ],
     A + "supervision-tasks/<pk>/extend/": [

@@ -26,7 +26,6 @@ import pytest
 from django.test import Client
 
 from xinxi.instructions import services as instruction_services
-from xinxi.instructions.models import LeaderLevel
 from xinxi.items.tests.factories import draft, entry_at, submitted
 from xinxi.network.testing import Net
 from xinxi.publications import services as issue_services
@@ -51,7 +50,7 @@ def _objects(net: Net) -> None:
         entry=entries[1],
         leader_name="王市长",
         leader_title="市长",
-        level=LeaderLevel.CITY,
+        level="city",
         text="请应急管理局牵头抓好隐患整改，确保安全过冬。",
         instructed_on=dt.date(2026, 11, 20),
     )

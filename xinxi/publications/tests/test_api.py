@@ -419,7 +419,7 @@ def test_classified_exports_are_audited(world: World) -> None:
     issued = world.issued
     Issue.objects.filter(pk=issued.pk).update(classification=2)
     refused = world.api("editor").get(f"/api/v1/issues/{issued.pk}/export/docx/")
-    assert refused.status_code == 400 and "须注明" in refused.json()["copy"][0]  # which copies, for 秘密
+    assert refused.status_code == 409 and "须注明" in refused.json()["copy"][0]  # which copies, for 秘密
     ok_response = world.api("editor").get(f"/api/v1/issues/{issued.pk}/export/docx/", {"copy": "4"})
     assert ok_response.status_code == 200
     event = AuditEvent.objects.get(action="issue_export", object_id=str(issued.pk))
@@ -432,7 +432,7 @@ def test_classified_exports_are_audited(world: World) -> None:
 @pytest.mark.parametrize("raw", ["0", "31", "9-2", "x", "1-200"])
 def test_export_names_the_copy_parameter_when_it_is_wrong(world: World, fmt: str, raw: str) -> None:
     response = world.api("reporter").get(f"/api/v1/issues/{world.issued.pk}/export/{fmt}/", {"copy": raw})
-    assert response.status_code == 400 and list(response.json()) == ["copy"]
+    assert response.status_code == 409 and list(response.json()) == ["copy"]
     assert "份号" in response.json()["copy"][0]
     hidden = world.api("outsider").get(f"/api/v1/issues/{world.issued.pk}/export/{fmt}/", {"copy": raw})
     assert hidden.status_code == 404  # an issue the user may not see stays missing, whatever is asked
