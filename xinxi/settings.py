@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "xinxi.archive",
     "xinxi.publications",
     "xinxi.instructions",
+    "xinxi.scoring",
     "xinxi.worker",
     "xinxi.core",
 ]

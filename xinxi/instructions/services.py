@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from xinxi.accounts.models import User
 from xinxi.audit.services import audit_record
-from xinxi.instructions import permissions, workflow
+from xinxi.instructions import hooks, permissions, workflow
 from xinxi.instructions.levels import is_active_level
 from xinxi.instructions.models import (
     AWAITING_UNIT,
@@ -161,6 +161,7 @@ def instruction_record(
         recorded_by=actor,
     )
     audit_record(actor=actor, action="instruction_record", obj=instruction)
+    hooks.INSTRUCTION_RECORDED.fire(actor=actor, instruction=instruction)
     notify(
         users=unit_staff(source_units(instruction), instruction.classification),
         kind=K.INSTRUCTION_RECORDED,

@@ -121,10 +121,10 @@ class AdoptionForm(forms.Form):
 
 # Which adoption levels lie above a desk: adoption there is entered by hand (系统外采用).
 _ABOVE = {
-    Level.PROVINCE: [AdoptionLevel.CENTRAL],
-    Level.CITY: [AdoptionLevel.CENTRAL, AdoptionLevel.PROVINCE],
-    Level.COUNTY: [AdoptionLevel.CENTRAL, AdoptionLevel.PROVINCE, AdoptionLevel.CITY],
-    Level.TOWNSHIP: [AdoptionLevel.CENTRAL, AdoptionLevel.PROVINCE, AdoptionLevel.CITY],
+    Level.PROVINCE: [AdoptionLevel.ZHONGBAN, AdoptionLevel.GUOBAN],
+    Level.CITY: [AdoptionLevel.ZHONGBAN, AdoptionLevel.GUOBAN, AdoptionLevel.PROVINCE],
+    Level.COUNTY: [AdoptionLevel.ZHONGBAN, AdoptionLevel.GUOBAN, AdoptionLevel.PROVINCE, AdoptionLevel.CITY],
+    Level.TOWNSHIP: [AdoptionLevel.ZHONGBAN, AdoptionLevel.GUOBAN, AdoptionLevel.PROVINCE, AdoptionLevel.CITY],
 }
 
 

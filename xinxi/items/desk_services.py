@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from xinxi.accounts.models import Role, User
 from xinxi.audit.services import audit_record
-from xinxi.items import archive_docs, permissions, text
+from xinxi.items import archive_docs, hooks, permissions, text
 from xinxi.items.models import (
     Adoption,
     AdoptionKind,
@@ -405,6 +405,7 @@ def entry_forward(*, actor: User, entry: DeskEntry, note: str = "") -> DeskEntry
     editors = User.objects.filter(
         unit=target.unit, role_grants__role__in=[Role.EDITOR, Role.DESK_CHIEF], is_active=True
     ).distinct()
+    hooks.ENTRY_FORWARDED.fire(actor=actor, entry=entry, upper=upper)
     notify(users=editors, kind=K.ENTRY_FORWARDED, obj=upper, url=entry_url(upper))
     _notify_below(upper, K.ENTRY_FORWARDED_UP)
     return upper
@@ -473,6 +474,44 @@ def adoption_record(
         obj=entry,
         detail={"publication": publication, "issue": issue_no, "external": external_level is not None},
     )
+    hooks.ADOPTION_RECORDED.fire(actor=actor, entry=entry, adoptions=records)
     where = f"《{publication.strip('《》')}》{issue_no}"
     _notify_below(entry, K.ENTRY_ADOPTED, where=where)
     return records
+
+
+@transaction.atomic
+def adoption_withdraw(*, actor: User, entry: DeskEntry, adoption: Adoption, reason: str) -> list[Adoption]:
+    """撤销采用: withdraw a recorded adoption (and the records it made for the other sources).
+
+    The records stay, marked withdrawn with who, when and why; the points they earned
+    are reversed in the ledger (``scoring``), never edited away.
+    """
+    _require_editor(actor, entry)
+    reason = _reason(reason)
+    if not reason:
+        raise ServiceError("请填写撤销采用的理由。")
+    if adoption.entry_id != entry.pk:
+        raise ServiceError("该采用记录不属于这条信息。", code="not_found")
+    group = list(
+        Adoption.objects.select_for_update()
+        .filter(entry=entry, publication=adoption.publication, issue_no=adoption.issue_no, withdrawn_at__isnull=True)
+        .order_by("pk")
+    )
+    if not group:
+        raise ServiceError("该采用记录已经撤销。")
+    now = timezone.now()
+    Adoption.objects.filter(pk__in=[a.pk for a in group]).update(
+        withdrawn_at=now, withdrawn_by=actor, withdrawn_reason=reason
+    )
+    for record in group:
+        record.withdrawn_at, record.withdrawn_by, record.withdrawn_reason = now, actor, reason
+    record_event(entry, actor, "withdraw_adoption", entry.state, entry.state, f"撤销{adoption}：{reason}")
+    audit_record(
+        actor=actor,
+        action="adoption_withdraw",
+        obj=entry,
+        detail={"adoptions": [a.pk for a in group], "reason": reason},
+    )
+    hooks.ADOPTION_WITHDRAWN.fire(actor=actor, adoptions=group, reason=reason)
+    return group

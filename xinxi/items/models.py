@@ -398,7 +398,9 @@ class AdoptionKind(models.TextChoices):
 
 
 class AdoptionLevel(models.TextChoices):
-    CENTRAL = "central", "中央（国办/中办）"
+    ZHONGBAN = "zhongban", "中办"
+    GUOBAN = "guoban", "国办"
+    CENTRAL = "central", "中央（未区分国办、中办）"
     PROVINCE = "province", "省级"
     CITY = "city", "市级"
     COUNTY = "county", "县级"
@@ -432,6 +434,11 @@ class Adoption(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_reason = models.CharField("撤销理由", max_length=300, blank=True)
 
     class Meta:
         ordering = ["-adopted_on", "-id"]

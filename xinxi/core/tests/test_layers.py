@@ -24,6 +24,7 @@ LAYERS: list[list[str]] = [
     ["items"],
     ["publications"],
     ["instructions"],
+    ["scoring"],  # posts points on the hooks of items and instructions (lib/hooks.py)
     ["worker"],
     ["core"],  # home page and API root: may use every app
 ]

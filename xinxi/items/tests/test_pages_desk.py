@@ -509,12 +509,12 @@ def test_record_adoption_and_external_adoption(net, client_for):
             "issue_no": "第3期",
             "adopted_on": f"{today:%Y-%m-%d}",
             "kind": "brief",
-            "external_level": "central",
+            "external_level": "guoban",
         },
         follow=True,
     )
     assert "已记录采用" in response.content.decode()
-    assert Adoption.objects.filter(external=True, level="central", unit=net.county).exists()
+    assert Adoption.objects.filter(external=True, level="guoban", unit=net.county).exists()
     assert Adoption.objects.filter(external=False, level="province", publication="东海信息").exists()
     # The city desk sees the adoptions up the chain on its own entry.
     client.force_login(net.editor)
