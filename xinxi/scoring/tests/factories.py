@@ -17,7 +17,7 @@ from xinxi.network.testing import Net, make_user
 from xinxi.scoring import services
 from xinxi.scoring.models import RuleSet, ScoreEntry
 
-ON = dt.date(2026, 11, 20)
+ON = dt.date(2026, 12, 1)  # today on the tests' fixed clock
 
 
 def chief_of(desk: Desk, name: str) -> Any:
