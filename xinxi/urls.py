@@ -19,6 +19,7 @@ urlpatterns = [
     path("supervision/", include("xinxi.instructions.urls")),
     path("notifications/", include("xinxi.notifications.urls")),
     path("audit/", include("xinxi.audit.urls")),
+    path("scoring/", include("xinxi.scoring.urls")),
     path("api/v1/", include("xinxi.core.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import inspect
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,8 @@ from xinxi.accounts import services as accounts
 from xinxi.accounts.models import Role
 from xinxi.audit import services as audit
 from xinxi.audit.models import ACTION_LABELS, AuditEvent
+from xinxi.audit.testing import EXEMPT as APP_EXEMPT
+from xinxi.audit.testing import SCENARIOS, Call, scenario
 from xinxi.instructions import services as instructions
 from xinxi.instructions.tests.factories import instruction_on_item, task_for
 from xinxi.items import desk_services
@@ -73,20 +74,11 @@ EXEMPT = {
     "xinxi.publications.services.source_label",
 }
 
-Call = Callable[[], Any]
-Setup = Callable[[Net], Call]
-
-# ``module.function`` -> (the audit action the call must write, setup returning the call)
-SCENARIOS: dict[str, tuple[str, Setup]] = {}
-
-
-def scenario(name: str, action: str) -> Callable[[Setup], Setup]:
-    def register(setup: Setup) -> Setup:
-        assert name not in SCENARIOS, name
-        SCENARIOS[name] = (action, setup)
-        return setup
-
-    return register
+def _load_app_scenarios() -> None:
+    """Import every app's ``tests/audit_scenarios*.py``: they register into ``audit.testing``."""
+    root = Path(xinxi.__file__).parent
+    for path in sorted(root.glob("*/tests/audit_scenarios*.py")):
+        importlib.import_module(".".join(path.relative_to(root.parent).with_suffix("").parts))
 
 
 # --- builders ---
@@ -558,7 +550,8 @@ def _notifications_mark_read(net: Net) -> Call:
 def service_functions() -> list[str]:
     """Every public function defined in a services module, as ``module.name``."""
     root = Path(xinxi.__file__).parent
-    paths = [*sorted(root.glob("*/services.py")), root / "items" / "desk_services.py"]
+    paths = [*sorted(root.glob("*/services.py")), *sorted(root.glob("*/services_*.py"))]
+    paths.append(root / "items" / "desk_services.py")
     found = []
     for path in paths:
         module = importlib.import_module(".".join(path.relative_to(root.parent).with_suffix("").parts))
@@ -566,6 +559,10 @@ def service_functions() -> list[str]:
             if not name.startswith("_") and func.__module__ == module.__name__:
                 found.append(f"{module.__name__}.{name}")
     return found
+
+
+_load_app_scenarios()
+EXEMPT |= APP_EXEMPT
 
 
 def test_every_service_function_has_a_scenario_or_a_stated_exemption() -> None:

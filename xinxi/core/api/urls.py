@@ -10,6 +10,7 @@ from xinxi.items.api import views as items
 from xinxi.network.api import views as network
 from xinxi.notifications.api.views import NotificationViewSet
 from xinxi.publications.api import views as publications
+from xinxi.scoring.api import routes as scoring
 
 
 class Router(DefaultRouter):
@@ -33,6 +34,8 @@ router.register("instructions", instructions.InstructionViewSet, basename="instr
 router.register("supervision-tasks", instructions.SupervisionTaskViewSet, basename="supervision-task")
 router.register("periodicals", publications.PeriodicalViewSet, basename="periodical")
 router.register("issues", publications.IssueViewSet, basename="issue")
+for prefix, viewset, basename in scoring.ROUTES:
+    router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("", include(router.urls)),
@@ -40,6 +43,7 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="api_me"),
     path("calendar/working-days/", network.WorkingDaysView.as_view(), name="api_working_days"),
     path("search/", items.SearchView.as_view(), name="api_search"),
+    *scoring.PATHS,
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file, so the page needs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
