@@ -400,7 +400,7 @@ class AdoptionKind(models.TextChoices):
 class AdoptionLevel(models.TextChoices):
     ZHONGBAN = "zhongban", "中办"
     GUOBAN = "guoban", "国办"
-    CENTRAL = "central", "中央（未区分国办、中办）"
+    CENTRAL = "central", "中央（国办/中办）"
     PROVINCE = "province", "省级"
     CITY = "city", "市级"
     COUNTY = "county", "县级"

@@ -31,6 +31,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='adoption',
             name='level',
-            field=models.CharField(choices=[('zhongban', '中办'), ('guoban', '国办'), ('central', '中央（未区分国办、中办）'), ('province', '省级'), ('city', '市级'), ('county', '县级')], max_length=10, verbose_name='采用层级'),
+            field=models.CharField(choices=[('zhongban', '中办'), ('guoban', '国办'), ('central', '中央（国办/中办）'), ('province', '省级'), ('city', '市级'), ('county', '县级')], max_length=10, verbose_name='采用层级'),
         ),
     ]
