@@ -501,7 +501,7 @@ def test_record_adoption_and_external_adoption(net, client_for):
         },
     )
     page = client.get(f"/desk/entries/{upper.pk}/").content.decode()
-    assert "系统外采用：中央（国办/中办）" in page and "系统外采用：省级" not in page
+    assert "系统外采用：中办" in page and "系统外采用：国办" in page and "系统外采用：省级" not in page
     response = client.post(
         url,
         {
