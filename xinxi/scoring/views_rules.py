@@ -347,7 +347,8 @@ def _penalty_points(penalty: Penalty) -> Decimal:
 def _item_label(item: Item | None, user: Any) -> str:
     if item is None:
         return ""
-    return f"#{item.pk} {item.title}" if item.classification <= user.clearance else f"#{item.pk} {preview_rules.SECRET_TITLE}"
+    title = item.title if item.classification <= user.clearance else preview_rules.SECRET_TITLE
+    return f"#{item.pk} {title}"
 
 
 def visible_entries(user: Any) -> QuerySet[ScoreEntry]:
