@@ -45,6 +45,7 @@ POLICY_NAMES = (
     "rate_floor",
 )
 ANY = ("", "（不限）")
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 MAX_ROWS = 200
 
 
@@ -63,7 +64,7 @@ class RuleSetForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(label="名称", max_length=100, help_text="如：2027年度信息工作计分办法")
-    valid_from = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label="生效日期", widget=DATE)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     multi_adoption = forms.ChoiceField(label="一条信息被多个刊物采用", choices=MultiAdoption.choices)
     joint = forms.ChoiceField(label="联合报送或综合采用", choices=JointPolicy.choices)
@@ -104,8 +105,8 @@ class LineForm(forms.Form):
     def __init__(self, *args: Any, periodicals: list[tuple[str, str]] | None = None,
                  leader_levels: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["periodical"].choices = [ANY, *(periodicals or [])]
-        self.fields["leader_level"].choices = leader_levels or [ANY]
+        self.fields["periodical"].choices = [ANY, *(periodicals or [])]  # type: ignore[attr-defined]
+        self.fields["leader_level"].choices = leader_levels or [ANY]  # type: ignore[attr-defined]
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})
@@ -153,6 +154,12 @@ class RowsFormSet(BaseFormSet):  # type: ignore[type-arg]
         ]
 
 
+def rows(formset: BaseFormSet) -> list[Any]:  # type: ignore[type-arg]
+    """The filled-in rows of a bound, valid formset (``RowsFormSet.rows``)."""
+    assert isinstance(formset, RowsFormSet)
+    return formset.rows()
+
+
 LineFormSet = formset_factory(LineForm, formset=RowsFormSet, extra=0, can_delete=True,
                               max_num=MAX_ROWS, validate_max=True)
 MultiplierFormSet = formset_factory(MultiplierForm, formset=RowsFormSet, extra=0, can_delete=True,
@@ -197,9 +204,9 @@ class EventForm(forms.Form):
                  periodicals: list[tuple[str, str]] | None = None,
                  leader_levels: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", "—"), *(units or [])]
-        self.fields["periodical"].choices = [ANY, *(periodicals or [])]
-        self.fields["leader_level"].choices = leader_levels or [ANY]
+        self.fields["unit"].choices = [("", "—"), *(units or [])]  # type: ignore[attr-defined]
+        self.fields["periodical"].choices = [ANY, *(periodicals or [])]  # type: ignore[attr-defined]
+        self.fields["leader_level"].choices = leader_levels or [ANY]  # type: ignore[attr-defined]
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})
@@ -224,7 +231,7 @@ class PickForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["adoptions"].choices = choices or []
+        self.fields["adoptions"].choices = choices or []  # type: ignore[attr-defined]
 
 
 # --- penalties and reversals ---
@@ -233,7 +240,7 @@ class PickForm(forms.Form):
 class PenaltyForm(forms.Form):
     unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none(), empty_label="—")
     kind = forms.ChoiceField(label="扣分事项", choices=[(k.value, EventKind(k).label) for k in PENALTY_KINDS])
-    on = forms.DateField(label="发生日期", widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label="发生日期", widget=DATE)
     reason = forms.CharField(label="事实和理由", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
     item = forms.IntegerField(label="涉及信息编号（可不填）", min_value=1, required=False)
 
@@ -248,4 +255,4 @@ class ReverseForm(forms.Form):
 
 
 class CopyForm(forms.Form):
-    valid_from = forms.DateField(label="新版本的生效日期", widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label="新版本的生效日期", widget=DATE)

@@ -109,7 +109,6 @@ def rule_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def _editor_forms(request: AuthedRequest, desk: Desk, rule_set: RuleSet | None) -> tuple[Any, Any, Any, bool]:
     """The policy form, the line and multiplier formsets, and whether a row was only added."""
     choices = _choices(desk)
-    kwargs = {"form_kwargs": choices}
     if request.method == "POST":
         data = request.POST
         added = False
@@ -119,7 +118,7 @@ def _editor_forms(request: AuthedRequest, desk: Desk, rule_set: RuleSet | None) 
             data, added = forms.with_added_row(data, "multipliers"), True
         return (
             forms.RuleSetForm(data),
-            forms.LineFormSet(data, prefix="lines", **kwargs),
+            forms.LineFormSet(data, prefix="lines", form_kwargs=choices),
             forms.MultiplierFormSet(data, prefix="multipliers"),
             added,
         )
@@ -141,7 +140,7 @@ def _editor_forms(request: AuthedRequest, desk: Desk, rule_set: RuleSet | None) 
         multipliers = [{"target": m.target, "factor": m.factor} for m in rule_set.multipliers.all()]
     return (
         forms.RuleSetForm(initial=initial),
-        forms.LineFormSet(initial=lines, prefix="lines", **kwargs),
+        forms.LineFormSet(initial=lines, prefix="lines", form_kwargs=choices),
         forms.MultiplierFormSet(initial=multipliers, prefix="multipliers"),
         False,
     )
@@ -153,9 +152,9 @@ def _edit(request: AuthedRequest, desk: Desk, rule_set: RuleSet | None) -> HttpR
     if request.method == "POST" and not added:
         status = 400
         if form.is_valid() and lines.is_valid() and multipliers.is_valid():
-            line_rows = [f.line() for f in lines.rows()]
+            line_rows = [f.line() for f in forms.rows(lines)]
             factor_rows = [{"target": f.cleaned_data["target"], "factor": f.cleaned_data["factor"]}
-                           for f in multipliers.rows()]
+                           for f in forms.rows(multipliers)]
             common = {"name": form.cleaned_data["name"], "valid_from": form.cleaned_data["valid_from"],
                       "lines": line_rows, "multipliers": factor_rows, "note": form.cleaned_data["note"],
                       **form.policies()}
@@ -283,7 +282,7 @@ def rule_preview(request: AuthedRequest, pk: int) -> HttpResponse:
             if events.is_valid() and pick.is_valid():
                 chosen = [adoptions[k] for k in pick.cleaned_data["adoptions"]]
                 found = [preview_rules.hand_event(units[f.cleaned_data["unit"]], f.cleaned_data)
-                         for f in events.rows()]
+                         for f in forms.rows(events)]
                 found += preview_rules.adoption_events(chosen, request.user)
                 result = preview_rules.preview(rule_set, found)
             else:

@@ -85,7 +85,7 @@ class RuleLineSerializer(serializers.ModelSerializer[RuleLine]):
 
 class RuleLineInputSerializer(serializers.Serializer[RuleLine]):
     kind = _choice(LINE_KIND_CHOICES, LINE_KIND_HELP)
-    label = _text(100, "说明")
+    label = _text(100, "说明")  # type: ignore[assignment]
     periodical = serializers.IntegerField(min_value=1, max_value=MAX_INT, required=False, allow_null=True,
                                           help_text="本科室刊物的编号（空为不限）")
     column = _text(30, "栏目名称（空为不限）")
@@ -167,17 +167,17 @@ class RuleSetCreateSerializer(_RuleSetFields):
                                missing="信息科室不存在。", help_text="信息科室编号")
     name = serializers.CharField(max_length=100, help_text="名称")
     valid_from = serializers.DateField(help_text="生效日期")
-    lines = RuleLineInputSerializer(many=True, required=False, max_length=MAX_LINES, help_text="计分条目，按顺序")
-    multipliers = RuleMultiplierInputSerializer(many=True, required=False, max_length=20, help_text="计分系数")
+    lines = RuleLineInputSerializer(many=True, required=False, max_length=MAX_LINES, help_text="计分条目，按顺序")  # type: ignore[call-arg]
+    multipliers = RuleMultiplierInputSerializer(many=True, required=False, max_length=20, help_text="计分系数")  # type: ignore[call-arg]
 
 
 class RuleSetUpdateSerializer(_RuleSetFields):
     version = serializers.IntegerField(min_value=1, max_value=MAX_INT, help_text="读取时的版本号（过期为 409）")
     name = serializers.CharField(max_length=100, required=False, help_text="名称")
     valid_from = serializers.DateField(required=False, help_text="生效日期（更正版本不能改）")
-    lines = RuleLineInputSerializer(many=True, required=False, max_length=MAX_LINES,
+    lines = RuleLineInputSerializer(many=True, required=False, max_length=MAX_LINES,  # type: ignore[call-arg]
                                     help_text="计分条目（给出时为完整列表，替换原有条目）")
-    multipliers = RuleMultiplierInputSerializer(many=True, required=False, max_length=20,
+    multipliers = RuleMultiplierInputSerializer(many=True, required=False, max_length=20,  # type: ignore[call-arg]
                                                 help_text="计分系数（给出时为完整列表）")
 
 
@@ -203,7 +203,7 @@ class PreviewEventSerializer(serializers.Serializer[Any]):
 
 
 class PreviewRequestSerializer(serializers.Serializer[Any]):
-    events = PreviewEventSerializer(many=True, required=False, max_length=MAX_EVENTS, help_text="手工输入的事项")
+    events = PreviewEventSerializer(many=True, required=False, max_length=MAX_EVENTS, help_text="手工输入的事项")  # type: ignore[call-arg]
     adoptions = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_INT), required=False, max_length=MAX_EVENTS,
         help_text="本科室采用记录的编号（按实际采用计算）",

@@ -68,6 +68,7 @@ def test_edit_a_draft_and_a_stale_version_is_refused(net, client_for):
     client = client_for("desk_chief")
     edit = client.get(f"/scoring/rules/{made.pk}/edit/")
     assert edit.status_code == 200 and 'name="lines-0-points"' in edit.content.decode()
+    assert 'name="valid_from" value="2026-12-01"' in edit.content.decode()  # what a date input can show
     ok = client.post(f"/scoring/rules/{made.pk}/edit/", form_data(
         name="改过", version=str(made.version),
         lines=[{"kind": "adoption", "points": "5"}, {"kind": "forwarded", "points": "1"}]))
