@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -75,11 +75,14 @@ def _choices(desk: Desk) -> dict[str, list[tuple[str, str]]]:
 @login_required
 def rule_list(request: AuthedRequest) -> HttpResponse:
     desk = chosen_desk(request)
-    posted = ScoreEntry.objects.filter(rule_set=OuterRef("pk"))
+    posted = (
+        ScoreEntry.objects.filter(rule_set=OuterRef("pk")).order_by().values("rule_set").annotate(n=Count("pk"))
+        .values("n")
+    )
     rule_sets = (
         RuleSet.objects.filter(desk=desk)
         .select_related("published_by", "created_by", "supersedes")
-        .annotate(n_lines=Count("lines", distinct=True), posted=Exists(posted))
+        .annotate(n_lines=Count("lines", distinct=True), n_entries=Subquery(posted))
         .order_by("-valid_from", "-id")
     )
     context = {
@@ -333,7 +336,7 @@ def penalty_list(request: AuthedRequest) -> HttpResponse:
         .prefetch_related("entries")
         .order_by("-on", "-id")[:200]
     )
-    rows = [(p, _penalty_points(p), _item_label(p.item, request.user)) for p in penalties]
+    rows = [(p, _penalty_points(p), _item_label(p.item, request.user), _live(p)) for p in penalties]
     context = {"desk": desk, "rows": rows, "form": form, "can_manage": can_manage, "is_admin": request.user.is_admin,
                "desks": permissions.scoring_desks(request.user).select_related("unit").order_by("unit__path", "pk")}
     return render(request, "scoring/rules/penalties.html", context, status=status)
@@ -341,6 +344,13 @@ def penalty_list(request: AuthedRequest) -> HttpResponse:
 
 def _penalty_points(penalty: Penalty) -> Decimal:
     return sum((e.points for e in penalty.entries.all()), Decimal(0))
+
+
+def _live(penalty: Penalty) -> list[ScoreEntry]:
+    """The penalty's entries that can still be reversed (neither a reversal nor reversed)."""
+    entries = list(penalty.entries.all())
+    reversed_ids = {e.reverses_id for e in entries if e.reverses_id is not None}
+    return [e for e in entries if e.reverses_id is None and e.pk not in reversed_ids]
 
 
 def _item_label(item: Item | None, user: Any) -> str:

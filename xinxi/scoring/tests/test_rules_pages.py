@@ -134,6 +134,7 @@ def test_correct_then_publish_rescores_visibly(net, client_for):
     assert response.url == f"/scoring/rules/{correction.pk}/edit/"
     client.post(f"/scoring/rules/{correction.pk}/edit/", form_data(
         name="更正", version=str(correction.version), lines=[{"kind": "adoption", "points": "8"}]))
+    assert "是（1 条积分记录）" in client.get("/scoring/rules/").content.decode()
     done = client.post(f"/scoring/rules/{correction.pk}/publish/", follow=True).content.decode()
     assert "重新计分 1 条" in done
     assert points(net.city.desk, net.county) == D(8)
@@ -244,6 +245,7 @@ def test_the_desk_chief_records_a_penalty_and_reverses_it(net, client_for):
     assert empty.status_code == 400 and points(net.city.desk, net.county) == D(-5)
     assert client.post(f"/scoring/entries/{entry.pk}/reverse/", {"reason": "核实无误"}).status_code == 302
     assert points(net.city.desk, net.county) == D(0)
+    assert "冲销" not in client.get("/scoring/rules/penalties/").content.decode().split('id="penalties"')[1]
     again = client.post(f"/scoring/entries/{entry.pk}/reverse/", {"reason": "再次"})
     assert again.status_code == 400 and "已冲销" in again.content.decode()
     assert ScoreEntry.objects.filter(kind=EventKind.FALSE_ITEM).count() == 2
@@ -269,3 +271,14 @@ def test_the_editor_reads_penalties_but_cannot_record(net, client_for):
     refused = client.post("/scoring/rules/penalties/", {
         "unit": net.county.pk, "kind": "false_item", "on": "2026-11-20", "reason": "又失实"})
     assert refused.status_code == 403 and Penalty.objects.count() == 1
+
+
+def test_penalty_list_queries_are_bounded(net, client_for, django_assert_max_num_queries):
+    rules(net, net.city.desk, [line("false_item", -5), line("late_report", -2)])
+    for i in range(12):
+        services.penalty_record(actor=net.desk_chief, desk=net.city.desk, unit=net.county,
+                                kind="false_item" if i % 2 else "late_report", on=ON, reason=f"第{i}次")
+    client = client_for("desk_chief")
+    with django_assert_max_num_queries(15):
+        page = client.get("/scoring/rules/penalties/").content.decode()
+    assert page.count("第") >= 6
