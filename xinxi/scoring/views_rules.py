@@ -109,6 +109,16 @@ def rule_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "scoring/rules/detail.html", context)
 
 
+def _policy_form(rule_set: RuleSet | None, data: Any) -> forms.RuleSetForm:
+    """The policy form; a correction keeps the date of the version it corrects (shown, not editable)."""
+    initial = forms.rule_set_initial(rule_set) if rule_set is not None else {}
+    form = forms.RuleSetForm(data, initial=initial)
+    if rule_set is not None and rule_set.supersedes_id is not None:
+        form.fields["valid_from"].disabled = True
+        form.fields["valid_from"].help_text = "更正版本与被更正的版本同日生效。"
+    return form
+
+
 def _editor_forms(request: AuthedRequest, desk: Desk, rule_set: RuleSet | None) -> tuple[Any, Any, Any, bool]:
     """The policy form, the line and multiplier formsets, and whether a row was only added."""
     choices = _choices(desk)
@@ -120,17 +130,15 @@ def _editor_forms(request: AuthedRequest, desk: Desk, rule_set: RuleSet | None) 
         if "add_multiplier" in data:
             data, added = forms.with_added_row(data, "multipliers"), True
         return (
-            forms.RuleSetForm(data),
+            _policy_form(rule_set, data),
             forms.LineFormSet(data, prefix="lines", form_kwargs=choices),
             forms.MultiplierFormSet(data, prefix="multipliers"),
             added,
         )
     if rule_set is None:
-        initial: dict[str, Any] = {}
         lines: list[dict[str, Any]] = [{}]
         multipliers: list[dict[str, Any]] = []
     else:
-        initial = forms.rule_set_initial(rule_set)
         lines = [
             {
                 "kind": line.kind, "label": line.label,
@@ -142,7 +150,7 @@ def _editor_forms(request: AuthedRequest, desk: Desk, rule_set: RuleSet | None) 
         ]
         multipliers = [{"target": m.target, "factor": m.factor} for m in rule_set.multipliers.all()]
     return (
-        forms.RuleSetForm(initial=initial),
+        _policy_form(rule_set, None),
         forms.LineFormSet(initial=lines, prefix="lines", form_kwargs=choices),
         forms.MultiplierFormSet(initial=multipliers, prefix="multipliers"),
         False,

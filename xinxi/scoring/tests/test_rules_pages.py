@@ -132,6 +132,8 @@ def test_correct_then_publish_rescores_visibly(net, client_for):
     response = client.post(f"/scoring/rules/{active.pk}/correct/")
     correction = RuleSet.objects.get(supersedes=active)
     assert response.url == f"/scoring/rules/{correction.pk}/edit/"
+    form = client.get(f"/scoring/rules/{correction.pk}/edit/").content.decode()
+    assert "更正版本与被更正的版本同日生效" in form
     client.post(f"/scoring/rules/{correction.pk}/edit/", form_data(
         name="更正", version=str(correction.version), lines=[{"kind": "adoption", "points": "8"}]))
     assert "是（1 条积分记录）" in client.get("/scoring/rules/").content.decode()
@@ -214,6 +216,21 @@ def test_preview_of_real_adoptions(net, client_for):
     response = client.post(f"/scoring/rules/{made.pk}/preview/", preview_data([], [adoption.pk]))
     assert [(u.pk, p) for u, p in response.context["result"].totals] == [(net.county.pk, D(12))]
     assert ScoreEntry.objects.count() == before
+
+
+def test_preview_hides_the_title_of_an_adoption_above_clearance(net, client_for):
+    from xinxi.items import desk_services
+    from xinxi.items.tests.factories import entry_at, submitted
+    from xinxi.network.testing import make_user
+
+    cleared = make_user("cleared_reporter", net.county, "reporter", clearance=2)
+    entry = entry_at(submitted(cleared, title="秘密的采用", classification=2), net.city.desk)
+    desk_services.entry_open(actor=net.editor, entry=entry)
+    adopt(net.editor, entry)
+    made = draft(net)
+    duty = client_for("duty_officer").get(f"/scoring/rules/{made.pk}/preview/").content.decode()
+    assert "秘密的采用" not in duty and "（涉密信息）" in duty
+    assert "秘密的采用" in client_for("editor").get(f"/scoring/rules/{made.pk}/preview/").content.decode()
 
 
 def test_preview_row_errors_keep_the_rows(net, client_for):
