@@ -271,6 +271,10 @@ SPECTACULAR_SETTINGS = {
         "UnitLevelEnum": "xinxi.network.models.Level",
         "AdoptionLevelEnum": "xinxi.items.models.AdoptionLevel",
         "NotificationKindEnum": "xinxi.notifications.models.NotificationKind",
+        # Scoring: rule sets and penalties.
+        "RuleLineKindEnum": "xinxi.scoring.api.rules.LINE_KIND_CHOICES",
+        "PenaltyKindEnum": "xinxi.scoring.api.rules.PENALTY_KIND_CHOICES",
+        "ReachedLevelEnum": "xinxi.scoring.models.ReachedLevel",
     },
 }
 

@@ -419,6 +419,50 @@ A = "api/v1/"
 # API writes are sent with an empty body unless a case gives one. A persona who sees the
 # object may then get the validation error (400) before the role check: nothing leaks, as
 # the object is visible; each app's API tests check the role with valid bodies.
+# --- scoring: rule sets, penalties, reversals (scoring/urls_rules.py) ---
+RULE_READERS = CITY_DESK | {"admin"}
+RULE_ONLY_READ = CITY_DESK - {"desk_chief"}
+PAGES |= {
+    "scoring/rules/": [Case("the desk's versions", allow(RULE_READERS))],
+    "scoring/rules/new/": [Case("form", allow(MANAGERS, **dict.fromkeys(RULE_ONLY_READ, 403)))],
+    "scoring/rules/<pk>/": [
+        Case("city desk's", allow(RULE_READERS), pk="rule_set"),
+        Case("other city's", allow({"admin"}), pk="other_rule_set"),
+        missing(pk="missing"),
+    ],
+    "scoring/rules/<pk>/edit/": [
+        Case("draft", allow(MANAGERS, **dict.fromkeys(RULE_ONLY_READ, 403)), pk="rule_draft"),
+        Case("other city's (active: back to it)", allow({"admin"}, 302), pk="other_rule_set"),
+        missing(pk="missing"),
+    ],
+    "scoring/rules/<pk>/publish/": [
+        Case("confirm", allow(MANAGERS, **dict.fromkeys(RULE_ONLY_READ, 403)), pk="rule_draft"),
+        Case("other city's", allow({"admin"}), pk="other_rule_set"),
+        missing(pk="missing"),
+    ],
+    "scoring/rules/<pk>/correct/": [
+        Case("active", allow(MANAGERS, 302, **dict.fromkeys(RULE_ONLY_READ, 403)), POST, pk="rule_set"),
+        Case("other city's", allow({"admin"}, 302), POST, pk="other_rule_set"),
+        missing(POST, pk="missing"),
+    ],
+    "scoring/rules/<pk>/copy/": [
+        Case("form", allow(MANAGERS, **dict.fromkeys(RULE_ONLY_READ, 403)), pk="rule_set"),
+        Case("other city's", allow({"admin"}), pk="other_rule_set"),
+        missing(pk="missing"),
+    ],
+    "scoring/rules/<pk>/preview/": [
+        Case("form", allow(RULE_READERS), pk="rule_draft"),
+        Case("other city's", allow({"admin"}), pk="other_rule_set"),
+        missing(pk="missing"),
+    ],
+    "scoring/rules/penalties/": [Case("the desk's penalties", allow(RULE_READERS))],
+    "scoring/entries/<pk>/reverse/": [
+        Case("confirm", allow(MANAGERS, **dict.fromkeys(RULE_ONLY_READ, 403)), pk="score_entry"),
+        Case("other city's", allow({"admin"}), pk="other_score_entry"),
+        missing(pk="missing"),
+    ],
+}
+
 API: dict[str, list[Case]] = {
     A: [Case("root", api(ALL))],
     A + "auth/token/": [
@@ -738,6 +782,52 @@ API |= {
     ],
     A + "issues/<pk>/return/": [
         Case("awaiting sign-off", api(ACTORS, 400), POST, pk="pending_issue"),
+        api_missing(POST, pk="missing"),
+    ],
+}
+
+# --- scoring: rule sets, penalties, reversals (scoring/api/rules.py) ---
+API |= {
+    A + "rule-sets/": [
+        Case("list (empty for the rest)", api(ALL)),
+        Case("create: an empty body", api(ALL, 400), POST),
+    ],
+    A + "rule-sets/<pk>/": [
+        Case("city desk's", api(RULE_READERS), pk="rule_set"),
+        Case("other city's", api({"admin"}), pk="other_rule_set"),
+        api_missing(pk="missing"),
+        Case("update: an empty body", api(RULE_READERS, 400), "patch", pk="rule_draft"),
+        api_missing("patch", pk="missing"),
+    ],
+    A + "rule-sets/<pk>/publish/": [
+        Case("draft", api(MANAGERS, **dict.fromkeys(RULE_ONLY_READ, 403)), POST, pk="rule_draft"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "rule-sets/<pk>/correct/": [
+        Case("active", api(MANAGERS, 201, **dict.fromkeys(RULE_ONLY_READ, 403)), POST, pk="rule_set"),
+        Case("other city's", api({"admin"}, 201), POST, pk="other_rule_set"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "rule-sets/<pk>/copy/": [
+        Case("an empty body", api(RULE_READERS, 400), POST, pk="rule_set"),
+        Case("a date", api(MANAGERS, 201, **dict.fromkeys(RULE_ONLY_READ, 403)), POST, pk="rule_set",
+             data={"valid_from": "2027-01-01"}),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "rule-sets/<pk>/preview/": [
+        Case("no events", api(RULE_READERS), POST, pk="rule_draft"),
+        Case("other city's", api({"admin"}), POST, pk="other_rule_set"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "penalties/": [
+        Case("list (empty for the rest)", api(ALL)),
+        Case("record: an empty body", api(ALL, 400), POST),
+    ],
+    A + "score-entries/<pk>/reverse/": [
+        Case("an empty body", api(RULE_READERS, 400), POST, pk="score_entry"),
+        Case("with a reason", api(MANAGERS, 201, **dict.fromkeys(RULE_ONLY_READ, 403)), POST, pk="score_entry",
+             data={"reason": "误记"}),
+        Case("other city's", api({"admin"}, 201), POST, pk="other_score_entry", data={"reason": "误记"}),
         api_missing(POST, pk="missing"),
     ],
 }

@@ -147,5 +147,27 @@ def build_world() -> World:
                                       admitted_on=dt.date(2026, 1, 5), reason="青山直报点")
     ids["other_point"] = other_point.pk
     ids["notification"] = Notification.objects.filter(user=net.reporter).order_by("pk").first().pk  # type: ignore[union-attr]
+    _scoring_rules(net, ids)
     return w
+
+
+def _scoring_rules(net: Net, ids: dict[str, Any]) -> None:
+    """Scoring rule sets and penalties (built last: the rules post nothing for the objects above)."""
+    from xinxi.scoring import services as scoring
+    from xinxi.scoring.models import ScoreEntry
+    from xinxi.scoring.tests.factories import chief_of, line, rules
+
+    on = dt.date(2026, 11, 20)
+    lines = [line("adoption", 5), line("false_item", -5)]
+    ids["rule_set"] = rules(net, net.city.desk, lines).pk
+    ids["rule_draft"] = scoring.rule_set_create(
+        actor=net.desk_chief, desk=net.city.desk, name="草稿", valid_from=dt.date(2027, 1, 1), lines=lines
+    ).pk
+    ids["other_rule_set"] = rules(net, net.other_city.desk, lines).pk
+    penalty = scoring.penalty_record(actor=net.desk_chief, desk=net.city.desk, unit=net.county, kind="false_item",
+                                     on=on, reason="失实")
+    ids["score_entry"] = ScoreEntry.objects.get(penalty=penalty).pk
+    other = scoring.penalty_record(actor=chief_of(net.other_city.desk, "qingshan_kz"), desk=net.other_city.desk,
+                                   unit=net.other_county, kind="false_item", on=on, reason="失实")
+    ids["other_score_entry"] = ScoreEntry.objects.get(penalty=other).pk
 

@@ -95,6 +95,16 @@ ENDPOINTS = {
     "/api/v1/supervision-tasks/{id}/extend/": {"post"},
     "/api/v1/supervision-tasks/{id}/reports/{report_id}/attachments/{attachment_id}/": {"get"},
     # --- end of leader instructions and supervision ---
+    # --- scoring: rule sets, penalties, reversals (xinxi/scoring/api/rules.py) ---
+    "/api/v1/rule-sets/": {"get", "post"},
+    "/api/v1/rule-sets/{id}/": {"get", "patch"},
+    "/api/v1/rule-sets/{id}/publish/": {"post"},
+    "/api/v1/rule-sets/{id}/correct/": {"post"},
+    "/api/v1/rule-sets/{id}/copy/": {"post"},
+    "/api/v1/rule-sets/{id}/preview/": {"post"},
+    "/api/v1/penalties/": {"get", "post"},
+    "/api/v1/score-entries/{id}/reverse/": {"post"},
+    # --- end of scoring: rule sets ---
 }
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver"}
 
