@@ -50,7 +50,7 @@ from xinxi.items.models import Adoption, AdoptionLevel, DeskEntry, EntrySource, 
 from xinxi.lib.errors import ServiceError
 from xinxi.network.models import Desk, DirectPoint, Unit
 from xinxi.publications.models import IssueItem
-from xinxi.scoring.models import Appraisal, EventKind, ScoreEntry
+from xinxi.scoring.models import Appraisal, AppraisalLine, EventKind, ScoreEntry
 
 ZERO = Decimal(0)
 TENTH = Decimal("0.1")
@@ -217,10 +217,12 @@ class PointProposal:
 
 
 def year_points(desk: Desk, year: int) -> QuerySet[DirectPoint]:
-    """The desk's direct points open at the year's end."""
+    """The desk's direct points open at the year's end, and those this year's confirmed appraisal decided on
+    (a point it revoked before the year ended, when a year is appraised in December, stays on its list)."""
     _, end = year_span(year)
+    decided = AppraisalLine.objects.filter(appraisal__desk=desk, appraisal__year=year).values("point_id")
     return DirectPoint.objects.filter(desk=desk, admitted_on__lte=end).filter(
-        Q(revoked_on__isnull=True) | Q(revoked_on__gt=end)
+        Q(revoked_on__isnull=True) | Q(revoked_on__gt=end) | Q(pk__in=decided)
     )
 
 
