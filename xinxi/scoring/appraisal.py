@@ -430,7 +430,7 @@ def excellent_items(desk: Desk, start: dt.date, end: dt.date, size: int, user: A
                 item=item,
                 title=item.title if item.classification <= clearance else SECRET_TITLE,
                 unit=item.unit,
-                writer=item.writer_name or item.created_by.get_full_name(),
+                writer=item.writer_name or str(item.created_by),
                 adoptions=item.n_adoptions,
                 level=RANK_LABEL.get(item.top_level, ""),
                 instructions=item.n_instructions,

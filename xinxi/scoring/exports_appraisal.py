@@ -46,7 +46,7 @@ def title(view: AppraisalView) -> str:
 def state_text(view: AppraisalView) -> str:
     if view.confirmed is None:
         return "建议名单（尚未确认）"
-    who = view.confirmed.confirmed_by.get_full_name()
+    who = str(view.confirmed.confirmed_by)
     return f"已由{who}于{timezone.localtime(view.confirmed.confirmed_at):%Y-%m-%d %H:%M}确认"
 
 

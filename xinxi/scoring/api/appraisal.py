@@ -162,7 +162,7 @@ def confirmed_body(record: Appraisal) -> dict[str, Any]:
     lines = list(record.lines.all())
     return {
         "id": record.pk, "year": record.year, "top": record.top_n, "threshold": record.threshold,
-        "reason": record.reason, "confirmed_by_name": record.confirmed_by.get_full_name(),
+        "reason": record.reason, "confirmed_by_name": str(record.confirmed_by),
         "confirmed_at": record.confirmed_at,
         "commended": sorted(x.point_id for x in lines if x.decision == AppraisalDecision.COMMEND),
         "revoked": sorted(x.point_id for x in lines if x.decision == AppraisalDecision.REVOKE),
@@ -218,6 +218,9 @@ class _AppraisalView(APIView):
 
     def appraisal(self, request: Request, desk: int) -> appraisal.AppraisalView:
         found = self.desk(request, desk)
+        empty = {name: ["不能为空。"] for name in TermsSerializer().fields if request.query_params.get(name) == ""}
+        if empty:  # an empty value is refused, not read as "the default"
+            raise ValidationError(empty)
         query = TermsSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         terms = query.validated_data
