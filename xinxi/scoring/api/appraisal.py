@@ -218,7 +218,8 @@ class _AppraisalView(APIView):
 
     def appraisal(self, request: Request, desk: int) -> appraisal.AppraisalView:
         found = self.desk(request, desk)
-        empty = {name: ["不能为空。"] for name in TermsSerializer().fields if request.query_params.get(name) == ""}
+        names: list[str] = list(TermsSerializer().fields)
+        empty = {name: ["不能为空。"] for name in names if request.query_params.get(name) == ""}
         if empty:  # an empty value is refused, not read as "the default"
             raise ValidationError(empty)
         query = TermsSerializer(data=request.query_params)
