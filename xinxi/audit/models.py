@@ -61,6 +61,7 @@ ACTION_LABELS = {
     "penalty_record": "确认扣分",
     "score_entry_reverse": "冲销积分",
     "period_close": "积分关账",
+    "period_sweep": "计分周期结算",
     "issue_create": "新建刊物期",
     "issue_add": "编入信息",
     "issue_send": "刊物送签",
