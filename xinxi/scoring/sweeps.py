@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Min, Sum
+from django.db.models import Count, F, Min, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from xinxi.items.models import DeskEntry, EntrySource, EntryState
@@ -41,7 +42,7 @@ from xinxi.network import selectors
 from xinxi.network.calendar import CalendarYearMissing
 from xinxi.network.models import Desk
 from xinxi.scoring import ledger
-from xinxi.scoring.figures import _entry_counts, _ledger, _sender, network_units
+from xinxi.scoring.figures import network_units
 from xinxi.scoring.models import (
     ADOPTION_KINDS,
     BasePeriod,
@@ -169,6 +170,38 @@ class Result:
         self.posted[kind] = self.posted.get(kind, 0) + 1
 
 
+def _sender() -> Coalesce:
+    """The unit a desk credits for an entry: the desk below's unit for a forwarded one, else the origin."""
+    return Coalesce(F("forwarded_from__desk__unit_id"), F("origin_unit_id"))
+
+
+def received(desk: Desk, start: dt.date, end: dt.date) -> dict[int, int]:
+    """Entries the desk received in the period, per sending unit (a combined entry is not a submission)."""
+    rows = (
+        DeskEntry.objects.filter(desk=desk, received_at__date__gte=start, received_at__date__lte=end)
+        .exclude(source=EntrySource.COMBINED)
+        .annotate(sender=_sender())
+        .values("sender")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["sender"]: r["n"] for r in rows}
+
+
+def adopted(desk: Desk, start: dt.date, end: dt.date) -> dict[int, int]:
+    """Adoptions at the desk in the period per unit, from the ledger (a reversal counts −1)."""
+    rows = (
+        ScoreEntry.objects.filter(desk=desk, on__gte=start, on__lte=end, kind=EventKind.ADOPTION)
+        .values("unit_id")
+        .annotate(
+            plus=Count("pk", filter=Q(reverses__isnull=True)),
+            minus=Count("pk", filter=Q(reverses__isnull=False)),
+        )
+        .order_by()
+    )
+    return {r["unit_id"]: r["plus"] - r["minus"] for r in rows}
+
+
 class _Sweep:
     """One desk, one period, one rule set version: the postings, each at most once."""
 
@@ -232,7 +265,7 @@ class _Sweep:
             return
         prefix = f"quota:{self.period.code}:"
         done = self.done(prefix)
-        received = _entry_counts(self.desk, self.period.start, self.period.end)
+        sent_by = received(self.desk, self.period.start, self.period.end)
         from xinxi.network.models import Unit
 
         for unit in Unit.objects.filter(pk__in=self.units).order_by("path"):
@@ -245,7 +278,7 @@ class _Sweep:
             except CalendarYearMissing as missing:
                 self.result.warnings.append(str(missing))
                 return
-            sent = received.get(unit.pk, (0, 0))[0]
+            sent = sent_by.get(unit.pk, 0)
             if sent >= expected:
                 continue
             facts = Facts(kind=EventKind.QUOTA_SHORTFALL, count=expected - sent)
@@ -289,14 +322,14 @@ class _Sweep:
             return
         prefix = f"rate:{self.period.code}:"
         done = self.done(prefix)
-        received = _entry_counts(self.desk, self.period.start, self.period.end)
-        adopted = _ledger(self.desk, self.period.start, self.period.end)
+        sent_by = received(self.desk, self.period.start, self.period.end)
+        taken_by = adopted(self.desk, self.period.start, self.period.end)
         for unit in self.units:
             key = f"{prefix}unit:{unit}"
-            sent = received.get(unit, (0, 0))[0]
+            sent = sent_by.get(unit, 0)
             if key in done or not sent:
                 continue
-            taken = int(adopted.get(unit, {}).get("adopted", 0))
+            taken = taken_by.get(unit, 0)
             rate = (Decimal(taken) * 100 / sent).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
             if rate >= floor:
                 continue
