@@ -79,10 +79,3 @@ def _withdraw(net: Net) -> Call:
     [record] = adopt(net.editor, entry)
     return lambda: desk_services.adoption_withdraw(actor=net.editor, entry=entry, adoption=record, reason="误录")
 
-
-@scenario(f"{S}.period_sweep", "period_sweep")
-def _sweep(net: Net) -> Call:
-    from xinxi.scoring import sweeps
-
-    rules(net, net.city.desk, [line("adoption", 5)], base_points="10", base_period="month")
-    return lambda: services.period_sweep(actor=None, desk=net.city.desk, period=sweeps.month(2026, 11))
