@@ -410,8 +410,9 @@ def sweep(desk: Desk, period: Period) -> Result:
     """Post what the desk's rules say for one finished period (callers hold the transaction)."""
     result = Result()
     rule_set = ledger.rule_set_on(desk, period.end)
-    if rule_set is not None:
-        _Sweep(desk, period, rule_set, result).run()
+    if rule_set is None:  # no rules yet: nothing settled, so rules published later for the period still apply
+        return result
+    _Sweep(desk, period, rule_set, result).run()
     if not result.warnings:
         PeriodSweep.objects.get_or_create(
             desk=desk, kind=period.kind, start=period.start, defaults={"end": period.end, "posted": result.total}

@@ -257,3 +257,11 @@ def test_the_worker_settles_finished_months_daily_and_catches_up(net):
         call_command("worker", once=True, stdout=out)
     assert ScoreEntry.objects.filter(kind=EventKind.BASE).count() == 9
     assert "周期结算记账 6 条" in out.getvalue()
+
+
+def test_a_period_without_rules_is_not_settled_and_later_rules_catch_it_up(net):
+    assert services.period_sweep(actor=None, desk=net.city.desk, period=sweeps.month(2026, 10)).total == 0
+    assert not PeriodSweep.objects.exists()
+    rules(net, net.city.desk, [line("adoption", 5)], valid_from=dt.date(2026, 10, 1), base_points="10",
+          base_period="month")  # published in December, valid from October
+    assert sweeps.run().posted == {EventKind.BASE: 6}
