@@ -63,6 +63,7 @@ ACTION_LABELS = {
     "period_close": "积分关账",
     "appraisal_confirm": "确认直报点考评",
     "appraisal_export": "导出考评名单",
+    "period_sweep": "计分周期结算",
     "issue_create": "新建刊物期",
     "issue_add": "编入信息",
     "issue_send": "刊物送签",
