@@ -28,6 +28,7 @@ from xinxi.scoring import permissions
 from xinxi.scoring.models import EventKind, RuleSet, ScoreEntry
 from xinxi.scoring.preview_rules import SECRET_TITLE
 
+CENT = Decimal("0.01")
 OTHER_UNIT_TITLE = "（综合或转报的信息）"
 TRACE_RELATED = (
     "desk__unit", "unit", "rule_set", "rule_line", "item", "entry", "adoption__issue", "instruction", "penalty",
@@ -105,9 +106,13 @@ def totals(rows: QuerySet[ScoreEntry]) -> dict[str, Any]:
         total=Sum("points"), n=Count("pk"),
         plus=Sum("points", filter=Q(points__gt=0)), minus=Sum("points", filter=Q(points__lt=0)),
     )
-    zero = Decimal(0)
-    return {"points": found["total"] or zero, "count": found["n"], "plus": found["plus"] or zero,
-            "minus": found["minus"] or zero}
+    return {"points": cents(found["total"]), "count": found["n"], "plus": cents(found["plus"]),
+            "minus": cents(found["minus"])}
+
+
+def cents(value: Any) -> Decimal:
+    """A sum as the database gives it (SQLite: sometimes an int or a float), to the cent."""
+    return Decimal(str(value or 0)).quantize(CENT)
 
 
 def desk_units(desk: Desk) -> QuerySet[Unit]:
@@ -159,11 +164,11 @@ def monthly(unit: Unit, year: int, desks: list[Desk]) -> list[DeskYear]:
         .values("desk_id", "month")
         .annotate(points=Sum("points"))
     )
-    found: dict[int, list[Decimal]] = {d.pk: [Decimal(0)] * 12 for d in desks}
+    found: dict[int, list[Decimal]] = {d.pk: [cents(0)] * 12 for d in desks}
     for row in rows:
         if row["desk_id"] in found:
-            found[row["desk_id"]][row["month"] - 1] = row["points"]
-    return [DeskYear(desk=d, months=found[d.pk], total=sum(found[d.pk], Decimal(0))) for d in desks]
+            found[row["desk_id"]][row["month"] - 1] = cents(row["points"])
+    return [DeskYear(desk=d, months=found[d.pk], total=sum(found[d.pk], cents(0))) for d in desks]
 
 
 # --- one entry's trace ---
