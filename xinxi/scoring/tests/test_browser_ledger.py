@@ -17,7 +17,9 @@ def test_reporter_sees_my_scores_and_opens_a_trace(net, login_page, live_server)
     services.penalty_record(actor=net.desk_chief, desk=net.city.desk, unit=net.county, kind="false_item",
                             on=dt.date(2026, 11, 15), reason="数字失实")
     page = login_page("reporter")
-    page.goto(f"{live_server.url}/scoring/mine/")
+    page.goto(f"{live_server.url}/items/")
+    page.click("#my-scores-link")
+    page.wait_for_url(f"{live_server.url}/scoring/mine/")
     months = page.locator("#mine-months").inner_text()
     assert "临江市委办公室信息科" in months and "2.00" in months
     entries = page.locator("#mine-entries").inner_text()
