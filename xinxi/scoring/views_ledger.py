@@ -59,7 +59,8 @@ def ledger_list(request: AuthedRequest) -> HttpResponse:
     desk = chosen_desk(request)
     wanted = ledger_filter(request)
     rows = selectors.filtered(selectors.desk_ledger(request.user, desk), wanted)
-    page = paginate(request, selectors.for_listing(rows), PAGE_SIZE)
+    totals = selectors.totals(rows)
+    page = paginate(request, selectors.for_listing(rows), PAGE_SIZE, count=totals["count"])
     shown = [(e, selectors.item_label(e, request.user)) for e in page.object_list]
     context = {
         "desk": desk,
@@ -72,7 +73,7 @@ def ledger_list(request: AuthedRequest) -> HttpResponse:
         "statuses": selectors.Status.CHOICES,
         "page": page,
         "rows": shown,
-        "totals": selectors.totals(rows),
+        "totals": totals,
         "can_manage": permissions.can_manage_rules(request.user, desk),
         "page_query": query_without(request, "page"),
     }

@@ -210,3 +210,20 @@ def test_withdrawing_moves_the_ranking(net, client_for):
                                   {"withdraw-adoption": record.pk, "withdraw-reason": "误录"})
     after = ranks()
     assert after["东城县委办公室"][0] == D(5) and Adoption.objects.get(pk=record.pk).withdrawn_at is not None
+
+
+def test_trace_links_a_reversal_both_ways_and_the_penalty_page_links_points(net, client_for):
+    w = world(net)
+    penalty = w["penalty"]
+    listing = client_for("editor").get(f"/scoring/rules/penalties/?desk={net.city.desk.pk}").content.decode()
+    assert f'href="/scoring/entries/{penalty.pk}/"' in listing
+    services.score_entry_reverse(actor=net.desk_chief, entry=penalty, reason="误记")
+    reversal = ScoreEntry.objects.get(reverses=penalty)
+    client = client_for("desk_chief")
+    original = client.get(f"/scoring/entries/{penalty.pk}/").content.decode()
+    assert f'href="/scoring/entries/{reversal.pk}/"' in original and "更正：误记" in original
+    assert "数字失实" in original and f"/scoring/entries/{penalty.pk}/reverse/" not in original
+    back = client.get(f"/scoring/entries/{reversal.pk}/").content.decode()
+    assert f'href="/scoring/entries/{penalty.pk}/"' in back and "本记录冲销了" in back
+    unit_side = client_for("reporter").get(f"/scoring/entries/{reversal.pk}/").content.decode()
+    assert "更正：误记" in unit_side and "赵科长" not in unit_side
