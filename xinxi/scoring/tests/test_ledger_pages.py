@@ -227,3 +227,22 @@ def test_trace_links_a_reversal_both_ways_and_the_penalty_page_links_points(net,
     assert f'href="/scoring/entries/{penalty.pk}/"' in back and "本记录冲销了" in back
     unit_side = client_for("reporter").get(f"/scoring/entries/{reversal.pk}/").content.decode()
     assert "更正：误记" in unit_side and "赵科长" not in unit_side
+
+
+def test_a_unit_never_sees_the_title_of_another_units_item(net, client_for):
+    from xinxi.items import desk_services
+
+    rules(net, net.city.desk, [line("adoption", 5)])
+    dept_reporter = make_user("dept_reporter", net.city_dept, "reporter")
+    ours = at_city(net, title="东城县防汛准备")
+    theirs = entry_at(submitted(dept_reporter, title="应急局防汛部署"), net.city.desk)
+    combined = desk_services.entry_combine(actor=net.editor, entries=[ours, theirs], title="全市防汛综合",
+                                           body="综合稿。")
+    adopt(net.editor, combined, kind="combined")
+    entry = ScoreEntry.objects.get(unit=net.county)
+    html = client_for("reporter").get(f"/scoring/entries/{entry.pk}/").content.decode()
+    assert "全市防汛综合" not in html and "应急局" not in html and "（综合或转报的信息）" in html
+    mine = client_for("reporter").get("/scoring/mine/").content.decode()
+    assert "全市防汛综合" not in mine and "（综合或转报的信息）" in mine
+    desk_side = client_for("editor").get(f"/scoring/entries/{entry.pk}/").content.decode()
+    assert "全市防汛综合" in desk_side
