@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from xinxi.lib.charts import LineChart, Series
 from xinxi.lib.http import AuthedRequest
 from xinxi.lib.listing import choice_param, int_param, paginate, query_without
 from xinxi.scoring import permissions
@@ -145,11 +146,14 @@ def my_scores(request: AuthedRequest) -> HttpResponse:
         "months": MONTHS,
         "page": page,
         "rows": shown,
-        "charts": _charts(per_desk, year),
+        "chart": _chart(per_desk, year),
     }
     return render(request, "scoring/ledger/mine.html", context)
 
 
-def _charts(per_desk: list[selectors.DeskYear], year: int) -> list[tuple[str, str]]:
-    """(desk name, SVG) of the month trend, when ``lib/charts.py`` is there; else none (the table)."""
-    return []
+def _chart(per_desk: list[selectors.DeskYear], year: int) -> LineChart | None:
+    """The month trend beside the table: a line per desk (none without any entry)."""
+    if not per_desk:
+        return None
+    series = [Series(row.desk.name, row.months) for row in per_desk]
+    return LineChart(f"{year}年各月得分", MONTHS, series)

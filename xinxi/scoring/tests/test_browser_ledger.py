@@ -22,6 +22,7 @@ def test_reporter_sees_my_scores_and_opens_a_trace(net, login_page, live_server)
     page.wait_for_url(f"{live_server.url}/scoring/mine/")
     months = page.locator("#mine-months").inner_text()
     assert "临江市委办公室信息科" in months and "2.00" in months
+    assert page.locator("#mine-chart svg.chart").is_visible()
     entries = page.locator("#mine-entries").inner_text()
     assert "东城县秋粮收购进度过半" in entries and "一般采用" in entries
     adoption = ScoreEntry.objects.get(kind="adoption")

@@ -154,6 +154,7 @@ def test_my_scores_by_month_with_traces(net, client_for):
     html = response.content.decode()
     assert f'href="/scoring/entries/{w["penalty"].pk}/"' in html and "东城县秋粮收购进度过半" in html
     assert "西山县" not in html
+    assert 'class="chart"' in html and '<title id="chart-' in html  # the trend beside the table
     outsider = client_for("outsider").get("/scoring/mine/")
     assert outsider.status_code == 200 and outsider.context["per_desk"][0].total == D(7)
     assert "东城县" not in outsider.content.decode()
