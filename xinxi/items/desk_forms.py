@@ -155,3 +155,28 @@ def parse_ids(*raw: str, limit: int = 30) -> list[int]:
             if part.isdigit() and len(part) < 10 and int(part) not in ids:
                 ids.append(int(part))
     return ids[:limit]
+
+
+class WithdrawAdoptionForm(forms.Form):
+    """撤销采用: one of the entry's live adoptions (one choice per publication and issue) and the reason."""
+
+    adoption = forms.ModelChoiceField(
+        label="撤销的采用记录",
+        queryset=DeskEntry.objects.none(),
+        empty_label=None,
+        error_messages={"required": "请选择要撤销的采用记录。", "invalid_choice": "该采用记录不存在或已经撤销。"},
+    )
+    reason = _reason("撤销理由")
+
+    def __init__(self, *args: Any, entry: DeskEntry, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "withdraw")
+        super().__init__(*args, **kwargs)
+        live = entry.adoptions.filter(withdrawn_at__isnull=True).order_by("pk")
+        firsts: dict[tuple[str, str], int] = {}
+        for pk, publication, issue_no in live.values_list("pk", "publication", "issue_no"):
+            firsts.setdefault((publication, issue_no), pk)
+        field = self.fields["adoption"]
+        field.queryset = live.filter(pk__in=firsts.values())  # type: ignore[attr-defined]
+        field.label_from_instance = lambda a: (  # type: ignore[attr-defined]
+            f"{a.publication} {a.issue_no}（{a.adopted_on:%Y-%m-%d}，{a.get_kind_display()}）".replace("  ", " ")
+        )

@@ -269,11 +269,15 @@ def _render_entry(
     target = parent_desk(entry.desk.unit) if can_act and entry.forwarded_at is None else None
     action_forms = _action_forms(user, entry) if can_act else {}
     action_forms.update(bound or {})
+    adoptions = list(Adoption.objects.filter(entry_id__in=chain_ids).select_related("unit", "entry__desk"))
+    shown = _shown_actions(entry, can_act, target is not None)
+    if can_act and any(a.entry_id == entry.pk and a.withdrawn_at is None for a in adoptions):
+        shown.add("withdraw_adoption")
     context = {
         "entry": entry,
         "can_act": can_act,
         "at_own_desk": entry.desk_id == own.pk,
-        "shown": _shown_actions(entry, can_act, target is not None),
+        "shown": shown,
         "forms": action_forms,
         "open_action": next(iter(bound), "") if bound else "",
         "error": error,
@@ -292,7 +296,7 @@ def _render_entry(
         "events": _events(entry),
         "verifications": list(entry.verifications.select_related("related_unit", "requested_by", "closed_by")),
         "open_outcome": VerificationOutcome.OPEN,
-        "adoptions": Adoption.objects.filter(entry_id__in=chain_ids).select_related("unit", "entry__desk"),
+        "adoptions": adoptions,
         "attachments": entry.item.attachments.all(),
         "rounds": entry.item.submissions.select_related("submitted_by", "signed_off_by"),
         "sources": sources,
@@ -402,6 +406,11 @@ def _adopt(user: User, entry: DeskEntry, data: dict[str, Any]) -> str:
     return f"已记录采用，计分单位 {len(records)} 个。"
 
 
+def _withdraw_adoption(user: User, entry: DeskEntry, data: dict[str, Any]) -> str:
+    group = desk_services.adoption_withdraw(actor=user, entry=entry, adoption=data["adoption"], reason=data["reason"])
+    return f"已撤销采用（{group[0].publication} {group[0].issue_no}），所计积分已冲销。"
+
+
 def _plain(user: User, entry: DeskEntry, data: Any) -> forms.Form:
     return forms.Form(data)
 
@@ -421,6 +430,7 @@ ACTIONS: dict[str, Action] = {
     "major": Action(lambda u, e, d: desk_forms.MajorEventForm(d), _major),
     "forward": Action(lambda u, e, d: desk_forms.NoteForm(d, prefix="forward"), _forward),
     "adopt": Action(lambda u, e, d: desk_forms.AdoptionForm(d, desk_level=e.desk.unit.level), _adopt),
+    "withdraw_adoption": Action(lambda u, e, d: desk_forms.WithdrawAdoptionForm(d, entry=e), _withdraw_adoption),
 }
 
 

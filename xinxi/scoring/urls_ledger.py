@@ -1,5 +1,11 @@
 """Pages of scoring: ledger (mounted by ``scoring/urls.py`` under /scoring/)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from xinxi.scoring import views_ledger as views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("ledger/", views.ledger_list, name="ledger"),
+    path("entries/<int:pk>/", views.entry_trace, name="entry_trace"),
+    path("mine/", views.my_scores, name="my_scores"),
+]

@@ -857,6 +857,43 @@ API |= {
     ],
 }
 
+# --- scoring: ledger, traces, 我的得分, 撤销采用 (scoring/urls_ledger.py, scoring/api/ledger.py) ---
+PAGES |= {
+    "scoring/ledger/": [
+        Case("the desk's ledger", allow(RULE_READERS)),
+        Case("filters", allow(RULE_READERS), query="start=2026-11-01&end=2026-11-30&kind=false_item&status=live"),
+        Case("another desk (admin chooses)", allow({"admin"}), query="desk={other_city_desk}"),
+    ],
+    "scoring/entries/<pk>/": [
+        Case("city desk's entry for the county", allow(RULE_READERS | UNIT), pk="score_entry"),
+        Case("other city's", allow({"admin", "outsider"}), pk="other_score_entry"),
+        missing(pk="missing"),
+    ],
+    "scoring/mine/": [Case("the unit's points", allow(UNIT | {"outsider"}, rest=403))],
+}
+API |= {
+    A + "score-entries/": [
+        Case("list (empty for the rest)", api(ALL)),
+        Case("filters", api(ALL), query="on_from=2026-11-01&on_to=2026-11-30&kind=false_item&status=live&unit=1"),
+        Case("a bad filter", api(ALL, 400), query="status=nothing"),
+    ],
+    A + "score-entries/<pk>/": [
+        Case("city desk's", api(RULE_READERS), pk="score_entry"),
+        Case("other city's", api({"admin"}), pk="other_score_entry"),
+        api_missing(pk="missing"),
+    ],
+    A + "my-scores/": [
+        Case("the unit's points", api(UNIT | {"outsider"}, rest=403)),
+        Case("a bad year", api(UNIT | {"outsider"}, 400, rest=403), query="year=abc"),
+    ],
+    A + "entries/<pk>/withdraw-adoption/": [
+        Case("ours, an empty body", api(CITY_DESK, 400), POST, pk="entry2"),
+        Case("秘密", api(RECORDERS, 400), POST, pk="secret_entry"),
+        Case("other city's", api(()), POST, pk="elsewhere_entry"),
+        api_missing(POST, pk="missing"),
+    ],
+}
+
 # --- scoring: appraisal (scoring/api/appraisal.py) ---
 APPRAISAL_BODY = {"year": 2026, "top": 15, "threshold": "12", "commend": [], "revoke": []}
 API |= {

@@ -148,7 +148,13 @@ def build_world() -> World:
     ids["other_point"] = other_point.pk
     ids["notification"] = Notification.objects.filter(user=net.reporter).order_by("pk").first().pk  # type: ignore[union-attr]
     _scoring_rules(net, ids)
+    _scoring_ledger(net, ids)
     return w
+
+
+def _scoring_ledger(net: Net, ids: dict[str, Any]) -> None:
+    """The ledger pages choose a desk by id."""
+    ids["other_city_desk"] = net.other_city.desk.pk
 
 
 def _scoring_rules(net: Net, ids: dict[str, Any]) -> None:

@@ -105,6 +105,12 @@ ENDPOINTS = {
     "/api/v1/penalties/": {"get", "post"},
     "/api/v1/score-entries/{id}/reverse/": {"post"},
     # --- end of scoring: rule sets ---
+    # --- scoring: ledger and 我的得分 (xinxi/scoring/api/ledger.py), 撤销采用 ---
+    "/api/v1/score-entries/": {"get"},
+    "/api/v1/score-entries/{id}/": {"get"},
+    "/api/v1/my-scores/": {"get"},
+    "/api/v1/entries/{id}/withdraw-adoption/": {"post"},
+    # --- end of scoring: ledger ---
     # --- scoring: appraisal (xinxi/scoring/api/appraisal.py) ---
     "/api/v1/appraisal/{desk}/": {"get"},
     "/api/v1/appraisal/{desk}/confirm/": {"post"},

@@ -118,7 +118,7 @@ class AdoptionSerializer(serializers.ModelSerializer[Adoption]):
         model = Adoption
         fields = ["id", "entry", "entry_title", "item", "item_title", "unit", "unit_name", "desk", "desk_name",
                   "level", "level_label", "publication", "issue_no", "adopted_on", "kind", "kind_label",
-                  "external", "created_at"]
+                  "external", "created_at", "withdrawn_at", "withdrawn_reason"]
         read_only_fields = fields
 
 
@@ -498,6 +498,11 @@ class AdoptionCreateSerializer(serializers.Serializer[Any]):
         choices=AdoptionLevel.choices, allow_null=True, default=None,
         help_text="系统外采用（国办/中办/省办等）时填写层级；本科室刊物采用时为空",
     )
+
+
+class WithdrawAdoptionSerializer(serializers.Serializer[Any]):
+    adoption = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="本条收稿的采用记录编号")
+    reason = serializers.CharField(allow_blank=True, max_length=300, help_text="撤销理由（必填）")
 
 
 class VerificationCreateSerializer(serializers.Serializer[Any]):

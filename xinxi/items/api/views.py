@@ -55,6 +55,7 @@ from xinxi.items.api.serializers import (
     VerificationCreateSerializer,
     VerificationSerializer,
     VersionSerializer,
+    WithdrawAdoptionSerializer,
 )
 from xinxi.items.desk_views import _chain as entry_chain
 from xinxi.items.filters import with_read_mark
@@ -444,6 +445,25 @@ class EntryViewSet(mixins.ListModelMixin, ServiceViewSet[DeskEntry]):
         data = self.parse(AdoptionCreateSerializer)
         records = desk_services.adoption_record(actor=acting_user(request), entry=entry, **data)
         return Response(AdoptionSerializer(records, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="撤销采用",
+        description="本科室编辑、科长：撤销本条收稿的一次采用（同一刊物期号的各计分单位记录一并撤销），须写明理由；"
+        "采用记录保留并标明撤销，所计积分以冲销记录抵消。已撤销的、不属于本条收稿的采用记录为 409。",
+        request=WithdrawAdoptionSerializer,
+        responses=documented({200: AdoptionSerializer(many=True)}, 400, 404, 409),
+    )
+    @action(detail=True, methods=["post"], url_path="withdraw-adoption", pagination_class=None, filter_backends=[])
+    def withdraw_adoption(self, request: Request, pk: str | None = None) -> Response:
+        entry = self.get_object()
+        data = self.parse(WithdrawAdoptionSerializer)
+        adoption = Adoption.objects.filter(pk=data["adoption"], entry=entry).first()
+        if adoption is None:
+            raise ServiceError({"adoption": ["该采用记录不属于这条收稿。"]})
+        group = desk_services.adoption_withdraw(actor=acting_user(request), entry=entry, adoption=adoption,
+                                                reason=data["reason"])
+        rows = Adoption.objects.filter(pk__in=[a.pk for a in group]).select_related("entry", "item", "unit", "desk")
+        return Response(AdoptionSerializer(rows.order_by("pk"), many=True).data)
 
     @extend_schema(summary="请求核实", request=VerificationCreateSerializer,
                    responses=documented({201: VerificationSerializer}, 400, 404))
