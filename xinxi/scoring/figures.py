@@ -276,10 +276,10 @@ def _ledger(desk: Desk, start: dt.date, end: dt.date, since: dt.date) -> dict[in
         "late": Q(kind__in=LATE_KINDS),
         "missed": Q(kind__in=MISSED_KINDS),
     }
-    for code, name in ADOPTION_KIND_FIELDS.items():
-        counted[name] = adoption & Q(facts__adoption_kind=code.value)
-    for code, name in LEVEL_FIELDS.items():
-        counted[name] = upper & Q(facts__levels__0=code.value)
+    for kind, name in ADOPTION_KIND_FIELDS.items():
+        counted[name] = adoption & Q(facts__adoption_kind=kind.value)
+    for level, name in LEVEL_FIELDS.items():
+        counted[name] = upper & Q(facts__levels__0=level.value)
     aggregates: dict[str, Count | Sum] = {
         "now_points": Sum("points", filter=now),
         "before_points": Sum("points", filter=~now),
@@ -331,7 +331,7 @@ def _expected(desk: Desk, start: dt.date, end: dt.date) -> tuple[dict[int, int],
             elif quota.unit_class_id is not None:
                 by_class[quota.unit_class_id] = expected
     except calendar.CalendarYearMissing as exc:
-        return {}, {}, exc.message
+        return {}, {}, str(exc.message)
     return own, by_class, ""
 
 
