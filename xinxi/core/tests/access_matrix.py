@@ -463,6 +463,20 @@ PAGES |= {
     ],
 }
 
+# --- scoring: rankings (scoring/urls_rankings.py) ---
+PAGES |= {
+    "scoring/": [
+        Case("the own desk's ranking", allow(RULE_READERS)),
+        Case("the own desk by id", allow(RULE_READERS), query="desk={city_desk}"),
+        Case("the province desk: another desk", allow({"admin"}), query="desk={province_desk}"),
+        Case("a bad period", allow(RULE_READERS, 400), query="period=2026-13"),
+    ],
+    "scoring/rankings.xlsx": [
+        Case("the own desk's workbook", allow(RULE_READERS), query="period=2026-11"),
+        Case("the province desk: another desk", allow({"admin"}), query="desk={province_desk}"),
+    ],
+}
+
 API: dict[str, list[Case]] = {
     A: [Case("root", api(ALL))],
     A + "auth/token/": [
