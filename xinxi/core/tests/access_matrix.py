@@ -800,6 +800,16 @@ API |= {
     ],
 }
 
+# --- scoring: rankings (scoring/api/rankings.py) ---
+API |= {
+    A + "scoring/rankings/": [
+        Case("the own desk", api(RULE_READERS)),
+        Case("the own desk by id", api(RULE_READERS), query="desk={city_desk}&period=2026-11"),
+        Case("the province desk: another desk", api({"admin"}), query="desk={province_desk}"),
+        Case("a bad period (before the desk)", api(ALL, 400), query="period=2026-13"),
+    ],
+}
+
 # --- scoring: rule sets, penalties, reversals (scoring/api/rules.py) ---
 API |= {
     A + "rule-sets/": [

@@ -105,6 +105,9 @@ ENDPOINTS = {
     "/api/v1/penalties/": {"get", "post"},
     "/api/v1/score-entries/{id}/reverse/": {"post"},
     # --- end of scoring: rule sets ---
+    # --- scoring: rankings (xinxi/scoring/api/rankings.py) ---
+    "/api/v1/scoring/rankings/": {"get"},
+    # --- end of scoring: rankings ---
 }
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver"}
 
