@@ -27,10 +27,11 @@ reversal. Then ``ANALYZE`` (and ``VACUUM ANALYZE`` on PostgreSQL).
 
 Measured, at the hot desk, for last year (previous period: the year before):
 - ``figures.ranking`` with the named lists (零分, 下降明显, 报喜不报忧, 不达标, 报送不足):
-  the whole thing the page and the API call — two aggregate queries over the ledger and
-  the entries for both years, the network, the units, quotas and the floor, then ranks,
+  the whole thing the page and the API call — the aggregate queries over the ledger (the
+  year per unit and kind; the year before per unit; the year's adoptions by kind and
+  level) and over the entries (both years), the network, the units, quotas and the floor, then ranks,
   shares (largest remainder), groups in Python over the units (not the entries);
-- the bare SQL: the same two aggregate statements (the ledger's and the entries')
+- the bare SQL: the same four aggregate statements (the ledger's three and the entries')
   executed on a cursor and fetched, without the ORM or Python around them;
 - for reference, the simplest aggregate: ``SUM(points) GROUP BY unit_id`` for the year;
 - the API (``GET /api/v1/scoring/rankings/``) through the whole stack, as ``bench_editor``.
@@ -207,7 +208,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"参与排名单位 {len(result.rows)} 个，{len(result.groups)} 组；总分 {result.total}，上年 "
           f"{result.previous_total}；零分 {len(result.zero())} 个")
     since = figures.previous_period(start, end)[0]
-    statements = [q.query.sql_with_params() for q in (figures.ledger_rows(desk, start, end, since),
+    before = figures.previous_period(start, end)
+    statements = [q.query.sql_with_params() for q in (figures.ledger_rows(desk, start, end),
+                                                      figures.previous_rows(desk, *before),
+                                                      figures.split_rows(desk, start, end),
                                                       figures.entry_rows(desk, start, end, since))]
 
     def bare() -> None:
@@ -232,7 +236,7 @@ def main(argv: list[str] | None = None) -> None:
         response = client.get(url)
         assert response.status_code == 200, response.status_code
 
-    shapes = [("figures.ranking + 名单", ranking), ("同样两条聚合的裸 SQL", bare),
+    shapes = [("figures.ranking + 名单", ranking), ("同样四条聚合的裸 SQL", bare),
               ("仅 SUM(points) GROUP BY", simplest)]
     if user is not None:
         shapes.append(("API 全栈（bench_editor）", api))
@@ -244,7 +248,7 @@ def main(argv: list[str] | None = None) -> None:
         found[label] = percentile(times, 0.95)
         print(f"{label:<26}{percentile(times, 0.5) * 1000:>7.1f}ms{percentile(times, 0.95) * 1000:>7.1f}ms   "
               f"{cpu:.1f} ms")
-    ratio = found["figures.ranking + 名单"] / found["同样两条聚合的裸 SQL"]
+    ratio = found["figures.ranking + 名单"] / found["同样四条聚合的裸 SQL"]
     print(f"p95 之比 figures / 裸 SQL：{ratio:.2f}（目标 ≤ 1.5）；目标 p95 ≤ 300 ms")
     print(f"结束时：{load_note()}")
 
