@@ -108,6 +108,12 @@ ENDPOINTS = {
     # --- scoring: rankings (xinxi/scoring/api/rankings.py) ---
     "/api/v1/scoring/rankings/": {"get"},
     # --- end of scoring: rankings ---
+    # --- scoring: appraisal (xinxi/scoring/api/appraisal.py) ---
+    "/api/v1/appraisal/{desk}/": {"get"},
+    "/api/v1/appraisal/{desk}/confirm/": {"post"},
+    "/api/v1/appraisal/{desk}/export/xlsx/": {"get"},
+    "/api/v1/appraisal/{desk}/export/docx/": {"get"},
+    # --- end of scoring: appraisal ---
 }
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver"}
 
