@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ('instructions', '0002_leader_levels_table'),
         ('items', '0007_adoption_withdrawn_at_adoption_withdrawn_by_and_more'),
         ('network', '0003_desk_supervision_due_days_and_more'),
-        ('scoring', '0001_initial'),
+        ('scoring', '0002_appraisal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
