@@ -299,6 +299,8 @@ class ScoreEntry(models.Model):
         indexes = [
             models.Index(fields=["desk", "on", "unit"], name="score_desk_on_unit"),
             models.Index(fields=["unit", "on"], name="score_unit_on"),
+            # Rankings: the per-unit-and-kind aggregate reads only the index (figures.ledger_rows).
+            models.Index(fields=["desk", "on", "unit", "kind", "reverses", "points"], name="score_rank_cover"),
         ]
 
     def __str__(self) -> str:

@@ -463,6 +463,20 @@ PAGES |= {
     ],
 }
 
+# --- scoring: rankings (scoring/urls_rankings.py) ---
+PAGES |= {
+    "scoring/": [
+        Case("the own desk's ranking", allow(RULE_READERS)),
+        Case("the own desk by id", allow(RULE_READERS), query="desk={city_desk}"),
+        Case("the province desk: another desk", allow({"admin"}), query="desk={province_desk}"),
+        Case("a bad period", allow(RULE_READERS, 400), query="period=2026-13"),
+    ],
+    "scoring/rankings.xlsx": [
+        Case("the own desk's workbook", allow(RULE_READERS), query="period=2026-11"),
+        Case("the province desk: another desk", allow({"admin"}), query="desk={province_desk}"),
+    ],
+}
+
 # --- scoring: appraisal (scoring/urls_appraisal.py) ---
 CONFIRMERS_OR_403 = dict.fromkeys(RULE_ONLY_READ, 403)  # the desk's staff read; its chief and admins confirm
 APPRAISAL_TERMS = {"year": "2026", "top": "15", "threshold": "12"}
@@ -808,6 +822,16 @@ API |= {
     A + "issues/<pk>/return/": [
         Case("awaiting sign-off", api(ACTORS, 400), POST, pk="pending_issue"),
         api_missing(POST, pk="missing"),
+    ],
+}
+
+# --- scoring: rankings (scoring/api/rankings.py) ---
+API |= {
+    A + "rankings/": [
+        Case("the own desk", api(RULE_READERS)),
+        Case("the own desk by id", api(RULE_READERS), query="desk={city_desk}&period=2026-11"),
+        Case("the province desk: another desk", api({"admin"}), query="desk={province_desk}"),
+        Case("a bad period (before the desk)", api(ALL, 400), query="period=2026-13"),
     ],
 }
 

@@ -111,6 +111,9 @@ ENDPOINTS = {
     "/api/v1/my-scores/": {"get"},
     "/api/v1/entries/{id}/withdraw-adoption/": {"post"},
     # --- end of scoring: ledger ---
+    # --- scoring: rankings (xinxi/scoring/api/rankings.py) ---
+    "/api/v1/rankings/": {"get"},
+    # --- end of scoring: rankings ---
     # --- scoring: appraisal (xinxi/scoring/api/appraisal.py) ---
     "/api/v1/appraisal/{desk}/": {"get"},
     "/api/v1/appraisal/{desk}/confirm/": {"post"},
