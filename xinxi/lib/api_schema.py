@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django_filters import filters
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
@@ -54,7 +55,11 @@ class AutoSchema(SpectacularAutoSchema):
 
     def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> Any:
         """Text that may not be blank needs a non-space character; a list that may not be empty an item;
-        a decimal the exact pattern of its digits and limits (``api_views.decimal_pattern``)."""
+        a decimal the exact pattern of its digits and limits (``api_views.decimal_pattern``); a
+        read-only choice of a model field that may be blank lists the blank value."""
+        if (isinstance(field, serializers.ChoiceField) and field.read_only and not field.allow_blank
+                and _model_field(field) is not None and getattr(_model_field(field), "blank", False)):
+            field.allow_blank = True  # DRF drops allow_blank from read-only model fields; the value may be ""
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if direction == "request" and isinstance(schema, dict):
             if isinstance(field, serializers.DecimalField) and schema.get("type") == "string":
@@ -67,6 +72,17 @@ class AutoSchema(SpectacularAutoSchema):
                     and not field.allow_empty and schema.get("type") == "array"):
                 schema.setdefault("minItems", 1)
         return schema
+
+
+def _model_field(field: Any) -> Any:
+    """The model field a ModelSerializer's field reads, if it reads one directly."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not field.source or "." in field.source:
+        return None
+    try:
+        return model._meta.get_field(field.source)
+    except FieldDoesNotExist:  # a property or a method
+        return None
 
 
 def version_stays_required(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
