@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import resource
 import secrets
 import subprocess
 import sys
@@ -59,7 +60,7 @@ SEED = 20261203
 
 # The desk persona gets every boundary of every field (the coverage phase) and random cases;
 # the unit persona random cases only: what a unit is answered, at a fraction of the cost.
-PHASES = {"desk_chief": "coverage,fuzzing", "reporter": "fuzzing"}
+PHASES = {"desk_chief": "examples,coverage,fuzzing", "reporter": "examples,fuzzing"}
 
 
 def _objects(net: Net) -> None:
@@ -125,7 +126,7 @@ def _run(live_server: Any, user: Any, folder: Path, phases: str) -> subprocess.C
         "--phases", phases,
         "--max-examples", str(MAX_EXAMPLES),
         "--seed", str(SEED),
-        "--generation-deterministic",
+        "--generation-deterministic",  # also: no example database, nothing carried over from an earlier run
         "--generation-allow-x00", "false",  # text never holds NUL characters (DRF refuses them)
         "--workers", "1",
         "--request-timeout", "60",
@@ -135,7 +136,8 @@ def _run(live_server: Any, user: Any, folder: Path, phases: str) -> subprocess.C
         *(["--include-path-regex", PATHS] if PATHS else []),
         *_session_headers(user),
     ]  # fmt: skip
-    return subprocess.run(command, capture_output=True, text=True, timeout=1200, check=False)
+    # In the test's folder: schemathesis writes its caches (.schemathesis/) where it runs.
+    return subprocess.run(command, capture_output=True, text=True, timeout=1200, check=False, cwd=folder)
 
 
 def findings(output: str) -> str:
@@ -148,9 +150,10 @@ def findings(output: str) -> str:
 
 HOW_TO_REPRODUCE = """
 Each finding names the operation and the check, and gives a curl line (the session headers
-are shown as [Filtered]). To reproduce: XINXI_FUZZ_PATHS='<path regex>' pytest {test}; or run
-the server (manage.py runserver), sign in, and send the curl line with your own Cookie and
-X-CSRFToken headers. See docs/architecture.md, "The fuzz test".
+are shown as [Filtered]). To rerun only some operations:
+    XINXI_FUZZ_PATHS='^/api/v1/rule-sets/' pytest xinxi/core/tests/test_api_fuzz.py
+or run the server (manage.py runserver), sign in, and send the curl line with your own Cookie
+and X-CSRFToken headers. See docs/architecture.md, "The fuzz test".
 """
 
 
@@ -161,6 +164,13 @@ def test_every_operation_matches_the_schema(
     if connection.vendor != "sqlite":
         pytest.skip("schema fuzz runs on SQLite only: the schema and views are the same on PostgreSQL")
     _objects(net)
+    before = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     result = _run(live_server, net.users[persona], tmp_path, PHASES[persona])
+    after = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    server, fuzzer = ((b.ru_utime + b.ru_stime) - (a.ru_utime + a.ru_stime) for a, b in zip(before, after, strict=True))
+    phases = "; ".join(re.findall(r"^\s*\S+\s+((?:Examples|Coverage|Fuzzing) \(in [0-9.]+s\))", result.stdout, re.M))
+    cases = re.search(r"Test cases:\s*\n\s*(.*)", result.stdout)
+    print(f"schema fuzz as {persona}: {phases}; {cases.group(1) if cases else '?'}; "
+          f"CPU: server {server:.0f} s, schemathesis {fuzzer:.0f} s")
     report = findings(result.stdout) + result.stderr[-5_000:]
-    assert result.returncode == 0, report + HOW_TO_REPRODUCE.format(test=__file__.rsplit("/xinxi/", 1)[-1])
+    assert result.returncode == 0, report + HOW_TO_REPRODUCE
