@@ -10,7 +10,11 @@
 - ``StrictFilterExtension`` writes each query filter's own limits into its parameter:
   ``minimum``/``maximum`` of number filters, ``maxLength`` of text filters, the allowed
   values of ``ordering``. A value outside them is a 400 naming the parameter (django-filter's
-  form), so schema and validation agree.
+  form), so schema and validation agree. A choice filter lists its values (read when the
+  schema is made, so a table such as the leader levels is current); a filter that is not
+  free text has ``minLength: 1`` (an empty value is refused, ``lib.api_filters``).
+- A decimal input is a string with the exact pattern a JSON body is held to
+  (``lib.api_views.decimal_pattern``: digits, decimals, sign and limits).
 
 The fuzz test ``xinxi/core/tests/test_api_fuzz.py`` holds the server to the result.
 """
@@ -19,12 +23,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django_filters import filters
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
 
-from xinxi.lib.api_views import ERRORS
+from xinxi.lib.api_filters import free_text
+from xinxi.lib.api_views import ERRORS, decimal_pattern
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -48,9 +54,16 @@ class AutoSchema(SpectacularAutoSchema):
 
 
     def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> Any:
-        """Text that may not be blank needs a non-space character; a list that may not be empty an item."""
+        """Text that may not be blank needs a non-space character; a list that may not be empty an item;
+        a decimal the exact pattern of its digits and limits (``api_views.decimal_pattern``); a
+        read-only choice of a model field that may be blank lists the blank value."""
+        if (isinstance(field, serializers.ChoiceField) and field.read_only and not field.allow_blank
+                and _model_field(field) is not None and getattr(_model_field(field), "blank", False)):
+            field.allow_blank = True  # DRF drops allow_blank from read-only model fields; the value may be ""
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if direction == "request" and isinstance(schema, dict):
+            if isinstance(field, serializers.DecimalField) and schema.get("type") == "string":
+                schema["pattern"] = decimal_pattern(field)  # what a JSON body is held to (api_views)
             if (isinstance(field, serializers.CharField) and not field.allow_blank
                     and schema.get("type") == "string" and "enum" not in schema):
                 schema.setdefault("minLength", 1)
@@ -59,6 +72,17 @@ class AutoSchema(SpectacularAutoSchema):
                     and not field.allow_empty and schema.get("type") == "array"):
                 schema.setdefault("minItems", 1)
         return schema
+
+
+def _model_field(field: Any) -> Any:
+    """The model field a ModelSerializer's field reads, if it reads one directly."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not field.source or "." in field.source:
+        return None
+    try:
+        return model._meta.get_field(field.source)
+    except FieldDoesNotExist:  # a property or a method
+        return None
 
 
 def version_stays_required(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -91,6 +115,14 @@ class StrictFilterExtension(DjangoFilterExtension):
                 allowed = [value for value, _label in filter_field.extra.get("choices", []) if value]
                 schema["items"] = {"type": "string", "enum": allowed}
                 continue
+            if isinstance(filter_field, filters.ChoiceFilter) and "enum" not in schema:
+                # Choices read when the schema is made (a callable: a table such as the leader levels).
+                choices = extra.get("choices", [])
+                values = [value for value, _label in (choices() if callable(choices) else choices) if value != ""]
+                if values:
+                    schema["enum"] = values if schema.get("type") == "integer" else [str(v) for v in values]
+            if schema.get("type") == "string" and not free_text(filter_field):
+                schema["minLength"] = 1  # an empty value is refused (StrictFilterBackend)
             if schema.get("type") in {"integer", "number"}:
                 if extra.get("min_value") is not None:
                     schema["minimum"] = extra["min_value"]

@@ -95,6 +95,9 @@ class FontsMissing(ServiceError):
 MAX_COPIES_PER_FILE = 100
 COPY_PARAM = "copy"
 COPY_FORMAT = re.compile(r"^\s*(\d{1,6})\s*(?:[-－—~～至]\s*(\d{1,6}))?\s*$")
+# The API's form of the parameter, exactly as its schema states it (the pages also read "1 至 30").
+API_COPY_PATTERN = r"^[0-9]{1,6}(-[0-9]{1,6})?$"
+API_COPY_FORMAT = re.compile(r"[0-9]{1,6}(?:-[0-9]{1,6})?")
 
 
 @dataclass(frozen=True)
@@ -122,16 +125,24 @@ class Copies:
         return f"{self.first:06d}-{self.last:06d}"
 
 
+class CopyFormatError(ServiceError):
+    """The ``copy`` value is not a number or a range (the API answers 400: not what its schema says)."""
+
+
 def copy_error(message: str) -> ServiceError:
     return ServiceError({COPY_PARAM: [message]}, code="copy")
 
 
-def parse_copies(issue: Issue, raw: str | None) -> Copies | None:
+def parse_copies(issue: Issue, raw: str | None, *, strict: bool = False) -> Copies | None:
     """The copies named by the ``copy`` parameter ("3", "000003", "1-30"), checked against the print run.
 
     Without a value an export of an issue below 秘密 prints no 份号; a 秘密/机密 issue must name
     its copies, since every paper copy of a classified document carries its own number.
+    ``strict`` (the API) takes only ``API_COPY_FORMAT``, and a parameter given empty is malformed.
     """
+    format_text = f"份号应为一个数字（如 3）或一个范围（如 1-{issue.copies}）。"
+    if strict and raw is not None and API_COPY_FORMAT.fullmatch(raw) is None:
+        raise CopyFormatError({COPY_PARAM: [format_text]})
     run = f"本期共印{issue.copies}份，份号为 {1:06d}～{issue.copies:06d}"
     if raw is None or not raw.strip():
         if issue.classification >= Classification.SECRET:
@@ -139,7 +150,7 @@ def parse_copies(issue: Issue, raw: str | None) -> Copies | None:
         return None
     match = COPY_FORMAT.match(raw)
     if match is None:
-        raise copy_error(f"份号应为一个数字（如 3）或一个范围（如 1-{issue.copies}）。")
+        raise copy_error(format_text)
     first = int(match.group(1))
     last = int(match.group(2) or first)
     if not 1 <= first <= last <= issue.copies:

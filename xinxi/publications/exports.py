@@ -67,7 +67,7 @@ def export_what(fmt: str, copies: str | None) -> str:
 
 
 def issue_for_export(
-    user: Any, pk: Any, *, fmt: str, raw_copies: str | None, rows: QuerySet[Issue] | None = None
+    user: Any, pk: Any, *, fmt: str, raw_copies: str | None, rows: QuerySet[Issue] | None = None, strict: bool = False
 ) -> tuple[Issue, documents.Copies | None]:
     """The issue and the copies to export, checked against its print run.
 
@@ -77,7 +77,7 @@ def issue_for_export(
     """
     issue = permissions.issue_for_reading(user, pk, what=fmt, action="issue_export", rows=rows, record=False)
     try:
-        copies = documents.parse_copies(issue, raw_copies)
+        copies = documents.parse_copies(issue, raw_copies, strict=strict)
     except ServiceError:
         what = export_what(fmt, raw_copies)
         audit_refused(user=user, obj=issue, level=issue.classification, action="issue_export", what=what)

@@ -35,12 +35,37 @@ def test_invalid_filter_values_are_400_naming_each_parameter(net: Net) -> None:
         ("/api/v1/adoptions/", {"adopted_to": ""}),
         ("/api/v1/entries/", {"state": ""}),
         ("/api/v1/units/", {"active": " "}),
+        ("/api/v1/instructions/", {"level": ""}),
+        # Query parameters read by a serializer (lib.api_filters.QuerySerializer) follow the same rule.
+        ("/api/v1/search/", {"tone": ""}),
+        ("/api/v1/search/", {"order": ""}),
+        ("/api/v1/search/", {"unit": ""}),
     ],
 )
 def test_an_empty_filter_value_is_refused_not_ignored(net: Net, url: str, query: dict[str, str]) -> None:
     response = api(net, "editor").get(url, query)
     assert response.status_code == 400
     assert list(response.json()) == list(query)
+
+
+def test_an_empty_free_text_query_is_a_text(net: Net) -> None:
+    assert api(net, "editor").get("/api/v1/search/", {"q": ""}).status_code == 200
+
+
+def test_a_filter_read_from_a_table_lists_its_values_in_the_schema(net: Net) -> None:
+    """The leader level filter: its values come from the leader-level table, when the schema is made."""
+    from xinxi.instructions.levels import all_level_choices
+
+    schema = api(net, "editor").get("/api/v1/schema/", {"format": "json"}).json()
+    parameters = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/instructions/"]["get"]["parameters"]}
+    assert parameters["level"]["enum"] == [code for code, _ in all_level_choices()] != []
+    assert parameters["level"]["minLength"] == 1
+    units = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/units/"]["get"]["parameters"]}
+    assert "minLength" not in units["q"] and units["kind"]["minLength"] == 1  # free text may be empty
+    unknown = api(net, "editor").get("/api/v1/instructions/", {"level": "nobody"})
+    assert unknown.status_code == 400 and list(unknown.json()) == ["level"]
+    known = api(net, "editor").get("/api/v1/instructions/", {"level": parameters["level"]["enum"][0]})
+    assert known.status_code == 200
 
 
 def test_an_empty_free_text_filter_filters_nothing_out(net: Net) -> None:
@@ -133,3 +158,45 @@ def test_every_operation_documents_its_refusals(net: Net) -> None:
                     assert "version" in component["required"], (method, path)
             if method == "get" and any(p["name"] == "page_size" for p in operation.get("parameters", [])):
                 assert {"400", "404"} <= codes, (method, path)
+
+
+def _rule_set(net: Net, **extra: Any) -> dict[str, Any]:
+    return {"desk": net.city.desk.pk, "name": "2027年计分办法", "valid_from": "2026-12-01",
+            "lines": [{"kind": "adoption", "points": "5"}], **extra}
+
+
+@pytest.mark.parametrize(
+    ("extra", "errors"),
+    [
+        ({"base_points": ""}, {"base_points"}),
+        ({"base_points": 5}, {"base_points"}),  # a number: the schema says a string
+        ({"base_points": "1e2"}, {"base_points"}),
+        ({"base_points": " 5"}, {"base_points"}),
+        ({"base_points": "10000.01"}, {"base_points"}),  # above the limit the pattern states
+        ({"rate_floor": "-0"}, {"rate_floor"}),  # no sign where negatives are not allowed
+        ({"lines": [{"kind": "adoption", "points": "5.001"}]}, {"lines"}),  # nested: each item is checked
+        ({"lines": [{"kind": "adoption", "points": "5", "label": 0}]}, {"lines"}),
+        ({"multipliers": [{"target": "research", "factor": "100.5"}]}, {"multipliers"}),
+    ],
+)
+def test_decimals_and_nested_values_are_held_to_the_schema(
+    net: Net, extra: dict[str, Any], errors: set[str]
+) -> None:
+    response = api(net, "desk_chief").post("/api/v1/rule-sets/", _rule_set(net, **extra), format="json")
+    assert response.status_code == 400, response.json()
+    assert set(response.json()) == errors
+
+
+@pytest.mark.parametrize("value", ["0", "-10000", "10000.00", "12.5", "-0.05"])
+def test_a_decimal_the_pattern_allows_is_accepted(net: Net, value: str) -> None:
+    response = api(net, "desk_chief").post("/api/v1/rule-sets/", _rule_set(net, base_points=value), format="json")
+    assert response.status_code == 201, response.json()
+
+
+def test_the_schema_publishes_the_pattern_decimals_are_held_to(net: Net) -> None:
+    import re
+
+    schema = api(net, "editor").get("/api/v1/schema/", {"format": "json"}).json()
+    factor = schema["components"]["schemas"]["RuleMultiplierInputRequest"]["properties"]["factor"]["pattern"]
+    assert [v for v in ["0", "7.5", "100", "100.00", "100.01", "-1", "", "1.", "07"] if re.search(factor, v)] == [
+        "0", "7.5", "100", "100.00"]

@@ -42,6 +42,7 @@ from xinxi.items.models import (
     VerificationOutcome,
 )
 from xinxi.items.workflow import allowed_actions, item_machine
+from xinxi.lib.api_filters import QuerySerializer
 from xinxi.lib.api_history import StateEventSerializer
 from xinxi.lib.choices import Classification, Urgency
 from xinxi.network.api.serializers import MAX_INT, VisibleRelatedField, visible_unit_field
@@ -530,7 +531,7 @@ class CombineSerializer(serializers.Serializer[Any]):
 # --- the archive (资料信息库) ---
 
 
-class SearchQuerySerializer(serializers.Serializer[Any]):
+class SearchQuerySerializer(QuerySerializer):
     q = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
                               error_messages={"max_length": "检索词最多 100 个字，请精简。"},
                               help_text=f"检索词。{QUERY_HELP}")

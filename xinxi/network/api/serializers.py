@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from rest_framework import serializers
 
+from xinxi.lib.api_filters import QuerySerializer
 from xinxi.network import permissions
 from xinxi.network.models import (
     CalendarDay,
@@ -251,7 +252,7 @@ class CalendarDaySerializer(serializers.ModelSerializer[CalendarDay]):
 MAX_RANGE_DAYS = 366
 
 
-class WorkingDaysQuerySerializer(serializers.Serializer[Any]):
+class WorkingDaysQuerySerializer(QuerySerializer):
     start = serializers.DateField(
         help_text="开始日期（含），YYYY-MM-DD",
         error_messages={"required": "请提供开始日期 start（YYYY-MM-DD）。",

@@ -24,7 +24,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -66,16 +66,20 @@ COPY = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.QUERY,
     required=False,
-    pattern=r"^\d{1,6}(-\d{1,6})?$",
+    pattern=documents.API_COPY_PATTERN,
     description="份号：导出哪一份（如 3）或哪几份（如 1-30，合在一个文件里，每份各印份号、页码各自从 1 起，"
     f"一次最多 {documents.MAX_COPIES_PER_FILE} 份），须在本期印数之内。秘密及以上的期必须注明；"
     "其他期不注明时不印份号。",
 )
+COPY_REFUSED_BODY = inline_serializer(
+    "CopyRefused", {"copy": serializers.ListField(child=serializers.CharField(), help_text="中文说明")}
+)
+COPY_MALFORMED = OpenApiResponse(
+    COPY_REFUSED_BODY, description="份号不是一个数字或一个范围（含给出空值）：{\"copy\": [\"说明\"]}。"
+)
 COPY_REFUSED = OpenApiResponse(
-    inline_serializer(
-        "CopyRefused", {"copy": serializers.ListField(child=serializers.CharField(), help_text="中文说明")}
-    ),
-    description="份号缺少（秘密及以上的期）、格式不对或超出本期印数：{\"copy\": [\"说明\"]}。"
+    COPY_REFUSED_BODY,
+    description="份号缺少（秘密及以上的期）、超出本期印数或一次超过最多份数：{\"copy\": [\"说明\"]}。",
 )
 
 
@@ -191,7 +195,12 @@ class IssueViewSet(mixins.ListModelMixin, ServiceViewSet[Issue]):
 
     def _export(self, request: Request, pk: str | None, fmt: str) -> tuple[Issue, documents.Copies | None]:
         raw = request.query_params.get(documents.COPY_PARAM)
-        return issue_for_export(acting_user(request), pk, fmt=f"api {fmt}", raw_copies=raw, rows=self.get_queryset())
+        try:
+            return issue_for_export(
+                acting_user(request), pk, fmt=f"api {fmt}", raw_copies=raw, rows=self.get_queryset(), strict=True
+            )
+        except documents.CopyFormatError as exc:  # not what the schema says: 400 (the print run's refusals: 409)
+            raise ValidationError(exc.message_dict) from None
 
     def _detail(self, issue: Issue, code: int = status.HTTP_200_OK) -> Response:
         return self._render(self.get_queryset().get(pk=issue.pk), code)
@@ -373,7 +382,7 @@ class IssueViewSet(mixins.ListModelMixin, ServiceViewSet[Issue]):
         description="GB/T 9704 简报版式；未签发的期为校样（编辑、科长可导出校对）。"
         "份号由 copy 参数给出；秘密及以上的期每次导出都记入审计日志（含导出的份号）。",
         parameters=[COPY],
-        responses={(200, DOCX_TYPE): DOCX_FILE, **documented({400: COPY_REFUSED}, 404)},
+        responses={(200, DOCX_TYPE): DOCX_FILE, **documented({400: COPY_MALFORMED, 409: COPY_REFUSED}, 404)},
     )
     @action(
         detail=True,
@@ -393,7 +402,10 @@ class IssueViewSet(mixins.ListModelMixin, ServiceViewSet[Issue]):
         description="与 Word 版同一版式，嵌入中文字体；服务器上没有中文字体时返回 503 和说明（不会输出空白方框）。"
         "份号与 Word 版相同，由 copy 参数给出；一份页数为奇数时后接一张空白页，双面打印时每份各自成册。",
         parameters=[COPY],
-        responses={(200, PDF_TYPE): PDF_FILE, **documented({400: COPY_REFUSED, 503: FONTS_MISSING}, 404)},
+        responses={
+            (200, PDF_TYPE): PDF_FILE,
+            **documented({400: COPY_MALFORMED, 409: COPY_REFUSED, 503: FONTS_MISSING}, 404),
+        },
     )
     @action(
         detail=True,

@@ -61,6 +61,9 @@ def _choice(choices: Any, help_text: str, *, blank: bool = False, **kwargs: Any)
 
 
 def _decimal(help_text: str, max_digits: int = 7, **kwargs: Any) -> serializers.DecimalField:
+    # The services' limits (±services.POINTS_LIMIT), stated in the schema's pattern (a 400, not a 409).
+    kwargs.setdefault("min_value", -services.POINTS_LIMIT)
+    kwargs.setdefault("max_value", services.POINTS_LIMIT)
     return serializers.DecimalField(max_digits=max_digits, decimal_places=2, help_text=help_text, **kwargs)
 
 
