@@ -20,14 +20,13 @@ that was ever posted is not posted again — not even after the desk chief rever
 so running a sweep twice posts once. ``PeriodSweep`` records a settled period; the
 daily run (``run``) sweeps every finished period since the desk's first rule set that
 is not settled yet, which is the catch-up after a worker was down. A month scoring
-under ``month_floor`` is 不达标: computed from the ledger (``below_floor``), not stored.
+under ``month_floor`` is 不达标: computed with the ranking (``figures.Ranking.below_floor``), not stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -431,20 +430,3 @@ def run(*, desk: Desk | None = None, until: dt.date | None = None, period: Perio
             total.posted[kind] = total.posted.get(kind, 0) + n
         total.warnings += [w for w in done.warnings if w not in total.warnings]
     return total
-
-
-def below_floor(desk: Desk, period: Period, units: Iterable[int] | None = None) -> dict[int, Decimal]:
-    """不达标: the units (of the desk's network) whose points in the month are under the rule set's month floor."""
-    rule_set = ledger.rule_set_on(desk, period.end)
-    if rule_set is None or not rule_set.month_floor or period.kind != PeriodKind.MONTH:
-        return {}
-    ids = list(units) if units is not None else list(network_units(desk, period.end).values_list("pk", flat=True))
-    points = dict(
-        ScoreEntry.objects.filter(desk=desk, on__gte=period.start, on__lte=period.end, unit_id__in=ids)
-        .values("unit_id")
-        .annotate(s=Sum("points"))
-        .values_list("unit_id", "s")
-    )
-    return {
-        unit: points.get(unit) or ZERO for unit in ids if (points.get(unit) or ZERO) < rule_set.month_floor
-    }
