@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import RegexValidator
 from django_filters import filters
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
@@ -64,6 +65,9 @@ class AutoSchema(SpectacularAutoSchema):
         if direction == "request" and isinstance(schema, dict):
             if isinstance(field, serializers.DecimalField) and schema.get("type") == "string":
                 schema["pattern"] = decimal_pattern(field)  # what a JSON body is held to (api_views)
+            patterns = [getattr(v.regex, "pattern", v.regex) for v in field.validators if isinstance(v, RegexValidator)]
+            if isinstance(field, serializers.RegexField) and patterns and schema.get("type") == "string":
+                schema["pattern"] = patterns[0]  # a query parameter read by a serializer keeps its pattern too
             if (isinstance(field, serializers.CharField) and not field.allow_blank
                     and schema.get("type") == "string" and "enum" not in schema):
                 schema.setdefault("minLength", 1)

@@ -9,11 +9,13 @@ parameter that cannot be read is a 400 naming it.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
 from django.http import Http404
 from django.urls import URLPattern, path
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -22,11 +24,27 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xinxi.lib.api_views import acting_user, documented
-from xinxi.network.models import Desk, UnitClass
+from xinxi.network.models import Desk
 from xinxi.scoring import figures, permissions
 from xinxi.scoring.views_rankings import ledger_base
 
-PERIOD_HELP = "统计周期：月份 2026-11，季度 2026-Q4，年度 2026；与 start/end 二选一；都不给为上一个月"
+PERIOD_HELP = "统计周期：月份 2026-11，季度 2026-Q4，年度 2026（1970—2099 年）；给出时不看 start/end；都不给为上一个月"
+PERIOD_PATTERN = r"^(19[7-9][0-9]|20[0-9]{2})(-(0?[1-9]|1[0-2])|-[Qq][1-4])?$"
+# A custom range is read leniently, so that every request the schema allows is answered:
+# the order of start and end does not matter, a missing end is today, a missing start the
+# first day of end's year, and the range is cut to FIRST_DAY..LAST_DAY and to its last three years.
+FIRST_DAY, LAST_DAY = dt.date(1970, 1, 1), dt.date(2099, 12, 31)
+
+
+def custom_range(start: dt.date | None, end: dt.date | None) -> figures.Period:
+    today = timezone.localdate()
+    if start is None and end is None:
+        return figures.period_of()
+    end = end or max(start or today, today)
+    start = start or end.replace(day=1, month=1)
+    start, end = sorted((min(max(start, FIRST_DAY), LAST_DAY), min(max(end, FIRST_DAY), LAST_DAY)))
+    start = max(start, end - dt.timedelta(days=figures.MAX_DAYS - 1))
+    return figures.custom_period(start, end)
 
 
 def _points(help_text: str, **kwargs: Any) -> serializers.DecimalField:
@@ -44,23 +62,22 @@ def _count(help_text: str, **kwargs: Any) -> serializers.IntegerField:
 class RankingQuerySerializer(serializers.Serializer[Any]):
     desk = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1,
                                     help_text="信息科室编号；不给为本人所在科室（管理员为第一个科室）")
-    period = serializers.CharField(required=False, max_length=10, help_text=PERIOD_HELP)
-    start = serializers.DateField(required=False, help_text="自定义统计期起始日期（含），YYYY-MM-DD，须与 end 同时给出")
-    end = serializers.DateField(required=False, help_text="自定义统计期截止日期（含），YYYY-MM-DD；最长三年")
+    period = serializers.RegexField(PERIOD_PATTERN, required=False, max_length=7, help_text=PERIOD_HELP)
+    start = serializers.DateField(required=False, help_text=(
+        "自定义统计期起始日期（含），YYYY-MM-DD；不给为截止日期当年 1 月 1 日。起止日期先后不限，"
+        "统计期限于 1970—2099 年、最长三年（超出部分从截止日期往前截取）"))
+    end = serializers.DateField(required=False, help_text="自定义统计期截止日期（含），YYYY-MM-DD；不给为今天")
     unit_class = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1,
-                                          help_text="只排名该单位类别的单位")
+                                          help_text="只排名该单位类别的单位（没有这个类别时没有单位）")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         try:
-            attrs["chosen"] = figures.period_of(
-                period=attrs.get("period", ""),
-                start=attrs["start"].isoformat() if "start" in attrs else "",
-                end=attrs["end"].isoformat() if "end" in attrs else "",
-            )
+            if attrs.get("period"):
+                attrs["chosen"] = figures.parse_period(attrs["period"])
+            else:
+                attrs["chosen"] = custom_range(attrs.get("start"), attrs.get("end"))
         except figures.PeriodError as exc:
             raise serializers.ValidationError({exc.param: [exc.message]}, code="invalid") from None
-        if "unit_class" in attrs and not UnitClass.objects.filter(pk=attrs["unit_class"]).exists():
-            raise serializers.ValidationError({"unit_class": ["没有这个单位类别。"]}, code="invalid")
         return attrs
 
 
