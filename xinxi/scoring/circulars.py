@@ -56,6 +56,11 @@ def _num(value: Decimal | int | None) -> str | None:
     return None if value is None else str(value)
 
 
+def _pct(value: Decimal) -> str:
+    """A share with one decimal ("100.0"), as printed."""
+    return str(Decimal(value).quantize(Decimal("0.1")))
+
+
 def _pts(value: Decimal | int) -> str:
     """Points as text with two decimals, the same on both databases."""
     return str(Decimal(value).quantize(Decimal("0.01")))
@@ -78,8 +83,8 @@ def _row(row: figures.Row) -> dict[str, Any]:
         "previous_points": _pts(row.previous_points),
         "change": _pts(row.change),
         "change_pct": _num(row.change_pct),
-        "share": str(row.share),
-        "desk_share": str(row.desk_share),
+        "share": _pct(row.share),
+        "desk_share": _pct(row.desk_share),
     }
     # Counted by the ranking when it knows the desk's quotas (报送数量) and lateness.
     for name in ("expected", "late"):
@@ -114,7 +119,7 @@ def snapshot(desk: Desk, kind: str, start: dt.date, end: dt.date) -> dict[str, A
         "adopted": ranking.adopted,
         "rows": rows,
         "groups": [
-            {"unit": g.unit.name, "points": _pts(g.points), "share": str(g.share), "rank": g.rank,
+            {"unit": g.unit.name, "points": _pts(g.points), "share": _pct(g.share), "rank": g.rank,
              "members": len(g.rows)}
             for g in ranking.groups
         ],
