@@ -888,6 +888,57 @@ API |= {
     ],
 }
 
+# --- scoring: circulars (scoring/api/circulars.py) ---
+API |= {
+    A + "circulars/": [
+        Case("the desk's, or those sent to the unit", api(ALL)),
+        Case("generate: an empty body", api(ALL, 400), POST),
+    ],
+    A + "circulars/<pk>/": [
+        Case("issued: the desk and the network", api(CIRCULAR_READERS), pk="circular"),
+        Case("draft: the desk", api(DESK_READERS), pk="circular_draft"),
+        Case("other city's", api({"admin", "outsider"}), pk="other_circular"),
+        api_missing(pk="missing"),
+        Case("update: an empty body", api(DESK_READERS, 400), PATCH, pk="circular_draft"),
+        api_missing(PATCH, pk="missing"),
+    ],
+    A + "circulars/<pk>/submit/": [
+        Case("draft", api(ACTORS, **NOT_DRAFTERS), POST, pk="circular_draft"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "circulars/<pk>/return/": [
+        Case("an empty body", api(DESK_READERS, 400), POST, pk="circular_pending"),
+        Case("with a reason", api({"desk_chief"}, **NOT_SIGNERS), POST, pk="circular_pending",
+             data={"reason": "再核"}),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "circulars/<pk>/sign/": [
+        Case("pending", api({"desk_chief"}, **NOT_SIGNERS), POST, pk="circular_pending"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "circulars/<pk>/issue/": [
+        Case("signed", api({"desk_chief"}, **NOT_SIGNERS), POST, pk="circular_signed"),
+        Case("other city's", api((), admin=403, outsider=403), POST, pk="other_circular"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "circulars/<pk>/read/": [
+        Case("issued", api(CIRCULAR_READERS, 204), POST, pk="circular"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "circulars/<pk>/reads/": [
+        Case("issued: the desk only", api(DESK_READERS, **dict.fromkeys(UNIT, 403)), pk="circular"),
+        api_missing(pk="missing"),
+    ],
+    A + "circulars/<pk>/export/docx/": [
+        Case("issued", api(CIRCULAR_READERS), pk="circular"),
+        api_missing(pk="missing"),
+    ],
+    A + "circulars/<pk>/export/xlsx/": [
+        Case("draft", api(DESK_READERS), pk="circular_draft"),
+        api_missing(pk="missing"),
+    ],
+}
+
 # The Django admin is one group: its own login, for system administrators only.
 ADMIN_SITE = "admin/"
 # Every admin pattern shares these rows: (label, path, expect); anyone but an admin is
