@@ -16,12 +16,15 @@ import io
 import re
 from decimal import Decimal
 from typing import Any
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from docx.shared import Mm, Pt
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -91,14 +94,30 @@ def _groups_worth_a_table(data: dict[str, Any]) -> bool:
 # --- DOCX ---
 
 
-def _cell(cell: Any, text: str, *, bold: bool = False, align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER) -> None:
-    p = cell.paragraphs[0]
-    fmt = p.paragraph_format
-    fmt.alignment = align
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(TABLE_LINE_PT)
-    layout._run(p, layout._text(text), layout.HEITI if bold else layout.FANGSONG, TABLE_PT,
-                latin=layout.HEITI if bold else layout.LATIN)
+CELL_STYLE, HEAD_STYLE = "通报表格", "通报表头"
+TWIPS_PER_MM = 1440 / 25.4
+
+
+def _table_styles(doc: DocxDocument) -> None:
+    """五号 仿宋 cells and 黑体 heads, centred, on a 16 pt line: set once on two styles, not per cell."""
+    for name, font in ((CELL_STYLE, layout.FANGSONG), (HEAD_STYLE, layout.HEITI)):
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        style.font.size = Pt(TABLE_PT)
+        layout._set_fonts(style.element.get_or_add_rPr(), font, layout.HEITI if font == layout.HEITI else layout.LATIN)
+        fmt = style.paragraph_format
+        fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(TABLE_LINE_PT)
+
+
+def _cell_xml(text: str, width: int, style: str, left: bool) -> str:
+    align = '<w:jc w:val="left"/>' if left else ""
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{align}</w:pPr>'
+        f'<w:r><w:t xml:space="preserve">{escape(layout._text(text))}</w:t></w:r></w:p></w:tc>'
+    )
 
 
 def _caption(doc: DocxDocument, text: str) -> None:
@@ -108,16 +127,24 @@ def _caption(doc: DocxDocument, text: str) -> None:
 
 
 def _table(doc: DocxDocument, headers: list[str], rows: list[list[str]], widths_mm: list[float]) -> None:
-    table = doc.add_table(rows=1 + len(rows), cols=len(headers))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cells, values, bold in [(table.rows[0].cells, headers, True)] + [
-        (row.cells, values, False) for row, values in zip(table.rows[1:], rows, strict=True)
-    ]:
-        for index, (cell, text) in enumerate(zip(cells, values, strict=True)):
-            cell.width = Mm(widths_mm[index])
-            _cell(cell, text, bold=bold, align=WD_ALIGN_PARAGRAPH.LEFT if index == 1 and not bold
-                  else WD_ALIGN_PARAGRAPH.CENTER)
+    """A bordered table built as one piece of XML (python-docx's cell API costs ~2 ms a cell)."""
+    widths = [round(w * TWIPS_PER_MM) for w in widths_mm]
+    head = "".join(_cell_xml(h, w, HEAD_STYLE, False) for h, w in zip(headers, widths, strict=True))
+    body = "".join(
+        "<w:tr>"
+        + "".join(_cell_xml(v, w, CELL_STYLE, i == 1) for i, (v, w) in enumerate(zip(row, widths, strict=True)))
+        + "</w:tr>"
+        for row in rows
+    )
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    table = parse_xml(
+        f"<w:tbl {nsdecls('w')}><w:tblPr><w:tblStyle w:val=\"TableGrid\"/>"
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/></w:tblPr>'
+        f'<w:tblGrid>{grid}</w:tblGrid><w:tr><w:trPr><w:tblHeader/></w:trPr>{head}</w:tr>{body}</w:tbl>'
+    )
+    doc.add_table(rows=0, cols=0)._tbl.addprevious(table)  # the right place before the section's properties
+    empty = table.getnext()
+    empty.getparent().remove(empty)
 
 
 def _masthead(doc: DocxDocument, office: str, number: str) -> None:
@@ -158,6 +185,7 @@ def circular_docx(circular: Circular) -> bytes:
     layout._styles(doc)
     layout._font_table(doc)
     layout._footers(doc)
+    _table_styles(doc)
     doc.core_properties.title = circular.title
     doc.core_properties.author = office
     doc.core_properties.created = timezone.now()
