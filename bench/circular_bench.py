@@ -101,13 +101,12 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="xinxi-circular-bench-") as tmp:
         _setup(tmp)
-        from xinxi.scoring import charts_circulars
+        from xinxi.lib.fonts import find_cjk_font
         from xinxi.scoring import circulars_documents as documents
         from xinxi.scoring.models import Circular
 
         circular = build(args.units, args.seed)
-        drawn_by = "xinxi.lib.charts" if charts_circulars._charts() is not None else "the Pillow stand-in"
-        print(f"circular: {circular.doc_number} {circular.title}; charts drawn by {drawn_by}")
+        print(f"circular: {circular.doc_number} {circular.title}; CJK font for the charts: {find_cjk_font()}")
 
         def docx() -> bytes:
             return documents.circular_docx(Circular.objects.select_related("desk__unit").get(pk=circular.pk))

@@ -144,6 +144,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "xinxi.notifications.context.unread",
             ],
+            # lib is not an app: its template tags are named here ({% load charts %}).
+            "libraries": {"charts": "xinxi.lib.chart_tags"},
         },
     },
 ]

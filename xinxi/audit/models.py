@@ -61,6 +61,8 @@ ACTION_LABELS = {
     "penalty_record": "确认扣分",
     "score_entry_reverse": "冲销积分",
     "period_close": "积分关账",
+    "appraisal_confirm": "确认直报点考评",
+    "appraisal_export": "导出考评名单",
     "circular_generate": "生成通报草稿",
     "circular_update": "修改通报",
     "circular_submit": "通报送签",

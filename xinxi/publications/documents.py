@@ -24,8 +24,6 @@ from __future__ import annotations
 import io
 import math
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +43,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from xinxi.lib import fonts
 from xinxi.lib.choices import Classification, Urgency
 from xinxi.lib.errors import ServiceError
 from xinxi.publications.models import Issue
@@ -154,17 +153,8 @@ _found: dict[str, bool] = {}
 
 
 def _probe_cjk_fonts() -> bool:
-    fc_list = shutil.which("fc-list")
-    if fc_list is not None:
-        try:
-            out = subprocess.run(  # noqa: S603 (fixed arguments, full path)
-                [fc_list, ":lang=zh", "family"], capture_output=True, text=True, timeout=20, check=False
-            ).stdout
-        except (OSError, subprocess.SubprocessError):
-            out = ""
-        if out.strip():
-            return True
-    return any(path.exists() for path in NOTO_CJK_FILES)
+    """Asks ``lib.fonts`` (fontconfig, then these files): one font search for the PDF and the charts."""
+    return fonts.cjk_font_available(known_files=NOTO_CJK_FILES)
 
 
 def cjk_font_available() -> bool:

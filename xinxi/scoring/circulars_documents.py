@@ -210,7 +210,10 @@ def circular_docx(circular: Circular) -> bytes:
         number += 1
     for index, picture in enumerate(circular_pictures(data), start=1):
         _caption(doc, f"图{index}  {picture.caption}")
-        _picture(doc, picture.png)
+        if picture.png is not None:
+            _picture(doc, picture.png)
+        else:
+            layout._run(layout._para(doc, align=WD_ALIGN_PARAGRAPH.CENTER), f"（{picture.note}）", layout.FANGSONG)
     sign = layout._para(doc, align=WD_ALIGN_PARAGRAPH.RIGHT, before_pt=layout.LINE_PITCH_PT * 2)
     sign.paragraph_format.right_indent = Pt(4 * layout.CHAR_PITCH_PT)
     layout._run(sign, office, layout.FANGSONG)

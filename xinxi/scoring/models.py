@@ -333,6 +333,66 @@ class PeriodClose(models.Model):
         return f"{self.get_kind_display()} {self.start:%Y-%m-%d}—{self.end:%Y-%m-%d}"
 
 
+# --- appraisal ---
+
+
+class AppraisalDecision(models.TextChoices):
+    COMMEND = "commend", "表扬"
+    REVOKE = "revoke", "撤销直报点资格"
+
+
+class Appraisal(models.Model):
+    """A desk's confirmed yearly direct-point appraisal (考评): once per desk and year.
+
+    The proposal is computed from the ledger (``scoring.appraisal``); the desk chief's
+    confirmation records the commended and revoked points here (``AppraisalLine``) and
+    revokes the points through the network's ``point_revoke``.
+    """
+
+    desk = models.ForeignKey("network.Desk", verbose_name="信息科室", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("考评年度")
+    top_n = models.PositiveSmallIntegerField("表扬前几名")
+    threshold = models.DecimalField("撤销门槛（年度积分低于）", max_digits=7, decimal_places=2)
+    reason = models.CharField("说明", max_length=200, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="确认人", on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField("确认时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["desk", "-year"]
+        verbose_name = "直报点年度考评"
+        verbose_name_plural = "直报点年度考评"
+        constraints = [models.UniqueConstraint(fields=["desk", "year"], name="appraisal_once_per_desk_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年度直报点考评"
+
+
+class AppraisalLine(models.Model):
+    """One confirmed decision: a point commended or revoked, with its figures at confirmation."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="lines")
+    decision = models.CharField("决定", max_length=10, choices=AppraisalDecision.choices)
+    point = models.ForeignKey(
+        "network.DirectPoint", verbose_name="直报点", on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey("network.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    rank = models.PositiveIntegerField("名次")
+    points = models.DecimalField("年度积分", max_digits=9, decimal_places=2)
+    adopted = models.IntegerField("采用条数", default=0)
+    submitted = models.IntegerField("报送条数", default=0)
+
+    class Meta:
+        ordering = ["appraisal", "decision", "rank", "id"]
+        verbose_name = "考评决定"
+        verbose_name_plural = "考评决定"
+        constraints = [
+            models.UniqueConstraint(fields=["appraisal", "point"], name="appraisal_decides_a_point_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}：{self.unit}"
 # --- circulars ---
 
 

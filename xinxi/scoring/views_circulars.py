@@ -27,6 +27,7 @@ from xinxi.scoring import forms_circulars as forms
 from xinxi.scoring import permissions_circulars as permissions
 from xinxi.scoring import services_circulars as services
 from xinxi.scoring import workflow_circulars as workflow
+from xinxi.scoring.charts_circulars import circular_charts
 from xinxi.scoring.circulars_documents import rank_rows
 from xinxi.scoring.models import Circular, CircularRead, CircularState
 
@@ -100,6 +101,7 @@ def _detail_context(request: AuthedRequest, circular: Circular) -> dict[str, obj
         "actions": actions,
         "can_edit": circular.state == CircularState.DRAFT and permissions.can_draft(user, circular.desk_id),
         "return_form": forms.ReturnForm(),
+        "charts": circular_charts(data),
     }
     if staff:
         context["events"] = workflow.machine.history(circular.events.select_related("actor").order_by("at", "id"))

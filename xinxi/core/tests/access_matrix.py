@@ -463,6 +463,31 @@ PAGES |= {
     ],
 }
 
+# --- scoring: appraisal (scoring/urls_appraisal.py) ---
+CONFIRMERS_OR_403 = dict.fromkeys(RULE_ONLY_READ, 403)  # the desk's staff read; its chief and admins confirm
+APPRAISAL_TERMS = {"year": "2026", "top": "15", "threshold": "12"}
+PAGES |= {
+    "scoring/appraisal/": [
+        Case("the city desk's proposals", allow(RULE_READERS)),
+        Case("bad year", allow(RULE_READERS, 400), query="year=abc"),
+        Case("the province desk's", allow({"admin"}), query="desk={province_desk}"),
+    ],
+    "scoring/appraisal/confirm/": [
+        Case("an empty form", allow(MANAGERS, 400, **CONFIRMERS_OR_403), POST),
+        Case("the lists", allow(MANAGERS, 302, **CONFIRMERS_OR_403), POST,
+             data={"desk": "{city_desk}", **APPRAISAL_TERMS}),
+        Case("the province desk's", allow({"admin"}, 302), POST, data={"desk": "{province_desk}", **APPRAISAL_TERMS}),
+    ],
+    "scoring/appraisal/export.xlsx": [
+        Case("the city desk's", allow(RULE_READERS)),
+        Case("the province desk's", allow({"admin"}), query="desk={province_desk}"),
+    ],
+    "scoring/appraisal/export.docx": [
+        Case("the city desk's", allow(RULE_READERS)),
+        Case("the province desk's", allow({"admin"}), query="desk={province_desk}"),
+    ],
+}
+
 # --- scoring: circulars (scoring/urls_circulars.py) ---
 # The city's issued circular reaches the county (reporter, approver, no_clearance: a
 # circular carries no classified content); drafts stay at the desk. Acting on a circular
@@ -885,6 +910,33 @@ API |= {
              data={"reason": "误记"}),
         Case("other city's", api({"admin"}, 201), POST, pk="other_score_entry", data={"reason": "误记"}),
         api_missing(POST, pk="missing"),
+    ],
+}
+
+# --- scoring: appraisal (scoring/api/appraisal.py) ---
+APPRAISAL_BODY = {"year": 2026, "top": 15, "threshold": "12", "commend": [], "revoke": []}
+API |= {
+    A + "appraisal/<desk>/": [
+        Case("the city desk's", api(RULE_READERS), desk="city_desk"),
+        Case("bad year", api(RULE_READERS, 400), query="year=abc", desk="city_desk"),
+        Case("the province desk's", api({"admin"}), desk="province_desk"),
+        api_missing(desk="missing"),
+    ],
+    A + "appraisal/<desk>/confirm/": [
+        Case("an empty body", api(MANAGERS, 400, **CONFIRMERS_OR_403), POST, desk="city_desk"),
+        Case("the lists", api(MANAGERS, 201, **CONFIRMERS_OR_403), POST, desk="city_desk", data=APPRAISAL_BODY),
+        Case("the province desk's", api({"admin"}, 201), POST, desk="province_desk", data=APPRAISAL_BODY),
+        api_missing(POST, desk="missing"),
+    ],
+    A + "appraisal/<desk>/export/xlsx/": [
+        Case("the city desk's", api(RULE_READERS), desk="city_desk"),
+        Case("the province desk's", api({"admin"}), desk="province_desk"),
+        api_missing(desk="missing"),
+    ],
+    A + "appraisal/<desk>/export/docx/": [
+        Case("the city desk's", api(RULE_READERS), desk="city_desk"),
+        Case("the province desk's", api({"admin"}), desk="province_desk"),
+        api_missing(desk="missing"),
     ],
 }
 

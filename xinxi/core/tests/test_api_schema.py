@@ -105,6 +105,12 @@ ENDPOINTS = {
     "/api/v1/penalties/": {"get", "post"},
     "/api/v1/score-entries/{id}/reverse/": {"post"},
     # --- end of scoring: rule sets ---
+    # --- scoring: appraisal (xinxi/scoring/api/appraisal.py) ---
+    "/api/v1/appraisal/{desk}/": {"get"},
+    "/api/v1/appraisal/{desk}/confirm/": {"post"},
+    "/api/v1/appraisal/{desk}/export/xlsx/": {"get"},
+    "/api/v1/appraisal/{desk}/export/docx/": {"get"},
+    # --- end of scoring: appraisal ---
     # --- scoring: circulars (xinxi/scoring/api/circulars.py) ---
     "/api/v1/circulars/": {"get", "post"},
     "/api/v1/circulars/{id}/": {"get", "patch"},

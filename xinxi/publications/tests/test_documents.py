@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from xinxi.audit.models import AuditEvent
 from xinxi.items.tests.factories import entry_at, submitted
+from xinxi.lib import fonts
 from xinxi.lib.choices import Classification, Urgency
 from xinxi.publications import documents, services
 from xinxi.publications.models import Column, Issue
@@ -196,7 +197,7 @@ def test_pdf_refuses_without_chinese_fonts(net, monkeypatch, client_for):
 
 
 def test_font_check_finds_the_noto_fonts_when_fontconfig_is_missing(monkeypatch):
-    monkeypatch.setattr(documents.shutil, "which", lambda name: None)
+    monkeypatch.setattr(fonts.shutil, "which", lambda name: None)
     monkeypatch.setattr(documents, "NOTO_CJK_FILES", (documents.Path("/nonexistent/NotoSerifCJK.ttc"),))
     assert documents._probe_cjk_fonts() is False
 

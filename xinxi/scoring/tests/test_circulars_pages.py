@@ -24,6 +24,7 @@ def test_the_editor_generates_a_monthly_draft(net, client_for):
     page = editor.get(response["Location"]).content.decode()
     assert "关于2026年12月信息报送采用情况的通报" in page and "（草稿，签发后编号）" in page
     assert net.town.name in page and 'id="submit"' in page and 'id="sign"' not in page
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 2  # the document's two charts
 
 
 def test_a_bad_period_is_a_clear_error(net, client_for):

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('network', '0003_desk_supervision_due_days_and_more'),
-        ('scoring', '0001_initial'),
+        ('scoring', '0002_appraisal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
