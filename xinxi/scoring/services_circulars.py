@@ -76,7 +76,7 @@ def circular_generate(*, actor: User, desk: Desk, kind: str, start: dt.date) -> 
         figures=data,
         created_by=actor,
     )
-    workflow.machine.record(circular, actor, "generate", "", CircularState.DRAFT)
+    workflow.machine.record(circular, actor, workflow.GENERATED, "", CircularState.DRAFT)
     audit_record(actor=actor, action="circular_generate", obj=circular, detail={"period": [kind, start.isoformat()]})
     return circular
 

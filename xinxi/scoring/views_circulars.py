@@ -104,7 +104,7 @@ def _detail_context(request: AuthedRequest, circular: Circular) -> dict[str, obj
         "charts": circular_charts(data),
     }
     if staff:
-        context["events"] = workflow.machine.history(circular.events.select_related("actor").order_by("at", "id"))
+        context["events"] = workflow.history(circular.events.select_related("actor").order_by("at", "id"))
         context["reads"] = circular.reads.select_related("user", "user__unit").order_by("-last_at", "-id")[:500]
         context["recipients"] = circular.recipients.count()
     return context

@@ -58,6 +58,18 @@ machine: StateMachine[Circular] = StateMachine(
 )
 
 
+GENERATED = "generate"  # the first history row: not a move of the table
+
+
+def history(events: Any) -> list[Any]:
+    """History rows with ``label``: the table's name for each move, 生成草稿 for the first row."""
+    rows = machine.history(events)
+    for row in rows:
+        if row.action == GENERATED:
+            row.label = "生成草稿"
+    return rows
+
+
 def allowed_actions(circular: Circular, actor: Any = None) -> list[str]:
     return machine.allowed_actions(circular, actor)
 

@@ -188,7 +188,7 @@ class CircularViewSet(mixins.ListModelMixin, ServiceViewSet[Circular]):
             actions -= {"return", "sign", "issue"}
         context = {
             "actions": sorted(actions),
-            "history": workflow.machine.history(circular.events.select_related("actor")) if staff else [],
+            "history": workflow.history(circular.events.select_related("actor")) if staff else [],
             "read_count": circular.reads.count() if staff else None,
         }
         return Response(CircularDetailSerializer(circular, context=context).data, status=code)

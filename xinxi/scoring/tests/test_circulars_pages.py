@@ -88,6 +88,7 @@ def test_the_network_reads_the_issued_circular_and_the_desk_sees_who_read(net, c
     assert "已读" in reporter.get("/scoring/circulars/").content.decode()
     desk = client_for("leader").get(f"/scoring/circulars/{circular.pk}/").content.decode()
     assert 'id="reads"' in desk and net.reporter.full_name in desk
+    assert "<td>生成草稿</td>" in desk and "<td>印发</td>" in desk
     assert client_for("outsider").get(f"/scoring/circulars/{circular.pk}/").status_code == 404
 
 
