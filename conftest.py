@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from xinxi.instructions.levels import seed_default_levels
 from xinxi.network.testing import PASSWORD, Net, build_net
@@ -19,6 +20,11 @@ from xinxi.network.testing import PASSWORD, Net, build_net
 # Playwright's sync API runs an event loop in the test thread; the live server and
 # the ORM calls of a browser test are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Timings belong in bench/, not in pass/fail tests: no per-example deadline (a loaded
+# machine made the 200 ms default fail), and runs are reproducible.
+hypothesis_settings.register_profile("xinxi", deadline=None, derandomize=True, database=None)
+hypothesis_settings.load_profile("xinxi")
 
 
 @pytest.fixture(autouse=True)

@@ -63,6 +63,7 @@ ACTION_LABELS = {
     "period_close": "积分关账",
     "appraisal_confirm": "确认直报点考评",
     "appraisal_export": "导出考评名单",
+    "period_sweep": "计分周期结算",
     "circular_generate": "生成通报草稿",
     "circular_update": "修改通报",
     "circular_submit": "通报送签",

@@ -294,6 +294,8 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser("yjj_xxy", "刘洋", "临江市应急管理局", (Role.REPORTER,)),
     DemoUser("xc_xxy", "黄丽萍", "西城区委办公室", (Role.REPORTER,)),
     DemoUser("lh_xxy", "马晓东", "柳河县委办公室", (Role.REPORTER,)),
+    DemoUser("qs_xxy", "吴建华", "青山市委办公室", (Role.REPORTER,)),
+    DemoUser("bh_xxy", "郑丽君", "白河市委办公室", (Role.REPORTER,)),
 ]
 
 

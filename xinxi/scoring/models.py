@@ -393,6 +393,38 @@ class AppraisalLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()}：{self.unit}"
+
+
+# --- sweeps ---
+
+
+class PeriodSweep(models.Model):
+    """A period a desk's sweeps have settled (base points, quotas, thresholds …).
+
+    The worker sweeps each finished period once: a settled period is not swept again by
+    the daily run (so a unit admitted later earns nothing for months before it), while
+    ``manage.py scoring_sweep --period`` may run it again (the ledger keys post nothing
+    twice). A run that could not finish (a year without calendar data) is not recorded,
+    so the next run tries again.
+    """
+
+    desk = models.ForeignKey("network.Desk", verbose_name="信息科室", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("周期", max_length=10, choices=PeriodKind.choices)
+    start = models.DateField("起")
+    end = models.DateField("止")
+    posted = models.PositiveIntegerField("记账条数", default=0)
+    swept_at = models.DateTimeField("结算时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["desk", "-end", "kind"]
+        verbose_name = "已结算周期"
+        verbose_name_plural = "已结算周期"
+        constraints = [models.UniqueConstraint(fields=["desk", "kind", "start"], name="period_swept_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.start:%Y-%m-%d}—{self.end:%Y-%m-%d}"
+
+
 # --- circulars ---
 
 

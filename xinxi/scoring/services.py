@@ -426,3 +426,32 @@ def period_close(*, actor: User, desk: Desk, kind: str, start: dt.date, end: dt.
     if created:
         audit_record(actor=actor, action="period_close", obj=closed, detail={"end": end.isoformat()})
     return closed
+
+
+# --- sweeps ---
+
+
+@transaction.atomic
+def period_sweep(*, actor: User | None, desk: Desk, period: Any) -> Any:
+    """周期结算: post one finished period's base points, shortfalls, floors, threshold and zeroing.
+
+    ``actor`` None is the worker (or ``manage.py scoring_sweep``); a user must be the
+    desk chief or an admin. ``period`` is a ``sweeps.Period``. Returns ``sweeps.Result``;
+    an audit row is written when something was posted.
+    """
+    from xinxi.scoring import sweeps
+
+    if actor is not None:
+        _require(permissions.can_manage_rules(actor, desk))
+    if period.end > timezone.localdate() - dt.timedelta(days=1):
+        raise ServiceError(f"{period.label}尚未结束，不能结算。")
+    result = sweeps.sweep(desk, period)
+    if result.total:
+        audit_record(
+            actor=actor,
+            action="period_sweep",
+            obj=desk,
+            actor_name="" if actor is not None else "系统（周期结算）",
+            detail={"period": period.code, "posted": result.posted},
+        )
+    return result

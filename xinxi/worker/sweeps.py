@@ -40,6 +40,7 @@ class Sweep:
 
 SWEEPS: tuple[Sweep, ...] = (
     Sweep("supervision_reminders", "督办到期与逾期提醒", "xinxi.instructions.tasks.supervision_reminders", hourly),
+    Sweep("scoring_sweeps", "计分周期结算", "xinxi.scoring.tasks.scoring_sweeps", daily),
     Sweep("prune_task_results", "清理 30 天前的后台任务记录", "xinxi.worker.tasks.prune_task_results", daily),
 )
 

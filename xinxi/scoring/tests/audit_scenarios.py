@@ -78,3 +78,4 @@ def _withdraw(net: Net) -> Call:
     entry = at_city(net)
     [record] = adopt(net.editor, entry)
     return lambda: desk_services.adoption_withdraw(actor=net.editor, entry=entry, adoption=record, reason="误录")
+

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('network', '0003_desk_supervision_due_days_and_more'),
-        ('scoring', '0002_appraisal'),
+        ('scoring', '0003_sweeps'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
