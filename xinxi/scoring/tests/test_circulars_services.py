@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from xinxi.items import desk_services
 from xinxi.items.models import Adoption
@@ -16,6 +18,7 @@ from xinxi.scoring import services_circulars as services
 from xinxi.scoring.models import Circular, CircularEvent, CircularRead, CircularState, PeriodClose, ScoreEntry
 from xinxi.scoring.permissions_circulars import visible_circulars
 from xinxi.scoring.tests.circular_factories import DEC, draft, issued, pending, scored, signed
+from xinxi.scoring.tests.factories import at_city
 
 
 def test_a_draft_carries_the_figures_and_names_the_zero_units(net):
@@ -165,3 +168,13 @@ def test_a_draft_is_not_read(net):
     circular = draft(net)
     assert services.circular_read(user=net.editor, circular=circular) is None
     assert Circular.objects.count() == 1
+
+
+def test_the_draft_names_declining_units_and_those_that_report_no_problems(net):
+    with time_machine.travel(dt.datetime(2026, 11, 10, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))):
+        for n in range(4):
+            at_city(net, title=f"东城县十一月信息{n}")
+    at_city(net, title="东城县十二月信息")  # one item in December, and no 忧 item among them
+    body = draft(net).body
+    assert f"报送数量比上月明显下降的单位是：{net.county.name}。" in body
+    assert f"没有反映问题、困难和风险隐患的单位是：{net.county.name}。" in body
