@@ -34,6 +34,11 @@ class NotificationKind(models.TextChoices):
     ISSUE_PENDING = "issue_pending", "刊物待签发"
     ISSUE_RETURNED = "issue_returned", "刊物签发退回"
     ISSUE_SIGNED = "issue_signed", "刊物已签发"
+    # scoring: circulars
+    CIRCULAR_PENDING = "circular_pending", "通报待签发"
+    CIRCULAR_RETURNED = "circular_returned", "通报签发退回"
+    CIRCULAR_SIGNED = "circular_signed", "通报已签发"
+    CIRCULAR_ISSUED = "circular_issued", "通报印发"
     # instructions and supervision
     INSTRUCTION_RECORDED = "instruction_recorded", "领导批示"
     TASK_ASSIGNED = "task_assigned", "督办交办"

@@ -28,7 +28,7 @@ from xinxi.items import desk_services
 from xinxi.items import services as item_services
 from xinxi.items.models import DeskEntry, Item, Submission
 from xinxi.network.models import Desk, Unit
-from xinxi.scoring import services, sweeps
+from xinxi.scoring import services, services_circulars, sweeps
 from xinxi.scoring.models import RuleSet
 
 PROVINCE, CITY = "东海省委办公厅", "临江市委办公室"
@@ -300,5 +300,7 @@ def load() -> int:
     for desk in (province, city):
         for period in sweeps.periods_between(nov, dt.date(jan.year, 1, 31)):
             posted += services.period_sweep(actor=None, desk=desk, period=period).total
+    # The province desk's January circular as a draft: to edit, sign and issue (issuing closes January).
+    services_circulars.circular_generate(actor=sheng_bj, desk=province, kind="month", start=jan)
     return posted
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 
 from xinxi.items.models import AdoptionKind, Category
+from xinxi.lib.workflow import StateEvent
 
 
 class EventKind(models.TextChoices):
@@ -424,3 +425,113 @@ class PeriodSweep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.start:%Y-%m-%d}—{self.end:%Y-%m-%d}"
+
+
+# --- circulars ---
+
+
+class CircularState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PENDING = "pending", "待签发"
+    SIGNED = "signed", "已签发"
+    ISSUED = "issued", "已印发"
+
+
+class Circular(models.Model):
+    """通报: a desk's circular of its figures for a month, quarter or year.
+
+    Generated as a draft from ``figures.ranking`` (the figures are kept as a JSON
+    snapshot, so the document says what the desk signed even after later corrections),
+    edited by the desk's editors, signed by the desk chief (who gives it its 文号, numbered
+    per desk and year without gaps) and issued to the network, which closes the period.
+    """
+
+    desk = models.ForeignKey("network.Desk", verbose_name="信息科室", on_delete=models.PROTECT, related_name="+")
+    period_kind = models.CharField("周期", max_length=10, choices=PeriodKind.choices)
+    start = models.DateField("起")
+    end = models.DateField("止")
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("正文", help_text="每段一行")
+    state = models.CharField("状态", max_length=10, choices=CircularState.choices, default=CircularState.DRAFT)
+    year = models.PositiveIntegerField("文号年份", null=True, blank=True)
+    number = models.PositiveIntegerField("文号序号", null=True, blank=True)
+    figures = models.JSONField("生成时的统计数据", default=dict, blank=True)
+    recipients = models.ManyToManyField("network.Unit", verbose_name="印发单位", blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField("送签时间", null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField("签发时间", null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField("印发时间", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["desk", "-start", "-id"]
+        verbose_name = "通报"
+        verbose_name_plural = "通报"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["desk", "year", "number"],
+                condition=models.Q(number__isnull=False),
+                name="circular_number_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["desk", "period_kind", "start"], name="circular_desk_period")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def doc_number(self) -> str:
+        """文号: 信通〔2026〕3号 (given when signed)."""
+        if self.number is None:
+            return ""
+        return f"信通〔{self.year}〕{self.number}号"
+
+    @property
+    def classification(self) -> int:
+        """A circular names units and numbers, never classified item titles: it is 公开/内部 at most."""
+        return 0
+
+    def paragraphs(self) -> list[str]:
+        return [line.strip() for line in self.body.splitlines() if line.strip()]
+
+
+class CircularEvent(StateEvent):
+    """One row per change of a circular's state (送签, 退回, 签发, 印发): who, when, why."""
+
+    circular = models.ForeignKey(Circular, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField("原状态", max_length=10, choices=CircularState.choices, blank=True)
+    to_state = models.CharField("新状态", max_length=10, choices=CircularState.choices)
+
+    class Meta(StateEvent.Meta):
+        verbose_name = "通报的流转记录"
+        verbose_name_plural = "通报的流转记录"
+
+
+class CircularRead(models.Model):
+    """Who read an issued circular in the app, and when (first and latest)."""
+
+    circular = models.ForeignKey(Circular, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    first_at = models.DateTimeField("首次阅读", auto_now_add=True)
+    last_at = models.DateTimeField("最近阅读", auto_now=True)
+    times = models.PositiveIntegerField("次数", default=1)
+
+    class Meta:
+        ordering = ["-last_at"]
+        verbose_name = "通报阅读记录"
+        verbose_name_plural = "通报阅读记录"
+        constraints = [models.UniqueConstraint(fields=["circular", "user"], name="circular_read_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} 阅 {self.circular_id}"

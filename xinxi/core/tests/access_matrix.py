@@ -502,6 +502,62 @@ PAGES |= {
     ],
 }
 
+# --- scoring: circulars (scoring/urls_circulars.py) ---
+# The city's issued circular reaches the county (reporter, approver, no_clearance: a
+# circular carries no classified content); drafts stay at the desk. Acting on a circular
+# one sees but may not act on is 403; the duty officer, leader and admin read only.
+CIRCULAR_READERS = CITY_DESK | {"admin"} | UNIT
+DESK_READERS = CITY_DESK | {"admin"}
+NOT_DRAFTERS = {"duty_officer": 403, "leader": 403, "admin": 403}
+NOT_SIGNERS = {"editor": 403, **NOT_DRAFTERS}
+PAGES |= {
+    "scoring/circulars/": [Case("the desk's, or those sent to the unit", allow(ALL))],
+    "scoring/circulars/new/": [Case("form", allow(ACTORS, rest=403))],
+    "scoring/circulars/<pk>/": [
+        Case("issued: the desk and the network", allow(CIRCULAR_READERS), pk="circular"),
+        Case("draft: the desk", allow(DESK_READERS), pk="circular_draft"),
+        Case("other city's", allow({"admin", "outsider"}), pk="other_circular"),
+        missing(pk="missing"),
+    ],
+    "scoring/circulars/<pk>/edit/": [
+        Case("draft", allow(ACTORS, **NOT_DRAFTERS), pk="circular_draft"),
+        Case("other city's", allow((), admin=403, outsider=403), pk="other_circular"),
+        missing(pk="missing"),
+    ],
+    "scoring/circulars/<pk>/submit/": [
+        Case("draft", allow(ACTORS, 302, **NOT_DRAFTERS), POST, pk="circular_draft",
+             data={"version": "{circular_version}"}),
+        Case("issued: no longer (400), the network may not (403)",
+             allow((), **{**dict.fromkeys(CIRCULAR_READERS, 403), "editor": 400, "desk_chief": 400}), POST,
+             pk="circular"),
+        missing(POST, pk="missing"),
+    ],
+    "scoring/circulars/<pk>/return/": [
+        Case("pending", allow({"desk_chief"}, 302, **NOT_SIGNERS), POST, pk="circular_pending",
+             data={"reason": "再核"}),
+        missing(POST, pk="missing"),
+    ],
+    "scoring/circulars/<pk>/sign/": [
+        Case("pending", allow({"desk_chief"}, 302, **NOT_SIGNERS), POST, pk="circular_pending"),
+        Case("other city's", allow((), admin=403, outsider=403), POST, pk="other_circular"),
+        missing(POST, pk="missing"),
+    ],
+    "scoring/circulars/<pk>/issue/": [
+        Case("signed", allow({"desk_chief"}, 302, **NOT_SIGNERS), POST, pk="circular_signed"),
+        missing(POST, pk="missing"),
+    ],
+    "scoring/circulars/<pk>/export.docx": [
+        Case("issued", allow(CIRCULAR_READERS), pk="circular"),
+        Case("draft", allow(DESK_READERS), pk="circular_draft"),
+        missing(pk="missing"),
+    ],
+    "scoring/circulars/<pk>/export.xlsx": [
+        Case("issued", allow(CIRCULAR_READERS), pk="circular"),
+        Case("other city's", allow({"admin", "outsider"}), pk="other_circular"),
+        missing(pk="missing"),
+    ],
+}
+
 API: dict[str, list[Case]] = {
     A: [Case("root", api(ALL))],
     A + "auth/token/": [
@@ -942,6 +998,57 @@ API |= {
         Case("the city desk's", api(RULE_READERS), desk="city_desk"),
         Case("the province desk's", api({"admin"}), desk="province_desk"),
         api_missing(desk="missing"),
+    ],
+}
+
+# --- scoring: circulars (scoring/api/circulars.py) ---
+API |= {
+    A + "circulars/": [
+        Case("the desk's, or those sent to the unit", api(ALL)),
+        Case("generate: an empty body", api(ALL, 400), POST),
+    ],
+    A + "circulars/<pk>/": [
+        Case("issued: the desk and the network", api(CIRCULAR_READERS), pk="circular"),
+        Case("draft: the desk", api(DESK_READERS), pk="circular_draft"),
+        Case("other city's", api({"admin", "outsider"}), pk="other_circular"),
+        api_missing(pk="missing"),
+        Case("update: an empty body", api(DESK_READERS, 400), PATCH, pk="circular_draft"),
+        api_missing(PATCH, pk="missing"),
+    ],
+    A + "circulars/<pk>/submit/": [
+        Case("draft", api(ACTORS, **NOT_DRAFTERS), POST, pk="circular_draft"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "circulars/<pk>/return/": [
+        Case("an empty body", api(DESK_READERS, 400), POST, pk="circular_pending"),
+        Case("with a reason", api({"desk_chief"}, **NOT_SIGNERS), POST, pk="circular_pending",
+             data={"reason": "再核"}),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "circulars/<pk>/sign/": [
+        Case("pending", api({"desk_chief"}, **NOT_SIGNERS), POST, pk="circular_pending"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "circulars/<pk>/issue/": [
+        Case("signed", api({"desk_chief"}, **NOT_SIGNERS), POST, pk="circular_signed"),
+        Case("other city's", api((), admin=403, outsider=403), POST, pk="other_circular"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "circulars/<pk>/read/": [
+        Case("issued", api(CIRCULAR_READERS, 204), POST, pk="circular"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "circulars/<pk>/reads/": [
+        Case("issued: the desk only", api(DESK_READERS, **dict.fromkeys(UNIT, 403)), pk="circular"),
+        api_missing(pk="missing"),
+    ],
+    A + "circulars/<pk>/export/docx/": [
+        Case("issued", api(CIRCULAR_READERS), pk="circular"),
+        api_missing(pk="missing"),
+    ],
+    A + "circulars/<pk>/export/xlsx/": [
+        Case("draft", api(DESK_READERS), pk="circular_draft"),
+        api_missing(pk="missing"),
     ],
 }
 

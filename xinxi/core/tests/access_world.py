@@ -149,6 +149,7 @@ def build_world() -> World:
     ids["notification"] = Notification.objects.filter(user=net.reporter).order_by("pk").first().pk  # type: ignore[union-attr]
     _scoring_rules(net, ids)
     _scoring_ledger(net, ids)
+    _circulars(net, ids)
     return w
 
 
@@ -177,3 +178,30 @@ def _scoring_rules(net: Net, ids: dict[str, Any]) -> None:
                                    unit=net.other_county, kind="false_item", on=on, reason="失实")
     ids["other_score_entry"] = ScoreEntry.objects.get(penalty=other).pk
 
+
+def _circulars(net: Net, ids: dict[str, Any]) -> None:
+    """Circulars of the city desk in each state, and the other city's issued one (after the rules: issuing closes)."""
+    from xinxi.accounts.models import User
+    from xinxi.scoring import services_circulars as circulars
+    from xinxi.scoring.tests.factories import chief_of
+
+    desk, other = net.city.desk, net.other_city.desk
+
+    def made(kind: str, start: dt.date, actor: Any = net.editor, at: Any = desk) -> Any:
+        return circulars.circular_generate(actor=actor, desk=at, kind=kind, start=start)
+
+    ids["circular_draft"] = made("month", dt.date(2026, 12, 1)).pk
+    ids["circular_version"] = 1
+    ids["circular_pending"] = circulars.circular_submit(actor=net.editor, circular=made("quarter",
+                                                                                        dt.date(2026, 10, 1))).pk
+    signed = circulars.circular_submit(actor=net.editor, circular=made("year", dt.date(2026, 1, 1)))
+    ids["circular_signed"] = circulars.circular_sign(actor=net.desk_chief, circular=signed).pk
+    issued = circulars.circular_submit(actor=net.editor, circular=made("month", dt.date(2026, 11, 1)))
+    issued = circulars.circular_sign(actor=net.desk_chief, circular=issued)
+    ids["circular"] = circulars.circular_issue(actor=net.desk_chief, circular=issued).pk
+    other_editor = User.objects.get(username="qs_editor")
+    other_chief = chief_of(other, "qingshan_kz")
+    theirs = circulars.circular_submit(actor=other_editor,
+                                       circular=made("month", dt.date(2026, 11, 1), other_editor, other))
+    theirs = circulars.circular_sign(actor=other_chief, circular=theirs)
+    ids["other_circular"] = circulars.circular_issue(actor=other_chief, circular=theirs).pk

@@ -120,6 +120,18 @@ ENDPOINTS = {
     "/api/v1/appraisal/{desk}/export/xlsx/": {"get"},
     "/api/v1/appraisal/{desk}/export/docx/": {"get"},
     # --- end of scoring: appraisal ---
+    # --- scoring: circulars (xinxi/scoring/api/circulars.py) ---
+    "/api/v1/circulars/": {"get", "post"},
+    "/api/v1/circulars/{id}/": {"get", "patch"},
+    "/api/v1/circulars/{id}/submit/": {"post"},
+    "/api/v1/circulars/{id}/return/": {"post"},
+    "/api/v1/circulars/{id}/sign/": {"post"},
+    "/api/v1/circulars/{id}/issue/": {"post"},
+    "/api/v1/circulars/{id}/read/": {"post"},
+    "/api/v1/circulars/{id}/reads/": {"get"},
+    "/api/v1/circulars/{id}/export/docx/": {"get"},
+    "/api/v1/circulars/{id}/export/xlsx/": {"get"},
+    # --- end of scoring: circulars ---
 }
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver"}
 

@@ -30,5 +30,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"演示计分数据：两个科室的计分办法和 {january.year - 1}年11月至{january.year}年1月的积分记录"
             f"（周期结算记账 {posted} 条，用时 {time.monotonic() - started:.1f} 秒）。"
-            f"用 sheng_kz 查看省委办公厅{january.year}年1月的排名，用 lj_kz 查看临江市委办公室的排名。"
+            f"用 sheng_kz 查看省委办公厅{january.year}年1月的排名，用 lj_kz 查看临江市委办公室的排名；"
+            f"省委办公厅{january.year}年1月的通报草稿在“通报”页面，可修改后签发、印发。"
         )
