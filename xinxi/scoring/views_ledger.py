@@ -22,11 +22,13 @@ from xinxi.lib.http import AuthedRequest
 from xinxi.lib.listing import choice_param, int_param, paginate, query_without
 from xinxi.scoring import permissions
 from xinxi.scoring import selectors_ledger as selectors
-from xinxi.scoring.models import ScoreEntry
+from xinxi.scoring.models import CircularState, ScoreEntry
+from xinxi.scoring.permissions_circulars import visible_circulars
 from xinxi.scoring.views_rules import _forbidden, chosen_desk
 
 PAGE_SIZE = 50
 MINE_PAGE_SIZE = 50
+MINE_CIRCULARS = 10
 MONTHS = [f"{m}月" for m in range(1, 13)]
 FACT_LABELS = {
     "kind": "事项", "periodical": "刊物编号", "column": "栏目", "adoption_kind": "采用方式", "issue_kind": "正刊/增刊",
@@ -147,6 +149,11 @@ def my_scores(request: AuthedRequest) -> HttpResponse:
         "page": page,
         "rows": shown,
         "chart": _chart(per_desk, year),
+        # The issued circulars sent to the unit (通报), newest first.
+        "circulars": list(
+            visible_circulars(request.user).filter(state=CircularState.ISSUED, recipients=unit)
+            .select_related("desk__unit").order_by("-issued_at", "-pk")[:MINE_CIRCULARS]
+        ),
     }
     return render(request, "scoring/ledger/mine.html", context)
 

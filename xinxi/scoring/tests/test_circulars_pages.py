@@ -122,3 +122,14 @@ def test_the_list_keeps_a_bounded_number_of_queries(net, client_for, django_asse
     with django_assert_max_num_queries(10):
         response = reporter.get("/scoring/circulars/")
     assert response.content.decode().count("信通〔2026〕") == 3
+
+
+def test_my_scores_lists_the_issued_circulars_sent_to_the_unit(net, client_for):
+    scored(net)
+    waiting = signed(net)
+    assert "还没有发给本单位的通报" in client_for("reporter").get("/scoring/mine/").content.decode()
+    circular = services.circular_issue(actor=net.desk_chief, circular=waiting)
+    page = client_for("reporter").get("/scoring/mine/").content.decode()
+    assert f'href="/scoring/circulars/{circular.pk}/"' in page and "信通〔2026〕1号" in page
+    other = client_for("outsider").get("/scoring/mine/").content.decode()  # a unit it was not sent to
+    assert f'href="/scoring/circulars/{circular.pk}/"' not in other
