@@ -10,4 +10,6 @@ from xinxi.notifications.services import unread_count
 
 
 def unread(request: HttpRequest) -> dict[str, Any]:
-    return {"unread_notifications": unread_count(request.user)}
+    # A request refused before authentication (a Host header not allowed) has no user.
+    user = getattr(request, "user", None)
+    return {"unread_notifications": unread_count(user) if user is not None else 0}

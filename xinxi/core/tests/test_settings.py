@@ -59,3 +59,12 @@ def test_stale_form_without_csrf_token_gets_a_chinese_page(db):
     response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "a", "password": "b"})
     assert response.status_code == 403
     assert "请求未通过安全校验" in response.content.decode()
+
+
+def test_a_host_not_allowed_gets_a_chinese_400_page_not_a_server_error(db, settings):
+    from django.test import Client
+
+    settings.DEBUG = False
+    response = Client(HTTP_HOST="evil.example", raise_request_exception=False).get("/accounts/login/")
+    assert response.status_code == 400
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in response.content.decode())
