@@ -277,6 +277,8 @@ SPECTACULAR_SETTINGS = {
         "RuleLineKindEnum": "xinxi.scoring.api.rules.LINE_KIND_CHOICES",
         "PenaltyKindEnum": "xinxi.scoring.api.rules.PENALTY_KIND_CHOICES",
         "ReachedLevelEnum": "xinxi.scoring.models.ReachedLevel",
+        "RankingPeriodKindEnum": "xinxi.scoring.api.rankings.RANKING_PERIOD_KINDS",
+        "PeriodKindEnum": "xinxi.scoring.models.PeriodKind",
     },
 }
 

@@ -143,8 +143,12 @@ class NamedListsSerializer(serializers.Serializer[Any]):
     quota_short = serializers.ListField(child=serializers.IntegerField(), read_only=True, help_text="报送不足")
 
 
+# Named in settings.ENUM_NAME_OVERRIDES: a circular's period kind has no "custom".
+RANKING_PERIOD_KINDS = list(figures.PERIOD_KINDS.items())
+
+
 class PeriodSerializer(serializers.Serializer[Any]):
-    kind = serializers.ChoiceField(choices=list(figures.PERIOD_KINDS.items()), read_only=True,
+    kind = serializers.ChoiceField(choices=RANKING_PERIOD_KINDS, read_only=True,
                                    help_text="month 月度；quarter 季度；year 年度；custom 自定义")
     label = serializers.CharField(read_only=True)  # type: ignore[assignment]  # the field's name, not its label
     start = serializers.DateField(read_only=True)
