@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "xinxi.publications",
     "xinxi.instructions",
     "xinxi.scoring",
+    "xinxi.urgent",
     "xinxi.worker",
     "xinxi.core",
 ]

@@ -4,9 +4,12 @@ Fired inside the service's transaction, after its own writes:
 
 - ``ADOPTION_RECORDED(actor, entry, adoptions)``: ``adoption_record`` wrote the records;
 - ``ADOPTION_WITHDRAWN(actor, adoptions, reason)``: ``adoption_withdraw`` withdrew them;
-- ``ENTRY_FORWARDED(actor, entry, upper)``: ``entry_forward`` sent ``entry`` up as ``upper``.
+- ``ENTRY_FORWARDED(actor, entry, upper)``: ``entry_forward`` sent ``entry`` up as ``upper``;
+- ``ITEM_SUBMITTED(actor, item, submission)``: ``item_submit`` sent a round (a first
+  submission, a resubmission, or one signed off and sent).
 
-``scoring`` posts points on each.
+``scoring`` posts points on the first three; ``urgent`` stops an incident's clocks when a
+report's item goes out or is forwarded.
 """
 
 from xinxi.lib.hooks import Hook
@@ -14,3 +17,4 @@ from xinxi.lib.hooks import Hook
 ADOPTION_RECORDED = Hook("adoption_recorded")
 ADOPTION_WITHDRAWN = Hook("adoption_withdrawn")
 ENTRY_FORWARDED = Hook("entry_forwarded")
+ITEM_SUBMITTED = Hook("item_submitted")

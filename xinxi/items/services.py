@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from xinxi.accounts.models import Role, User
 from xinxi.audit.services import audit_record
-from xinxi.items import archive_docs, permissions, text, workflow
+from xinxi.items import archive_docs, hooks, permissions, text, workflow
 from xinxi.items.attachments import store_attachment
 from xinxi.items.models import (
     DRAFT_FIELDS,
@@ -328,6 +328,7 @@ def _submit(*, actor: User, item: Item, version: int | None, key: str | None) ->
     )
     desk_ids = [d.pk for d, _ in targets]
     notify(users=_desk_editors(desk_ids), kind=K.ITEM_RECEIVED, obj=submission, url="/desk/")
+    hooks.ITEM_SUBMITTED.fire(actor=actor, item=item, submission=submission)
     return submission
 
 

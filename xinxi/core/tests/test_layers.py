@@ -25,6 +25,7 @@ LAYERS: list[list[str]] = [
     ["publications"],
     ["instructions"],
     ["scoring"],  # posts points on the hooks of items and instructions (lib/hooks.py)
+    ["urgent"],  # incidents and their clocks; findings post penalties through scoring
     ["worker"],
     ["core"],  # home page and API root: may use every app
 ]

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class UrgentConfig(AppConfig):
+    name = "xinxi.urgent"
+    verbose_name = "紧急信息"
+
+    def ready(self) -> None:
+        from xinxi.items import hooks as item_hooks
+        from xinxi.urgent import handlers
+
+        item_hooks.ITEM_SUBMITTED.connect(handlers.on_item_submitted)
+        item_hooks.ENTRY_FORWARDED.connect(handlers.on_entry_forwarded)

@@ -1,0 +1,24 @@
+"""What urgent information does when items' business events happen (connected in ``apps.py``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from xinxi.urgent import chain
+from xinxi.urgent.models import IncidentReport
+
+
+def on_item_submitted(*, actor: Any, item: Any, submission: Any, **_: Any) -> None:
+    """A report's item went out (submitted, or signed and submitted): its clocks stop."""
+    report = IncidentReport.objects.filter(item_id=item.pk).select_related("incident", "unit").first()
+    if report is not None:
+        chain.report_submitted(report, submission)
+
+
+def on_entry_forwarded(*, actor: Any, entry: Any, upper: Any, **_: Any) -> None:
+    """A desk forwarded a report upward: the incident reaches the desk above."""
+    report = IncidentReport.objects.filter(item_id=entry.item_id).select_related("incident", "unit").first()
+    if report is not None:
+        chain.report_forwarded(report, entry.desk, upper.desk, timezone.now())
