@@ -20,6 +20,7 @@ urlpatterns = [
     path("notifications/", include("xinxi.notifications.urls")),
     path("audit/", include("xinxi.audit.urls")),
     path("scoring/", include("xinxi.scoring.urls")),
+    path("urgent/", include("xinxi.urgent.urls")),
     path("api/v1/", include("xinxi.core.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ from xinxi.network.api import views as network
 from xinxi.notifications.api.views import NotificationViewSet
 from xinxi.publications.api import views as publications
 from xinxi.scoring.api import routes as scoring
+from xinxi.urgent.api import routes as urgent
 
 
 class Router(DefaultRouter):
@@ -34,7 +35,7 @@ router.register("instructions", instructions.InstructionViewSet, basename="instr
 router.register("supervision-tasks", instructions.SupervisionTaskViewSet, basename="supervision-task")
 router.register("periodicals", publications.PeriodicalViewSet, basename="periodical")
 router.register("issues", publications.IssueViewSet, basename="issue")
-for prefix, viewset, basename in scoring.ROUTES:
+for prefix, viewset, basename in [*scoring.ROUTES, *urgent.ROUTES]:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
@@ -44,6 +45,7 @@ urlpatterns = [
     path("calendar/working-days/", network.WorkingDaysView.as_view(), name="api_working_days"),
     path("search/", items.SearchView.as_view(), name="api_search"),
     *scoring.PATHS,
+    *urgent.PATHS,
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file, so the page needs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
