@@ -35,7 +35,7 @@ Measured, at the hot desk, for last year (previous period: the year before):
 - the bare SQL: the same three aggregate statements (the ledger's two and the entries')
   executed on a cursor and fetched, without the ORM or Python around them;
 - for reference, the simplest aggregate: ``SUM(points) GROUP BY unit_id`` for the year;
-- the API (``GET /api/v1/scoring/rankings/``) through the whole stack, as ``bench_editor``.
+- the API (``GET /api/v1/rankings/``) through the whole stack, as ``bench_editor``.
 Target (issue 9): p95 ≤ 300 ms and ≤ 1.5× the bare SQL. Prints figures; never passes or fails.
 """
 
@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> None:
     client = Client(HTTP_HOST="127.0.0.1")
     if user is not None:
         client.force_login(user)
-    url = f"/api/v1/scoring/rankings/?desk={desk.pk}&period={start.year}"
+    url = f"/api/v1/rankings/?desk={desk.pk}&period={start.year}"
 
     def api() -> None:
         response = client.get(url)
