@@ -21,20 +21,21 @@ The ledger: entries over the three years before this year (``on`` uniform, 2023�
 run in 2026), each at a desk for a unit of that desk's network
 (``figures.network_units``), bulk-inserted in the rows ``ledger.post`` makes: a kind
 (本级采用 45 %, 上级或系统外采用 15 % with a reached level, 报上级 10 %, 合格未采用 10 %,
-批示 5 %, base points 8 %, penalties, 迟报 and 约稿 the rest), its points and the facts
-the figures read (``adoption_kind``, ``levels``); one entry in 50 is followed by its
-reversal. Then ``ANALYZE`` (and ``VACUUM ANALYZE`` on PostgreSQL).
+批示 5 %, base points 8 %, penalties, 迟报 and 约稿 the rest), its points, its facts
+(``adoption_kind``, ``levels``) and the columns ``ledger.post`` copies from them
+(``adoption_kind``, ``reached_level``: what the figures read); one entry in 50 is
+followed by its reversal. Then ``ANALYZE`` (and ``VACUUM ANALYZE`` on PostgreSQL).
 
 Measured, at the hot desk, for last year (previous period: the year before):
 - ``figures.ranking`` with the named lists (零分, 下降明显, 报喜不报忧, 不达标, 报送不足):
   the whole thing the page and the API call — the aggregate queries over the ledger (the
-  year per unit and kind; the year before per unit; the year's adoptions by kind and
-  level) and over the entries (both years), the network, the units, quotas and the floor, then ranks,
+  year per unit, kind, reversal, adoption kind and reached level; the year before per
+  unit) and over the entries (both years), the network, the units, quotas and the floor, then ranks,
   shares (largest remainder), groups in Python over the units (not the entries);
-- the bare SQL: the same four aggregate statements (the ledger's three and the entries')
+- the bare SQL: the same three aggregate statements (the ledger's two and the entries')
   executed on a cursor and fetched, without the ORM or Python around them;
 - for reference, the simplest aggregate: ``SUM(points) GROUP BY unit_id`` for the year;
-- the API (``GET /api/v1/scoring/rankings/``) through the whole stack, as ``bench_editor``.
+- the API (``GET /api/v1/rankings/``) through the whole stack, as ``bench_editor``.
 Target (issue 9): p95 ≤ 300 ms and ≤ 1.5× the bare SQL. Prints figures; never passes or fails.
 """
 
@@ -93,6 +94,7 @@ def fill_ledger(net: Any, want: int, *, hot_share: float, seed: int, batch: int,
     from django.db import transaction
     from tqdm import tqdm
 
+    from xinxi.scoring.ledger import splits_of
     from xinxi.scoring.models import ScoreEntry
 
     have = ScoreEntry.objects.count()
@@ -114,16 +116,19 @@ def fill_ledger(net: Any, want: int, *, hot_share: float, seed: int, batch: int,
             desk = net.hot_desk.pk if rng.random() < hot_share else rng.choice(others)
             kind = rng.choices(kinds, weights)[0]
             serial += 1
+            facts = _facts(kind, rng)
+            adoption_kind, reached_level = splits_of(facts)
             rows.append(ScoreEntry(
                 desk_id=desk, unit_id=rng.choice(units[desk]), on=first + dt.timedelta(days=rng.randrange(days)),
-                points=points[kind], kind=kind, key=f"bench:{serial}", facts=_facts(kind, rng),
-                reason="基准数据",
+                points=points[kind], kind=kind, key=f"bench:{serial}", facts=facts, adoption_kind=adoption_kind,
+                reached_level=reached_level, reason="基准数据",
             ))
         with transaction.atomic():
             made = ScoreEntry.objects.bulk_create(rows)
             reversals = [
                 ScoreEntry(desk_id=e.desk_id, unit_id=e.unit_id, on=e.on, points=-e.points, kind=e.kind,
-                           key=f"reversal:{e.pk}", facts=e.facts, reverses_id=e.pk, reason="基准数据：冲销")
+                           key=f"reversal:{e.pk}", facts=e.facts, adoption_kind=e.adoption_kind,
+                           reached_level=e.reached_level, reverses_id=e.pk, reason="基准数据：冲销")
                 for e in made[::REVERSE_EVERY]
             ][: size - len(rows)]
             ScoreEntry.objects.bulk_create(reversals)
@@ -211,7 +216,6 @@ def main(argv: list[str] | None = None) -> None:
     before = figures.previous_period(start, end)
     statements = [q.query.sql_with_params() for q in (figures.ledger_rows(desk, start, end),
                                                       figures.previous_rows(desk, *before),
-                                                      figures.split_rows(desk, start, end),
                                                       figures.entry_rows(desk, start, end, since))]
 
     def bare() -> None:
@@ -230,13 +234,13 @@ def main(argv: list[str] | None = None) -> None:
     client = Client(HTTP_HOST="127.0.0.1")
     if user is not None:
         client.force_login(user)
-    url = f"/api/v1/scoring/rankings/?desk={desk.pk}&period={start.year}"
+    url = f"/api/v1/rankings/?desk={desk.pk}&period={start.year}"
 
     def api() -> None:
         response = client.get(url)
         assert response.status_code == 200, response.status_code
 
-    shapes = [("figures.ranking + 名单", ranking), ("同样四条聚合的裸 SQL", bare),
+    shapes = [("figures.ranking + 名单", ranking), ("同样三条聚合的裸 SQL", bare),
               ("仅 SUM(points) GROUP BY", simplest)]
     if user is not None:
         shapes.append(("API 全栈（bench_editor）", api))
@@ -248,7 +252,7 @@ def main(argv: list[str] | None = None) -> None:
         found[label] = percentile(times, 0.95)
         print(f"{label:<26}{percentile(times, 0.5) * 1000:>7.1f}ms{percentile(times, 0.95) * 1000:>7.1f}ms   "
               f"{cpu:.1f} ms")
-    ratio = found["figures.ranking + 名单"] / found["同样四条聚合的裸 SQL"]
+    ratio = found["figures.ranking + 名单"] / found["同样三条聚合的裸 SQL"]
     print(f"p95 之比 figures / 裸 SQL：{ratio:.2f}（目标 ≤ 1.5）；目标 p95 ≤ 300 ms")
     print(f"结束时：{load_note()}")
 

@@ -23,18 +23,12 @@ from typing import Any
 
 from django.db.models import (
     BooleanField,
-    Case,
-    CharField,
     Count,
     ExpressionWrapper,
     F,
-    Func,
-    IntegerField,
     Q,
     QuerySet,
     Sum,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -53,12 +47,18 @@ ADOPTION_KIND_FIELDS = {
     AdoptionKind.COMBINED: "adopted_combined",
     AdoptionKind.BRIEF: "adopted_brief",
 }
-# The reached level an upward adoption is counted under: the first of the entry's ``facts["levels"]``.
+# The reached level an upward adoption is counted under: the entry's ``reached_level`` (the
+# first of its ``facts["levels"]``).
 LEVEL_FIELDS = {
     ReachedLevel.UPPER: "adopted_upper_level",
     ReachedLevel.PROVINCE: "adopted_province",
     ReachedLevel.GUOBAN: "adopted_guoban",
     ReachedLevel.ZHONGBAN: "adopted_zhongban",
+}
+# (kind, adoption kind) of a 本级 adoption and (kind, reached level) of an upward one → the split it counts in.
+SPLIT_FIELDS: dict[tuple[str, str], str] = {
+    **{(EventKind.ADOPTION.value, k.value): v for k, v in ADOPTION_KIND_FIELDS.items()},
+    **{(EventKind.ADOPTION_LEVEL.value, k.value): v for k, v in LEVEL_FIELDS.items()},
 }
 LATE_KINDS = [EventKind.COMMISSION_LATE, EventKind.LATE_REPORT]
 MISSED_KINDS = [EventKind.COMMISSION_MISSED, EventKind.MISSED_REPORT]
@@ -292,10 +292,10 @@ def entry_rows(desk: Desk, start: dt.date, end: dt.date, since: dt.date) -> Quer
 def _ledger(desk: Desk, start: dt.date, end: dt.date, since: dt.date) -> dict[int, dict[str, Decimal | int]]:
     """Points (the period's and the previous one's, from ``since``) and net counts of events per unit.
 
-    Three aggregate queries: per unit and kind (``ledger_rows``), the previous period's
-    points per unit (``previous_rows``), and the period's adoptions per unit, kind,
-    adoption kind and reached level (``split_rows``). A reversal counts −1.
-    Python adds up their rows (a few per unit), never the ledger's.
+    Two aggregate queries, both served by the covering index ``score_rank_cover``: the
+    period per unit, kind, reversal or not, adoption kind and reached level
+    (``ledger_rows``), and the previous period's points per unit (``previous_rows``). A
+    reversal counts −1. Python adds up their rows (a few dozen per unit), never the ledger's.
     """
     found: dict[int, dict[str, Decimal | int]] = {}
 
@@ -307,58 +307,29 @@ def _ledger(desk: Desk, start: dt.date, end: dt.date, since: dt.date) -> dict[in
     for r in ledger_rows(desk, start, end):
         figures = figures_of(r["unit_id"])
         figures["points"] += r["total"] or ZERO
+        net = -r["n"] if r["undone"] else r["n"]
         for name in KIND_FIELDS.get(r["kind"], ()):
-            figures[name] += -r["n"] if r["undone"] else r["n"]
+            figures[name] += net
+        how = r["adoption_kind"] if r["kind"] == EventKind.ADOPTION else r["reached_level"]
+        split = SPLIT_FIELDS.get((r["kind"], how))
+        if split is not None:
+            figures[split] += net
     for r in previous_rows(desk, since, start - dt.timedelta(days=1)):
         figures_of(r["unit_id"])["previous_points"] += r["total"] or ZERO
-    splits = {str(k.value): v for k, v in ADOPTION_KIND_FIELDS.items()}
-    splits |= {f"level:{k.value}": v for k, v in LEVEL_FIELDS.items()}
-    for r in split_rows(desk, start, end):
-        key = r["how"] if r["kind"] == EventKind.ADOPTION else f"level:{r['level']}"
-        split = splits.get(key)
-        if split is not None:
-            figures_of(r["unit_id"])[split] += r["net"] or 0
     return found
 
 
-# +1 for an entry, −1 for a reversal.
-SIGNED = Case(When(reverses__isnull=True, then=Value(1)), default=Value(-1), output_field=IntegerField())
-
-
-class JsonText(Func):
-    """A text value inside a JSON column, cheaply: ``facts->'levels'->>0`` / ``JSON_EXTRACT(facts, '$.levels[0]')``.
-
-    (``KT`` on SQLite asks ``JSON_TYPE`` first, parsing the document twice per row.)
-    """
-
-    output_field = CharField()
-
-    def __init__(self, field: str, *path: str | int) -> None:
-        self.path = path
-        super().__init__(F(field))
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        sql, params = compiler.compile(self.source_expressions[0])
-        where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in self.path)
-        return f"JSON_EXTRACT({sql}, %s)", [*params, where]
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        sql, params = compiler.compile(self.source_expressions[0])
-        steps = [("::int" if isinstance(p, int) else "::text") for p in self.path]
-        path = "".join(f" -> %s{cast}" for cast in steps[:-1])
-        return f"({sql}{path} ->> %s{steps[-1]})", [*params, *self.path]
-
-
 def ledger_rows(desk: Desk, start: dt.date, end: dt.date) -> QuerySet[Any, Any]:
-    """Per unit, kind and reversal or not (``undone``): the period's points and number of entries.
+    """Per unit, kind, reversal or not (``undone``), adoption kind and reached level: points and entries.
 
     Plain ``SUM``/``COUNT(*)`` over groups, read from the covering index ``score_rank_cover``
-    (desk, on, unit, kind, reverses, points) without touching the table.
+    (desk, on, unit, kind, reverses, points, adoption_kind, reached_level) without touching
+    the table.
     """
     return (
         ScoreEntry.objects.filter(desk=desk, on__gte=start, on__lte=end)
         .annotate(undone=ExpressionWrapper(Q(reverses__isnull=False), output_field=BooleanField()))
-        .values("unit_id", "kind", "undone")
+        .values("unit_id", "kind", "undone", "adoption_kind", "reached_level")
         .annotate(total=Sum("points"), n=Count("*"))
         .order_by()
     )
@@ -370,19 +341,6 @@ def previous_rows(desk: Desk, start: dt.date, end: dt.date) -> QuerySet[Any, Any
         ScoreEntry.objects.filter(desk=desk, on__gte=start, on__lte=end)
         .values("unit_id")
         .annotate(total=Sum("points"))
-        .order_by()
-    )
-
-
-def split_rows(desk: Desk, start: dt.date, end: dt.date) -> QuerySet[Any, Any]:
-    """The period's adoptions per unit, kind, adoption kind (``facts``) and reached level (first of ``levels``)."""
-    return (
-        ScoreEntry.objects.filter(
-            desk=desk, on__gte=start, on__lte=end, kind__in=[EventKind.ADOPTION, EventKind.ADOPTION_LEVEL]
-        )
-        .annotate(how=JsonText("facts", "adoption_kind"), level=JsonText("facts", "levels", 0))
-        .values("unit_id", "kind", "how", "level")
-        .annotate(net=Sum(SIGNED))
         .order_by()
     )
 

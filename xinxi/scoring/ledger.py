@@ -45,6 +45,12 @@ def live(desk_id: int, key: str) -> QuerySet[ScoreEntry]:
     return ScoreEntry.objects.filter(desk_id=desk_id, key=key, reverses__isnull=True, reversal__isnull=True)
 
 
+def splits_of(facts: dict[str, Any]) -> tuple[str, str]:
+    """The adoption kind and the reached level (the first of ``levels``) an entry is counted under."""
+    levels = facts.get("levels") or ()
+    return str(facts.get("adoption_kind") or ""), str(levels[0]) if levels else ""
+
+
 def post(
     *,
     desk: Desk | int,
@@ -71,6 +77,7 @@ def post(
         reason = f"{reason}（{on:%Y-%m-%d}所在周期已关账，计入{landed:%Y-%m-%d}）".lstrip()
     serial = ScoreEntry.objects.filter(desk_id=desk_id, key=key).aggregate(m=Max("serial"))["m"]
     data = facts.as_json() if isinstance(facts, Facts) else dict(facts or {})
+    adoption_kind, reached_level = splits_of(data)
     try:
         with transaction.atomic():
             return ScoreEntry.objects.create(
@@ -84,6 +91,8 @@ def post(
                 rule_set=rule_set,
                 rule_line=line,
                 facts=data,
+                adoption_kind=adoption_kind,
+                reached_level=reached_level,
                 reason=reason[:300],
                 posted_by=actor if getattr(actor, "is_authenticated", False) else None,
                 reverses=reverses,

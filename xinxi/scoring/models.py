@@ -287,6 +287,10 @@ class ScoreEntry(models.Model):
     classification = models.PositiveSmallIntegerField("所涉信息密级", default=0)
     reason = models.CharField("说明", max_length=300, blank=True)
     facts = models.JSONField(default=dict, blank=True)
+    # Copied from ``facts`` by ``ledger.post`` so that the rankings count adoptions by kind
+    # and reached level from the covering index, without reading the JSON.
+    adoption_kind = models.CharField("采用方式", max_length=10, choices=AdoptionKind.choices, blank=True, default="")
+    reached_level = models.CharField("采用层级", max_length=10, choices=ReachedLevel.choices, blank=True, default="")
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -301,7 +305,10 @@ class ScoreEntry(models.Model):
             models.Index(fields=["desk", "on", "unit"], name="score_desk_on_unit"),
             models.Index(fields=["unit", "on"], name="score_unit_on"),
             # Rankings: the per-unit-and-kind aggregate reads only the index (figures.ledger_rows).
-            models.Index(fields=["desk", "on", "unit", "kind", "reverses", "points"], name="score_rank_cover"),
+            models.Index(
+                fields=["desk", "on", "unit", "kind", "reverses", "points", "adoption_kind", "reached_level"],
+                name="score_rank_cover",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 
 from xinxi.items import desk_services
 from xinxi.network.models import Quota, QuotaFrequency, UnitClass
 from xinxi.scoring import figures, services
+from xinxi.scoring.models import EventKind, ScoreEntry
 from xinxi.scoring.tests.factories import adopt, at_city, line, province_editor, rules
 
 D = Decimal
@@ -41,6 +44,54 @@ def test_adoptions_by_kind_and_by_reached_level(net):
         1, 1, 1, 0)
     assert county.points == D(10 + 10 + 20 * 3)
     assert county.submitted == 6 and county.rate == D("33.3")
+
+
+def test_posting_copies_the_adoption_kind_and_reached_level_the_ranking_counts(net):
+    """``ledger.post`` fills the columns the figures group by; a reversal carries them too."""
+    rules(net, net.city.desk, [line("adoption", 10), line("adoption_level", 20)])
+    brief = at_city(net)
+    [adoption] = adopt(net.editor, brief, kind="brief")
+    adopt(net.editor, at_city(net), "国务院办公厅信息", kind="combined", external_level="guoban")
+    desk_services.adoption_withdraw(actor=net.editor, entry=brief, adoption=adoption, reason="重复")
+
+    entries = ScoreEntry.objects.filter(desk=net.city.desk, unit=net.county).order_by("pk")
+    assert [(e.kind, e.adoption_kind, e.reached_level, e.reverses_id is not None) for e in entries] == [
+        (EventKind.ADOPTION, "brief", "own", False),
+        (EventKind.ADOPTION_LEVEL, "combined", "guoban", False),
+        (EventKind.ADOPTION, "brief", "own", True),
+    ]
+    county = _row(figures.ranking(net.city.desk, *DEC), net.county)
+    assert (county.adopted, county.adopted_brief, county.adopted_upper, county.adopted_guoban) == (0, 0, 1, 1)
+
+
+def test_the_migration_backfills_the_columns_from_facts(net):
+    """Entries posted before migration 0006 get the columns from their ``facts``, and count in the splits again."""
+    backfill = importlib.import_module("xinxi.scoring.migrations.0006_entry_splits").backfill
+    old = [
+        ScoreEntry.objects.create(
+            desk=net.city.desk, unit=net.county, on=dt.date(2026, 12, 2), points=D(10), kind=kind, key=f"old:{n}",
+            facts=facts,
+        )
+        for n, (kind, facts) in enumerate([
+            (EventKind.ADOPTION, {"kind": "adoption", "adoption_kind": "full", "levels": ["own"]}),
+            (EventKind.ADOPTION_LEVEL, {"kind": "adoption_level", "adoption_kind": "brief",
+                                        "levels": ["province", "upper"]}),
+            (EventKind.ADOPTION_LEVEL, {"kind": "adoption_level", "adoption_kind": "full", "levels": ["upper"]}),
+            (EventKind.BASE, {"kind": "base", "adoption_kind": "", "levels": []}),
+            (EventKind.INSTRUCTION, {}),
+        ])
+    ]
+    county = _row(figures.ranking(net.city.desk, *DEC), net.county)
+    assert (county.adopted_full, county.adopted_province, county.adopted_upper_level) == (0, 0, 0)
+
+    backfill(django_apps, None)
+
+    filled = ScoreEntry.objects.filter(pk__in=[e.pk for e in old]).order_by("pk")
+    assert [(e.adoption_kind, e.reached_level) for e in filled] == [
+        ("full", "own"), ("brief", "province"), ("full", "upper"), ("", ""), ("", "")]
+    county = _row(figures.ranking(net.city.desk, *DEC), net.county)
+    assert (county.adopted, county.adopted_full, county.adopted_upper) == (1, 1, 2)
+    assert (county.adopted_province, county.adopted_upper_level) == (1, 1)
 
 
 def test_quota_compliance_counts_official_working_days_with_the_make_up_day(net):
@@ -117,7 +168,7 @@ def test_ranking_runs_a_bounded_number_of_queries(net, django_assert_max_num_que
     rules(net, net.city.desk, [line("adoption", 10)], month_floor="5")
     for _ in range(3):
         adopt(net.editor, at_city(net))
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         ranking = figures.ranking(net.city.desk, *DEC)
         [r.unit.unit_class for r in ranking.rows]
 
