@@ -464,7 +464,10 @@ class Circular(models.Model):
     number = models.PositiveIntegerField("文号序号", null=True, blank=True)
     figures = models.JSONField("生成时的统计数据", default=dict, blank=True)
     recipients = models.ManyToManyField("network.Unit", verbose_name="印发单位", blank=True, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="empty: drafted by the worker when the period ended",
+    )
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_by = models.ForeignKey(

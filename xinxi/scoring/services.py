@@ -23,7 +23,7 @@ from xinxi.audit.services import audit_record
 from xinxi.items.models import Category, Item
 from xinxi.lib.errors import ConflictError, ServiceError
 from xinxi.network.models import Desk, Unit
-from xinxi.scoring import ledger, permissions
+from xinxi.scoring import ledger, permissions, sweeps
 from xinxi.scoring.models import (
     COMMISSIONED,
     LINE_KINDS,
@@ -265,6 +265,7 @@ def rule_set_publish(*, actor: User, rule_set: RuleSet) -> RuleSet:
     if rule_set.supersedes_id is not None:
         RuleSet.objects.filter(pk=rule_set.supersedes_id).update(state=RuleSetState.SUPERSEDED)
         changed = _rescore(actor=actor, old_id=rule_set.supersedes_id, new=rule_set)
+        changed += sweeps.resettle(desk=rule_set.desk, old_id=rule_set.supersedes_id, new=rule_set, actor=actor)
     audit_record(actor=actor, action="rule_set_publish", obj=rule_set, detail={"rescored": changed})
     return rule_set
 

@@ -26,7 +26,15 @@ from xinxi.notifications.services import notify
 from xinxi.scoring import circulars, figures, services
 from xinxi.scoring import permissions_circulars as permissions
 from xinxi.scoring import workflow_circulars as workflow
-from xinxi.scoring.models import Circular, CircularRead, CircularState, PeriodClose, PeriodKind
+from xinxi.scoring.models import (
+    Circular,
+    CircularRead,
+    CircularState,
+    PeriodClose,
+    PeriodKind,
+    RuleSet,
+    RuleSetState,
+)
 
 NOT_ALLOWED = "您没有权限进行此操作。"
 TITLE_LIMIT = 200
@@ -46,10 +54,17 @@ def _locked(circular: Circular) -> Circular:
     return Circular.objects.select_for_update().select_related("desk__unit").get(pk=circular.pk)
 
 
+SYSTEM = "系统（通报草稿）"
+
+
 @transaction.atomic
-def circular_generate(*, actor: User, desk: Desk, kind: str, start: dt.date) -> Circular:
-    """A draft circular of the desk for the month, quarter or year starting on ``start``."""
-    _require(permissions.can_draft(actor, desk))
+def circular_generate(*, actor: User | None, desk: Desk, kind: str, start: dt.date) -> Circular:
+    """A draft circular of the desk for the month, quarter or year starting on ``start``.
+
+    ``actor`` None is the worker drafting a finished period's circular (``circulars_draft_due``).
+    """
+    if actor is not None:
+        _require(permissions.can_draft(actor, desk))
     if kind not in PeriodKind.values:
         raise ServiceError("周期应为月度、季度或年度。")
     try:
@@ -77,8 +92,37 @@ def circular_generate(*, actor: User, desk: Desk, kind: str, start: dt.date) -> 
         created_by=actor,
     )
     workflow.machine.record(circular, actor, workflow.GENERATED, "", CircularState.DRAFT)
-    audit_record(actor=actor, action="circular_generate", obj=circular, detail={"period": [kind, start.isoformat()]})
+    audit_record(
+        actor=actor, action="circular_generate", obj=circular, detail={"period": [kind, start.isoformat()]},
+        actor_name="" if actor is not None else SYSTEM,
+    )
     return circular
+
+
+def circulars_draft_due(*, today: dt.date | None = None) -> list[Circular]:
+    """The worker's drafts: for each desk with published rules, the circular of the month
+    (and the quarter and year) that ended last, when that period has no circular yet and
+    is not closed. Only the latest finished period of each kind: an office that skipped a
+    month does not get a backlog of drafts. Each draft is ``circular_generate`` as the system.
+    """
+    today = today or timezone.localdate()
+    last_month_end = today.replace(day=1) - dt.timedelta(days=1)
+    month_start = last_month_end.replace(day=1)
+    starts = [(PeriodKind.MONTH, month_start)]
+    if last_month_end.month % 3 == 0:
+        starts.append((PeriodKind.QUARTER, dt.date(last_month_end.year, last_month_end.month - 2, 1)))
+    if last_month_end.month == 12:
+        starts.append((PeriodKind.YEAR, dt.date(last_month_end.year, 1, 1)))
+    made: list[Circular] = []
+    ruled = RuleSet.objects.filter(state=RuleSetState.ACTIVE, valid_from__lte=last_month_end).values("desk_id")
+    for desk in Desk.objects.filter(active=True, pk__in=ruled).select_related("unit").order_by("unit__path"):
+        for kind, start in starts:
+            if Circular.objects.filter(desk=desk, period_kind=kind, start=start).exists():
+                continue
+            if PeriodClose.objects.filter(desk=desk, kind=kind, start=start).exists():
+                continue
+            made.append(circular_generate(actor=None, desk=desk, kind=kind, start=start))
+    return made
 
 
 def _clean_body(value: str) -> str:

@@ -405,6 +405,106 @@ class _Sweep:
             self.zeroing()
 
 
+POLICY_KINDS = (EventKind.BASE, EventKind.THRESHOLD)
+
+
+def _policy_points(entry: ScoreEntry, rule_set: RuleSet) -> Decimal:
+    """What a base or threshold entry is worth under ``rule_set`` (its period and facts kept)."""
+    period = parse_period(str(entry.facts.get("period", "")))
+    if entry.kind == EventKind.BASE:
+        if rule_set.base_points and rule_set.base_period == period.kind:
+            return Decimal(rule_set.base_points)
+        return ZERO
+    adopted_n = int(entry.facts.get("adopted", 0))
+    if rule_set.threshold_items and rule_set.threshold_points and adopted_n >= rule_set.threshold_items:
+        return Decimal(rule_set.threshold_points)
+    return ZERO
+
+
+def resettle(*, desk: Desk, old_id: int, new: RuleSet, actor: Any) -> int:
+    """A corrected version replaces ``old_id``: settle its settled periods again under ``new``.
+
+    Base and threshold entries posted under the old version are worth what the new one
+    says (a reversal, then the new points under the same key, unless they are now 0);
+    every settled period the new version governs gets what the new version adds (keys
+    never posted: a new quota line, a lower threshold); zeroing is recomputed last, from
+    the year's points as they now stand. Returns the number of entries reversed or posted.
+    """
+    reason = f"计分办法更正：{new.name}"
+    changed = 0
+    live = ScoreEntry.objects.filter(
+        desk=desk, rule_set_id=old_id, kind__in=POLICY_KINDS, reverses__isnull=True, reversal__isnull=True
+    ).order_by("pk")
+    for entry in live:
+        worth = _policy_points(entry, new)
+        if worth == entry.points:
+            continue
+        ledger.reverse(entry, actor=actor, reason=reason)
+        changed += 1
+        if worth:
+            ledger.post(
+                desk=desk.pk, unit=entry.unit_id, on=entry.on, points=worth, kind=entry.kind, key=entry.key,
+                actor=actor, rule_set=new, facts=entry.facts,
+                reason=f"按更正后的计分办法重新结算：{entry.reason}",
+            )
+            changed += 1
+    settled = [
+        Period(row.kind, row.start, row.end)
+        for row in PeriodSweep.objects.filter(desk=desk).order_by("end", "kind")
+    ]
+    governed = [p for p in settled if getattr(ledger.rule_set_on(desk, p.end), "pk", None) == new.pk]
+    for period in governed:
+        result = Result()
+        sweeper = _Sweep(desk, period, new, result)
+        if period.kind == PeriodKind.MONTH:
+            sweeper.base()
+            sweeper.quota()
+            sweeper.unadopted()
+        elif period.kind == PeriodKind.QUARTER:
+            sweeper.base()
+            sweeper.rate_floor()
+        else:
+            sweeper.threshold()
+        changed += result.total
+    for period in governed:
+        if period.kind == PeriodKind.YEAR:
+            changed += _rezero(desk, period, new, actor, reason)
+    return changed
+
+
+def _rezero(desk: Desk, period: Period, new: RuleSet, actor: Any, reason: str) -> int:
+    """Zeroing under ``new`` from the year's points now: fix the live entries, then post new ones."""
+    changed = 0
+    in_year = ScoreEntry.objects.filter(desk=desk, on__gte=period.start, on__lte=period.end)
+    needed = new.zeroing_misses
+    key_prefix = f"zeroing:{period.code}:"
+    live = ScoreEntry.objects.filter(
+        desk=desk, key__startswith=key_prefix, reverses__isnull=True, reversal__isnull=True
+    ).order_by("pk")
+    for entry in live:
+        misses = in_year.filter(
+            unit_id=entry.unit_id, kind=EventKind.COMMISSION_MISSED, reverses__isnull=True, reversal__isnull=True
+        ).count()
+        total = in_year.filter(unit_id=entry.unit_id).exclude(kind=EventKind.ZEROING).aggregate(s=Sum("points"))["s"]
+        total = Decimal(total or 0).quantize(Decimal("0.01"))
+        worth = -total if needed and misses >= needed and total > 0 else ZERO
+        if worth == entry.points:
+            continue
+        ledger.reverse(entry, actor=actor, reason=reason)
+        changed += 1
+        if worth:
+            ledger.post(
+                desk=desk.pk, unit=entry.unit_id, on=entry.on, points=worth, kind=EventKind.ZEROING,
+                key=entry.key, actor=actor, rule_set=new,
+                facts={**entry.facts, "missed": misses, "total": str(total)},
+                reason=f"按更正后的计分办法重新清零：{period.label}约稿未报送 {misses} 次，全年得分 {total} 分清零",
+            )
+            changed += 1
+    result = Result()
+    _Sweep(desk, period, new, result).zeroing()
+    return changed + result.total
+
+
 def sweep(desk: Desk, period: Period) -> Result:
     """Post what the desk's rules say for one finished period (callers hold the transaction)."""
     result = Result()

@@ -52,3 +52,9 @@ def _issue(net: Net) -> Call:
 def _read(net: Net) -> Call:
     circular = issued(net)
     return lambda: services.circular_read(user=net.reporter, circular=circular)
+
+
+@scenario(f"{S}.circulars_draft_due", "circular_generate")
+def _draft_due(net: Net) -> Call:
+    scored(net)
+    return lambda: services.circulars_draft_due()

@@ -178,3 +178,37 @@ def test_the_draft_names_declining_units_and_those_that_report_no_problems(net):
     body = draft(net).body
     assert f"报送数量比上月明显下降的单位是：{net.county.name}。" in body
     assert f"没有反映问题、困难和风险隐患的单位是：{net.county.name}。" in body
+
+
+def test_the_worker_drafts_the_circular_of_the_month_that_ended_once(net):
+    from xinxi.audit.models import AuditEvent
+    from xinxi.scoring.tasks import scoring_sweeps
+
+    scored(net)
+    made = services.circulars_draft_due()
+    assert [(c.period_kind, c.start) for c in made] == [("month", dt.date(2026, 11, 1))]
+    circular = made[0]
+    assert circular.created_by is None and circular.state == CircularState.DRAFT
+    assert circular.events.get().actor is None
+    event = AuditEvent.objects.get(action="circular_generate")
+    assert event.actor is None and event.actor_name == "系统（通报草稿）"
+    assert services.circulars_draft_due() == []  # once
+    # The turn of the year: December, the fourth quarter and the year, through the daily task.
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    with time_machine.travel(dt.datetime(2027, 1, 1, 9, 0, tzinfo=shanghai), tick=False):
+        scoring_sweeps.call(period="2027-01-01")
+    periods = set(Circular.objects.values_list("period_kind", "start"))
+    assert periods == {
+        ("month", dt.date(2026, 11, 1)), ("month", dt.date(2026, 12, 1)),
+        ("quarter", dt.date(2026, 10, 1)), ("year", dt.date(2026, 1, 1)),
+    }
+
+
+def test_the_worker_drafts_nothing_for_a_closed_period_or_a_desk_without_rules(net):
+    assert services.circulars_draft_due() == []  # no rules anywhere
+    scored(net)
+    PeriodClose.objects.create(
+        desk=net.city.desk, kind="month", start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30),
+        closed_by=net.desk_chief,
+    )
+    assert services.circulars_draft_due() == []

@@ -266,3 +266,58 @@ def test_a_period_without_rules_is_not_settled_and_later_rules_catch_it_up(net):
     rules(net, net.city.desk, [line("adoption", 5)], valid_from=dt.date(2026, 10, 1), base_points="10",
           base_period="month")  # published in December, valid from October
     assert sweeps.run().posted == {EventKind.BASE: 6}
+
+
+def _correct(net, rule_set, **policies):
+    """Publish a correction of ``rule_set`` with the policies changed (lines kept)."""
+    draft = services.rule_set_correct(actor=net.desk_chief, rule_set=rule_set)
+    draft = services.rule_set_update(actor=net.desk_chief, rule_set=draft, version=draft.version, **policies)
+    return services.rule_set_publish(actor=net.desk_chief, rule_set=draft)
+
+
+def test_a_corrected_version_resettles_the_base_points_of_settled_months(net):
+    first = rules(net, net.city.desk, [line("adoption", 5)], valid_from=dt.date(2026, 9, 1), base_points="10",
+                  base_period="month")
+    sweeps.run()
+    assert kind_points(net, EventKind.BASE) == D(30)  # September, October, November
+    corrected = _correct(net, first, base_points="12")
+    assert kind_points(net, EventKind.BASE) == D(36)
+    # Each month's entry was reversed and posted again under the same key, never edited.
+    county = ScoreEntry.objects.filter(kind=EventKind.BASE, unit=net.county)
+    assert county.count() == 9 and county.filter(reverses__isnull=False).count() == 3
+    assert set(county.filter(reverses__isnull=True, reversal__isnull=True).values_list("rule_set", flat=True)) == {
+        corrected.pk
+    }
+    assert sweeps.run().total == 0  # nothing posted twice afterwards
+    _correct(net, corrected, base_points="0", base_period="none")
+    assert kind_points(net, EventKind.BASE) == D(0)
+
+
+def test_a_correction_lowering_the_threshold_pays_the_units_that_now_reach_it(net):
+    first = rules(net, net.city.desk, [line("adoption", 10)], valid_from=dt.date(2025, 1, 1),
+                  threshold_items=3, threshold_points="20")
+    send(net, dt.date(2025, 6, 10), 2, adopt_first=2)
+    services.period_sweep(actor=None, desk=net.city.desk, period=sweeps.year(2025))
+    assert kind_points(net, EventKind.THRESHOLD) == D(0)
+    _correct(net, first, threshold_items=2)
+    threshold = ScoreEntry.objects.get(kind=EventKind.THRESHOLD)
+    assert threshold.points == D(20) and threshold.on == dt.date(2025, 12, 31)
+    assert points(net.city.desk, net.county) == D(40)
+
+
+def test_zeroing_follows_a_corrected_line(net):
+    first = rules(net, net.city.desk, [line("adoption", 10)], valid_from=dt.date(2025, 1, 1), zeroing_misses=2)
+    send(net, dt.date(2025, 6, 10), 2, adopt_first=2)
+    for n in (1, 2):
+        ledger.post(desk=net.city.desk, unit=net.county, on=dt.date(2025, 9, n), points=D(-3),
+                    kind=EventKind.COMMISSION_MISSED, key=f"commission:{n}:unit:{net.county.pk}")
+    services.period_sweep(actor=None, desk=net.city.desk, period=sweeps.year(2025))
+    assert kind_points(net, EventKind.ZEROING) == D(-14)  # 10 + 10 − 3 − 3
+    draft = services.rule_set_correct(actor=net.desk_chief, rule_set=first)
+    draft = services.rule_set_update(
+        actor=net.desk_chief, rule_set=draft, version=draft.version, lines=[line("adoption", 15)]
+    )
+    services.rule_set_publish(actor=net.desk_chief, rule_set=draft)
+    # The adoptions are worth 15 now, and the year is still zeroed: 15 + 15 − 3 − 3 − 24.
+    assert kind_points(net, EventKind.ZEROING) == D(-24)
+    assert points(net.city.desk, net.county, on__year=2025) == D(0)
