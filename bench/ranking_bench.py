@@ -33,7 +33,8 @@ Measured, at the hot desk, for last year (previous period: the year before):
   unit) and over the entries (both years), the network, the units, quotas and the floor, then ranks,
   shares (largest remainder), groups in Python over the units (not the entries);
 - the bare SQL: the same three aggregate statements (the ledger's two and the entries')
-  executed on a cursor and fetched, without the ORM or Python around them;
+  executed on a cursor and fetched, without the ORM or Python around them (on PostgreSQL
+  in a transaction with ``SET LOCAL work_mem = '16MB'``, as ``figures._hashed`` runs them);
 - for reference, the simplest aggregate: ``SUM(points) GROUP BY unit_id`` for the year;
 - the API (``GET /api/v1/rankings/``) through the whole stack, as ``bench_editor``.
 Target (issue 9): p95 ≤ 300 ms and ≤ 1.5× the bare SQL. Prints figures; never passes or fails.
@@ -173,7 +174,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     setup_django()
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test import Client
     from django.utils import timezone
 
@@ -219,7 +220,9 @@ def main(argv: list[str] | None = None) -> None:
                                                       figures.entry_rows(desk, start, end, since))]
 
     def bare() -> None:
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # as figures._hashed does for the ledger's grouping
+                cursor.execute("SET LOCAL work_mem = '16MB'")
             for sql, params in statements:
                 cursor.execute(sql, params)
                 cursor.fetchall()

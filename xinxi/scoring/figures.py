@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
@@ -304,7 +305,7 @@ def _ledger(desk: Desk, start: dt.date, end: dt.date, since: dt.date) -> dict[in
             found[unit_id] = {"points": ZERO, "previous_points": ZERO, **dict.fromkeys(COUNTED_FIELDS, 0)}
         return found[unit_id]
 
-    for r in ledger_rows(desk, start, end):
+    for r in _hashed(ledger_rows(desk, start, end)):
         figures = figures_of(r["unit_id"])
         figures["points"] += r["total"] or ZERO
         net = -r["n"] if r["undone"] else r["n"]
@@ -317,6 +318,21 @@ def _ledger(desk: Desk, start: dt.date, end: dt.date, since: dt.date) -> dict[in
     for r in previous_rows(desk, since, start - dt.timedelta(days=1)):
         figures_of(r["unit_id"])["previous_points"] += r["total"] or ZERO
     return found
+
+
+def _hashed(rows: QuerySet[Any, Any]) -> list[dict[str, Any]]:
+    """The rows of a grouping query; on PostgreSQL with ``work_mem`` raised for it (``SET LOCAL``).
+
+    PostgreSQL estimates the groups of ``ledger_rows`` from the units of the whole ledger
+    (tens of thousands) rather than the desk's hundred, so with the default 4 MB it sorts a
+    year's entries on disk (67,000 entries: ≈ 140 ms); with 16 MB it hashes them in memory
+    (≈ 30 ms). ``SET LOCAL`` lasts until the end of the outermost transaction.
+    """
+    if connection.vendor != "postgresql":
+        return list(rows)
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '16MB'")
+        return list(rows)
 
 
 def ledger_rows(desk: Desk, start: dt.date, end: dt.date) -> QuerySet[Any, Any]:

@@ -168,7 +168,7 @@ def test_ranking_runs_a_bounded_number_of_queries(net, django_assert_max_num_que
     rules(net, net.city.desk, [line("adoption", 10)], month_floor="5")
     for _ in range(3):
         adopt(net.editor, at_city(net))
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):  # 10, and on PostgreSQL the SET LOCAL of figures._hashed
         ranking = figures.ranking(net.city.desk, *DEC)
         [r.unit.unit_class for r in ranking.rows]
 
