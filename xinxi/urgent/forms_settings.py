@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from xinxi.network.models import Desk
-from xinxi.urgent import clocks, services_settings
+from xinxi.urgent import clocks, limits
 from xinxi.urgent.models import Channel, Severity
 
 SEVERITY_CHOICES = Severity.choices
@@ -50,43 +50,43 @@ class SettingsForm(forms.Form):
 
     def __init__(self, *args: Any, desk: Desk, **kwargs: Any) -> None:
         settings = clocks.settings_of(desk)
-        limits = services_settings.current_limits(desk)
-        initial = {name: getattr(settings, name) for name in services_settings.SETTING_FIELDS}
-        initial["fingerprint"] = services_settings.fingerprint(desk)
+        current = limits.current_limits(desk)
+        initial = {name: getattr(settings, name) for name in limits.SETTING_FIELDS}
+        initial["fingerprint"] = limits.fingerprint(desk)
         for severity in Severity.values:
-            for channel in services_settings.CHANNELS:
-                initial[limit_name(severity, channel)] = limits.get((severity, channel))
+            for channel in limits.CHANNELS:
+                initial[limit_name(severity, channel)] = current.get((severity, channel))
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         self.desk = desk
         defaults = {Channel.PHONE: desk.urgent_phone_limit_minutes, Channel.WRITTEN: desk.urgent_written_limit_minutes}
         for severity in Severity.values:
-            for channel in services_settings.CHANNELS:
+            for channel in limits.CHANNELS:
                 self.fields[limit_name(severity, channel)] = forms.IntegerField(
                     label=f"{Severity(severity).label} {Channel(channel).label}",
                     required=False,
                     min_value=1,
-                    max_value=services_settings.LIMIT_MAX,
+                    max_value=limits.LIMIT_MAX,
                     widget=forms.NumberInput(
                         attrs={"placeholder": f"默认 {defaults[channel]}", "class": "limit-input"}
                     ),
                     error_messages={
                         "invalid": "请填写分钟数（整数）。",
                         "min_value": "时限至少 1 分钟。",
-                        "max_value": f"时限不能超过 {services_settings.LIMIT_MAX} 分钟（一周）。",
+                        "max_value": f"时限不能超过 {limits.LIMIT_MAX} 分钟（一周）。",
                     },
                 )
 
     def limit_rows(self) -> list[tuple[str, list[Any]]]:
         """(severity label, [phone field, written field]) for the table."""
         return [
-            (Severity(s).label, [self[limit_name(s, c)] for c in services_settings.CHANNELS]) for s in Severity.values
+            (Severity(s).label, [self[limit_name(s, c)] for c in limits.CHANNELS]) for s in Severity.values
         ]
 
-    def limits(self) -> dict[tuple[int, str], int | None]:
+    def limit_values(self) -> dict[tuple[int, str], int | None]:
         return {
-            (s, c): self.cleaned_data.get(limit_name(s, c)) for s in Severity.values for c in services_settings.CHANNELS
+            (s, c): self.cleaned_data.get(limit_name(s, c)) for s in Severity.values for c in limits.CHANNELS
         }
 
     def values(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in services_settings.SETTING_FIELDS}
+        return {name: self.cleaned_data[name] for name in limits.SETTING_FIELDS}

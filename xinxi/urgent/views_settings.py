@@ -47,7 +47,7 @@ def settings_page(request: AuthedRequest) -> HttpResponse:
                 services_settings.urgent_settings_update(
                     actor=user,
                     desk=desk,
-                    limits=form.limits(),
+                    limits=form.limit_values(),
                     expected=form.cleaned_data["fingerprint"],
                     **form.values(),
                 )

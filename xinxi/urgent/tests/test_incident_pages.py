@@ -169,9 +169,10 @@ def test_html_in_the_title_is_escaped(net, client_for):
 
 def test_the_severity_hint_follows_the_casualties(net, client_for):
     client = client_for("duty_officer")
-    page = client.get("/urgent/incidents/severity-hint/?incident_class=accident&new-deaths=4&loss=").content.decode()
+    url = "/urgent/incidents/severity-hint/"
+    page = client.get(f"{url}?incident_class=accident&new-deaths=4&loss=").content.decode()
     assert "Ⅲ级（较大）" in page and "死亡（含失踪）4 人" in page
-    assert client.get("/urgent/incidents/severity-hint/?incident_class=natural&deaths=40").content.decode().strip() == ""
+    assert client.get(f"{url}?incident_class=natural&deaths=40").content.decode().strip() == ""
     assert client_for("reporter").get("/urgent/incidents/severity-hint/").status_code == 404
 
 

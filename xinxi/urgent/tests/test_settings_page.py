@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from xinxi.audit.models import AuditEvent
-from xinxi.urgent import services_settings
+from xinxi.urgent import limits
 from xinxi.urgent.models import ClockLimit, UrgentSettings
 from xinxi.urgent.tests.helpers import city_desk, record
 
@@ -18,7 +18,7 @@ def _data(desk, **overrides):
         "followup_max_severity": "3",
         "receive_max_severity": "4",
         "both_offices_max_severity": "3",
-        "fingerprint": services_settings.fingerprint(desk),
+        "fingerprint": limits.fingerprint(desk),
         "limit_3_phone": "30",
         "limit_3_written": "90",
     }
