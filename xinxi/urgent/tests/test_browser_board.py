@@ -91,3 +91,45 @@ def test_phone_report_countdown_turns_red_and_the_unit_reports(net, login_page, 
     ]
     met = Deadline.objects.get(incident=incident, unit=net.county, desk=net.city.desk, channel="written")
     assert met.late_minutes is not None and met.late_minutes >= 10
+
+
+def test_the_board_fits_a_phone_and_the_refresh_keeps_the_form(net, browser, live_server):
+    from xinxi.network.testing import PASSWORD
+    from xinxi.urgent.tests.helpers import record
+
+    incident = record(net, title="东城镇煤矿透水事故")
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 390, "height": 800})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/accounts/login/?next=/urgent/")
+        page.fill("input[name=username]", "duty_officer")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/urgent/")
+        expect(page.locator(f"#incident-{incident.pk}")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        # What the duty officer types survives the board's refresh.
+        page.click("#open-phone")
+        page.fill("#id_phone-caller", "刘主任")
+        later = record(net, title="西城镇山体滑坡", incident_class="natural", subtype="geological")
+        # The 30-second poll, without waiting 30 seconds: the same request htmx makes.
+        page.evaluate("htmx.ajax('GET', '/urgent/board/data/', {target: '#board-data', swap: 'innerHTML'})")
+        expect(page.locator(f"#incident-{later.pk}")).to_be_visible()
+        expect(page.locator("#id_phone-caller")).to_have_value("刘主任")
+        expect(page.locator("#phone-panel")).to_have_attribute("open", "")
+    finally:
+        context.close()
+
+
+def test_recording_form_suggests_a_severity_and_limits_subtypes(net, login_page, live_server):
+    page = login_page("duty_officer")
+    page.goto(f"{live_server.url}/urgent/incidents/new/")
+    page.select_option("#id_incident_class", label="社会安全事件")
+    expect(page.locator("#id_subtype option[data-class=accident]").first).to_be_disabled()
+    expect(page.locator("#id_subtype option[data-class=social]").first).to_be_enabled()
+    page.select_option("#id_incident_class", label="事故灾难")
+    page.fill("#id_deaths", "5")
+    page.locator("#id_deaths").dispatch_event("change")
+    expect(page.locator("#severity-suggestion")).to_contain_text("Ⅲ级（较大）")
+    expect(page.locator("#severity-suggestion")).to_contain_text("死亡（含失踪）5 人")
