@@ -283,7 +283,9 @@ def test_a_reporters_final_report_waits_for_the_leader(net, client_for):
     assert final.submitted_at is None and final.item.state == ItemState.PENDING_SIGNOFF
     page = client.get(f"/urgent/incidents/{incident.pk}/", follow=True).content.decode()
     assert "本单位的终报已提交领导签发" in page
-    assert 'id="report-form"' not in page
+    assert 'id="report-form"' not in page and 'id="go-signoff"' not in page
+    # The approver is pointed to the queue.
+    assert 'id="go-signoff"' in client_for("approver").get(f"/urgent/incidents/{incident.pk}/").content.decode()
 
 
 @pytest.mark.parametrize("persona", ["editor", "duty_officer", "outsider", "no_clearance"])
