@@ -13,6 +13,8 @@ from xinxi.instructions import selectors as instruction_selectors
 from xinxi.lib.http import AuthedRequest
 from xinxi.network import calendar, permissions, selectors, services
 from xinxi.network.models import Desk, DirectPoint, StaffMember, Unit
+from xinxi.urgent import board as urgent_board
+from xinxi.urgent import permissions as urgent_permissions
 
 
 @login_required
@@ -67,6 +69,12 @@ def home(request: AuthedRequest) -> HttpResponse:
     if user.unit_id is not None and tasks.exists():
         window = instruction_selectors.due_soon_window(user)
         context["supervision_panel"] = instruction_selectors.task_counts(tasks, today=today, window_days=window)
+    if desk is not None and user.has_role(*DESK_ROLES):
+        context["urgent_panel"] = {
+            "deadlines": urgent_board.nearest_deadlines(urgent_permissions.visible_incidents(user), desk),
+            "now": timezone.now(),
+            "amber": urgent_board.amber_minutes(desk),
+        }
     context["can_manage"] = permissions.can_manage_network(user)
     context["managed_desks"] = permissions.managed_desks(user).select_related("unit")[:20]
     return render(request, "core/home.html", context)

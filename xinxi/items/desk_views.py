@@ -30,7 +30,7 @@ from django.views.decorators.http import require_POST
 from xinxi.accounts.models import Role, User
 from xinxi.instructions import permissions as instruction_permissions
 from xinxi.instructions import selectors as instruction_selectors
-from xinxi.items import desk_forms, desk_services, filters, permissions, similarity, workflow
+from xinxi.items import desk_forms, desk_services, filters, panels, permissions, similarity, workflow
 from xinxi.items.models import (
     Adoption,
     DeskEntry,
@@ -167,6 +167,7 @@ def inbox(request: AuthedRequest) -> HttpResponse:
             "tab_query": query_without(request, "state", "page"),
             "can_act": permissions.can_edit_at_desk(user, desk),
             "filtered": any(v for k, v in data.items() if k not in {"state", "sort"}),
+            "panels": panels.inbox(user),
         },
     )
 
@@ -307,6 +308,7 @@ def _render_entry(
         ),
         "similar": _similar(user, entry) if entry.desk_id == own.pk else [],
         "instructions": instruction_selectors.instructions_for_entries(user, [entry.pk]),
+        "item_panels": panels.item(user, entry.item),
         "record_url": f"/supervision/record/entry/{entry.pk}/"
         if instruction_permissions.can_record_on_entry(user, entry)
         else "",

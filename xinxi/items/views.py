@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from xinxi.accounts.models import Role
 from xinxi.instructions import selectors as instruction_selectors
-from xinxi.items import attachments, permissions, services, text, workflow
+from xinxi.items import attachments, panels, permissions, services, text, workflow
 from xinxi.items.forms import ItemForm, ReturnForm, initial_for, new_key, unchanged
 from xinxi.items.models import (
     Adoption,
@@ -529,6 +529,7 @@ def item_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_edit": item.is_editable and item.combined_at_id is None,
         "instructions": instruction_selectors.instructions_for_entries(user, [e.pk for e in entries]),
         "history": workflow.item_machine.history(item.events.select_related("actor")),
+        "item_panels": panels.item(user, item),
     }
     return render(request, "items/item_detail.html", context)
 

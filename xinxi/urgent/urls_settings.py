@@ -1,5 +1,9 @@
-"""urls_settings: filled in by its area."""
+"""The desk's limit table and warning settings."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from xinxi.urgent import views_settings
+
+urlpatterns: list[URLPattern] = [
+    path("settings/", views_settings.settings_page, name="settings"),
+]
