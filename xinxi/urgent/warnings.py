@@ -1,0 +1,289 @@
+"""Warnings and escalation (到时提醒、超时升级): who hears about a clock, and the minute sweep.
+
+Each open deadline (not met, not cancelled, its incident open) has stages, timed from its
+due time with the receiving desk's ``UrgentSettings``:
+
+- ``before:<m>`` for each minute count of ``warn_before`` (30 and 10 by default): to the
+  owing side (``URGENT_WARNING``);
+- ``passed`` at the due time: to the receiving desk's duty officers and the owing side
+  (``URGENT_OVERDUE``);
+- ``escalate`` at due + ``escalate_after``: to the owing side's leaders and the receiving
+  desk's chief (``URGENT_ESCALATION``).
+
+The owing side is the unit's reporters and approvers (its leaders: the approvers, who sign
+its reports off); when the owing unit has a desk of its own (a city office owing the
+province), it is that desk's duty officers and chief (its leaders: the chief and the
+leaders). Every notification goes through ``notify``, so a recipient who may not see the
+incident (clearance, need to know) gets nothing.
+
+``sweep`` is idempotent: a stage is sent once per deadline, because its ``DeadlineWarning``
+row (unique per deadline and stage) is inserted first and the notifications follow only
+if the insert succeeded. After downtime several stages may be due at once: only the
+latest is sent, the earlier ones are recorded as ``skipped`` (never sent twice, no stale
+warning). Queries are bounded: the open deadlines in one indexed scan (``deadline_open_due``),
+settings and staff prefetched once per sweep, then a few writes per stage actually sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from xinxi.accounts.models import Role, RoleGrant
+from xinxi.lib.errors import ServiceError
+from xinxi.network.models import Desk, Unit
+from xinxi.notifications.models import NotificationKind as K
+from xinxi.notifications.services import notify
+from xinxi.urgent import clocks
+from xinxi.urgent.models import Channel, Deadline, DeadlineWarning, Incident, IncidentState, UrgentSettings
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_WARN = [30, 10]
+PASSED = "passed"
+ESCALATE = "escalate"
+
+UNIT_SIDE = (Role.REPORTER, Role.APPROVER)
+DESK_SIDE = (Role.DUTY_OFFICER, Role.DESK_CHIEF)
+UNIT_LEADERS = (Role.APPROVER,)
+DESK_LEADERS = (Role.DESK_CHIEF, Role.LEADER)
+
+
+def incident_url(incident: Incident | int) -> str:
+    pk = incident if isinstance(incident, int) else incident.pk
+    return f"/urgent/incidents/{pk}/"
+
+
+# --- who hears ---
+
+
+class Staff:
+    """The active users of some units with their roles, fetched in two queries for a whole sweep."""
+
+    def __init__(self, unit_ids: Iterable[int]) -> None:
+        ids = set(unit_ids)
+        self.desk_units = set(Desk.objects.filter(unit_id__in=ids, active=True).values_list("unit_id", flat=True))
+        roles: dict[int, set[str]] = defaultdict(set)
+        users: dict[int, Any] = {}
+        for grant in RoleGrant.objects.filter(user__unit_id__in=ids, user__is_active=True).select_related("user"):
+            users[grant.user_id] = grant.user
+            roles[grant.user_id].add(grant.role)
+        self.by_unit: dict[int, list[tuple[Any, frozenset[str]]]] = defaultdict(list)
+        for pk, user in users.items():
+            codes = frozenset(roles[pk]) | ({Role.ADMIN} if user.is_superuser else set())
+            user.__dict__["roles"] = codes  # the ``User.roles`` cached property, primed
+            self.by_unit[user.unit_id].append((user, codes))
+
+    def with_roles(self, unit_id: int, roles: Iterable[str]) -> list[Any]:
+        wanted = set(roles)
+        return [user for user, codes in self.by_unit.get(unit_id, []) if codes & wanted]
+
+    def owing_side(self, unit_id: int) -> list[Any]:
+        """Who must report for this unit: its reporters and approvers, or its desk's duty officers and chief."""
+        roles = UNIT_SIDE + DESK_SIDE if unit_id in self.desk_units else UNIT_SIDE
+        return self.with_roles(unit_id, roles)
+
+    def owing_leaders(self, unit_id: int) -> list[Any]:
+        roles = UNIT_LEADERS + DESK_LEADERS if unit_id in self.desk_units else UNIT_LEADERS
+        return self.with_roles(unit_id, roles)
+
+
+def tell_responsible(incident: Incident, units: Iterable[Unit]) -> int:
+    """URGENT_INCIDENT: tell each responsible unit's side its phone and written limits.
+
+    Called by ``services.incident_record`` / ``incident_add_unit`` in their transaction.
+    A unit without clocks (no desk above it receives this severity) is told nothing.
+    """
+    chosen = {unit.pk: unit for unit in units}
+    rows = Deadline.objects.filter(
+        incident=incident, unit_id__in=list(chosen), cancelled=False, channel__in=[Channel.PHONE, Channel.WRITTEN]
+    ).select_related("desk").order_by("due_at", "id")
+    clocks_of: dict[int, dict[str, Deadline]] = defaultdict(dict)
+    for row in rows:
+        clocks_of[row.unit_id].setdefault(row.channel, row)  # the earliest: the nearest desk
+    staff = Staff(clocks_of)
+    told = 0
+    for unit_id, found in clocks_of.items():
+        phone, written = found.get(Channel.PHONE), found.get(Channel.WRITTEN)
+        desk = (written or phone).desk  # type: ignore[union-attr]
+        told += notify(
+            users=staff.owing_side(unit_id),
+            kind=K.URGENT_INCIDENT,
+            obj=incident,
+            url=incident_url(incident),
+            detail={
+                "desk": desk.name,
+                "unit": chosen[unit_id].name,
+                "phone_due": phone.due_at.isoformat() if phone else "",
+                "written_due": written.due_at.isoformat() if written else "",
+            },
+        )
+    return told
+
+
+# --- stages ---
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    at: dt.datetime
+    kind: str
+
+
+def warn_minutes(settings: UrgentSettings) -> list[int]:
+    try:
+        return clocks.parse_minutes(settings.warn_before)
+    except ServiceError:  # a bad value saved by hand: fall back rather than stop the sweep
+        return list(DEFAULT_WARN)
+
+
+def stages(due_at: dt.datetime, settings: UrgentSettings) -> list[Stage]:
+    """Every stage of a clock, in time order (passed before escalate at the same time)."""
+    found = [Stage(f"before:{m}", due_at - dt.timedelta(minutes=m), K.URGENT_WARNING) for m in warn_minutes(settings)]
+    found.append(Stage(PASSED, due_at, K.URGENT_OVERDUE))
+    found.append(Stage(ESCALATE, due_at + dt.timedelta(minutes=settings.escalate_after), K.URGENT_ESCALATION))
+    return sorted(found, key=lambda s: s.at)
+
+
+def due_now(all_stages: list[Stage], recorded: set[str], now: dt.datetime) -> tuple[list[Stage], list[Stage]]:
+    """(to send, to record as skipped): the latest stages due and not recorded; earlier ones are skipped.
+
+    A stage that comes before one already recorded is skipped too (the settings changed since).
+    """
+    last = max((i for i, s in enumerate(all_stages) if s.name in recorded), default=-1)
+    pending = [(i, s) for i, s in enumerate(all_stages) if s.at <= now and s.name not in recorded]
+    if not pending:
+        return [], []
+    latest = max(s.at for _, s in pending)
+    send = [s for i, s in pending if s.at == latest and i > last]
+    skip = [s for _, s in pending if s not in send]
+    return send, skip
+
+
+# --- the sweep ---
+
+
+@dataclass
+class SweepResult:
+    sent: int = 0
+    skipped: int = 0
+    notified: int = 0
+    stages: list[tuple[int, str]] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"发送提醒 {self.sent} 次（通知 {self.notified} 人次），跳过过时提醒 {self.skipped} 次"
+
+
+def _settings_by_desk() -> tuple[dict[int, UrgentSettings], int]:
+    found = {row.desk_id: row for row in UrgentSettings.objects.all()}
+    widest = max([DEFAULT_WARN[0], *(m for row in found.values() for m in warn_minutes(row))])
+    return found, widest
+
+
+def open_deadlines(now: dt.datetime, widest: int) -> Any:
+    """Open clocks with a stage possibly due: due within the widest warning, not yet escalated."""
+    return (
+        Deadline.objects.filter(
+            met_at__isnull=True, cancelled=False, due_at__lte=now + dt.timedelta(minutes=widest),
+            incident__state=IncidentState.OPEN,
+        )
+        .exclude(Exists(DeadlineWarning.objects.filter(deadline=OuterRef("pk"), stage=ESCALATE)))
+        .select_related("incident", "unit", "desk")
+    )
+
+
+def sweep(now: dt.datetime | None = None) -> SweepResult:
+    """Send every warning and escalation due at ``now`` that has not been sent (see the module doc)."""
+    now = now or timezone.now()
+    result = SweepResult()
+    settings, widest = _settings_by_desk()
+    work: list[tuple[Deadline, list[Stage]]] = []
+    for deadline in open_deadlines(now, widest):
+        rules = settings.get(deadline.desk_id) or UrgentSettings(desk_id=deadline.desk_id)
+        timed = stages(deadline.due_at, rules)
+        if timed[0].at <= now:
+            work.append((deadline, timed))
+    if not work:
+        return result
+    recorded: dict[int, set[str]] = defaultdict(set)
+    for deadline_id, stage in DeadlineWarning.objects.filter(deadline_id__in=[d.pk for d, _ in work]).values_list(
+        "deadline_id", "stage"
+    ):
+        recorded[deadline_id].add(stage)
+    plans = [(d, *due_now(timed, recorded[d.pk], now)) for d, timed in work]
+    plans = [plan for plan in plans if plan[1] or plan[2]]
+    if not plans:
+        return result
+    staff = Staff({d.unit_id for d, _, _ in plans} | {d.desk.unit_id for d, _, _ in plans})
+    with transaction.atomic():
+        for deadline, send, skip in plans:
+            _one(deadline, send, skip, staff, now, result)
+    return result
+
+
+def _one(deadline: Deadline, send: list[Stage], skip: list[Stage], staff: Staff, now: dt.datetime,
+         result: SweepResult) -> None:
+    try:
+        with transaction.atomic():
+            made = [DeadlineWarning.objects.create(deadline=deadline, stage=s.name, sent_at=now) for s in send]
+            if skip:
+                DeadlineWarning.objects.bulk_create(
+                    [DeadlineWarning(deadline=deadline, stage=s.name, sent_at=now, skipped=True) for s in skip],
+                    ignore_conflicts=True,
+                )
+            for row, stage in zip(made, send, strict=True):
+                told = notify(
+                    users=_recipients(deadline, stage, staff), kind=stage.kind, obj=deadline.incident,
+                    url=incident_url(deadline.incident_id), detail=_detail(deadline, stage, now),
+                )
+                if told:
+                    DeadlineWarning.objects.filter(pk=row.pk).update(recipients=told)
+                result.notified += told
+                result.stages.append((deadline.pk, stage.name))
+    except IntegrityError:  # another worker recorded this stage just now: it sent it
+        return
+    except Exception:  # one bad clock must not stop the others' warnings
+        logger.exception("urgent warning for deadline %s failed", deadline.pk)
+        return
+    result.sent += len(send)
+    result.skipped += len(skip)
+
+
+def _recipients(deadline: Deadline, stage: Stage, staff: Staff) -> list[Any]:
+    level = deadline.incident.classification
+    receiving = deadline.desk.unit_id
+    if stage.name == PASSED:
+        users = staff.with_roles(receiving, [Role.DUTY_OFFICER]) + staff.owing_side(deadline.unit_id)
+    elif stage.name == ESCALATE:
+        users = staff.owing_leaders(deadline.unit_id) + staff.with_roles(receiving, [Role.DESK_CHIEF])
+    else:
+        users = staff.owing_side(deadline.unit_id)
+    return [u for u in users if u.clearance >= level]  # notify checks visibility itself; this saves its queries
+
+
+def _detail(deadline: Deadline, stage: Stage, now: dt.datetime) -> dict[str, Any]:
+    seconds = (deadline.due_at - now).total_seconds()
+    if stage.name == ESCALATE:
+        minutes = max(0, math.floor(-seconds / 60))
+    elif stage.name == PASSED:
+        minutes = 0
+    else:
+        minutes = max(1, math.ceil(seconds / 60))
+    return {
+        "stage": stage.name,
+        "channel": deadline.channel,
+        "due": deadline.due_at.isoformat(),
+        "desk": deadline.desk.name,
+        "unit": deadline.unit.name,
+        "minutes": minutes,
+    }
