@@ -65,7 +65,9 @@ def _deliver(wanted: list[channels.Channel], ids: list[int]) -> None:
         user = user_rows[0].user
         shown = render(user, [row for row in user_rows if row.classification <= user.clearance])
         messages += [
-            channels.Message(s.pk, user, s.notification.kind, s.text, s.url) for s in shown if s.available
+            channels.Message(s.pk, user, s.notification.kind, s.text, s.url, s.notification.classification)
+            for s in shown
+            if s.available
         ]
     if messages:
         channels.fan_out(wanted, messages)
