@@ -217,20 +217,27 @@ XINXI_NOTIFICATION_CHANNELS = [
     c.strip() for c in os.environ.get("XINXI_NOTIFICATION_CHANNELS", "").split(",") if c.strip()
 ]
 
-# E-mail (xinxi.notifications.email.EmailChannel): SMTP when EMAIL_HOST is set, otherwise
-# each message is written as a file under var/mail/ (the outbox an operator can read).
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+# E-mail (xinxi.notifications.email.EmailChannel), Django's mailers: SMTP when EMAIL_HOST is
+# set, otherwise each message is written as a file under var/mail/ (an outbox an operator reads).
+email_host = os.environ.get("EMAIL_HOST", "")
+smtp_options = {
+    "host": email_host,
+    "port": env_int("EMAIL_PORT", 25, minimum=1),
+    "username": os.environ.get("EMAIL_HOST_USER", ""),
+    "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+    "use_tls": env_bool("EMAIL_USE_TLS", False),
+    "use_ssl": env_bool("EMAIL_USE_SSL", False),
+    "timeout": env_int("EMAIL_TIMEOUT", 10, minimum=1),
+}
+MAILERS = {
+    "default": (
+        {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": smtp_options}
+        if email_host
+        else {"BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+              "OPTIONS": {"file_path": str(VAR_DIR / "mail")}}
+    )
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xinxi@localhost")
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend"
-)
-EMAIL_FILE_PATH = VAR_DIR / "mail"
 # SMS (xinxi.notifications.sms.SmsChannel): the gateway class (dotted path); the default only
 # logs and appends each message to XINXI_SMS_OUTBOX (one JSON object a line).
 XINXI_SMS_GATEWAY = os.environ.get("XINXI_SMS_GATEWAY", "xinxi.notifications.sms.LoggingSmsGateway")

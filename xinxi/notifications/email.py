@@ -1,8 +1,9 @@
 """The e-mail channel: each notification to its recipient's address, through Django's mail.
 
 Name it in ``XINXI_NOTIFICATION_CHANNELS`` (``xinxi.notifications.email.EmailChannel``).
-The server is Django's ``EMAIL_*`` settings, read from the environment (``settings.py``):
-SMTP when ``EMAIL_HOST`` is set, otherwise a file per message under ``var/mail/``. A
+The server is Django's default mailer (``MAILERS``), set from the ``EMAIL_*`` environment
+variables (``settings.py``): SMTP when ``EMAIL_HOST`` is set, otherwise a file per message
+under ``var/mail/``. A
 recipient without an address is skipped; an address the server refuses is logged and the
 others still go; a server that cannot be reached raises (``fan_out`` logs it).
 """
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, mailers
 
 from xinxi.notifications.channels import Channel, Message
 
@@ -50,7 +51,7 @@ class EmailChannel(Channel):
             mails.append(EmailMessage(subject(text), body(text, url), settings.DEFAULT_FROM_EMAIL, [address]))
         if not mails:
             return
-        with get_connection(fail_silently=False) as connection:
+        with mailers.default as connection:
             for mail in mails:
                 try:
                     connection.send_messages([mail])

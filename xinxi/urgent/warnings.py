@@ -149,9 +149,13 @@ def warn_minutes(settings: UrgentSettings) -> list[int]:
 
 def stages(due_at: dt.datetime, settings: UrgentSettings) -> list[Stage]:
     """Every stage of a clock, in time order (passed before escalate at the same time)."""
-    found = [Stage(f"before:{m}", due_at - dt.timedelta(minutes=m), K.URGENT_WARNING) for m in warn_minutes(settings)]
+    return timed_stages(due_at, warn_minutes(settings), settings.escalate_after)
+
+
+def timed_stages(due_at: dt.datetime, warn: list[int], escalate_after: int) -> list[Stage]:
+    found = [Stage(f"before:{m}", due_at - dt.timedelta(minutes=m), K.URGENT_WARNING) for m in warn]
     found.append(Stage(PASSED, due_at, K.URGENT_OVERDUE))
-    found.append(Stage(ESCALATE, due_at + dt.timedelta(minutes=settings.escalate_after), K.URGENT_ESCALATION))
+    found.append(Stage(ESCALATE, due_at + dt.timedelta(minutes=escalate_after), K.URGENT_ESCALATION))
     return sorted(found, key=lambda s: s.at)
 
 
@@ -192,42 +196,47 @@ def _settings_by_desk() -> tuple[dict[int, UrgentSettings], int]:
 
 def open_deadlines(now: dt.datetime, widest: int) -> Any:
     """Open clocks with a stage possibly due: due within the widest warning, not yet escalated."""
-    return (
-        Deadline.objects.filter(
-            met_at__isnull=True, cancelled=False, due_at__lte=now + dt.timedelta(minutes=widest),
-            incident__state=IncidentState.OPEN,
-        )
-        .exclude(Exists(DeadlineWarning.objects.filter(deadline=OuterRef("pk"), stage=ESCALATE)))
-        .select_related("incident", "unit", "desk")
-    )
+    return Deadline.objects.filter(
+        met_at__isnull=True, cancelled=False, due_at__lte=now + dt.timedelta(minutes=widest),
+        incident__state=IncidentState.OPEN,
+    ).exclude(Exists(DeadlineWarning.objects.filter(deadline=OuterRef("pk"), stage=ESCALATE)))
 
 
 def sweep(now: dt.datetime | None = None) -> SweepResult:
-    """Send every warning and escalation due at ``now`` that has not been sent (see the module doc)."""
+    """Send every warning and escalation due at ``now`` that has not been sent (see the module doc).
+
+    Queries: the settings, the candidate clocks (ids and due times only), the stages recorded
+    for those with a stage due; then, only when something is to be sent, those clocks with
+    their incident, unit and desk, and the staff of their units.
+    """
     now = now or timezone.now()
     result = SweepResult()
     settings, widest = _settings_by_desk()
-    work: list[tuple[Deadline, list[Stage]]] = []
-    for deadline in open_deadlines(now, widest):
-        rules = settings.get(deadline.desk_id) or UrgentSettings(desk_id=deadline.desk_id)
-        timed = stages(deadline.due_at, rules)
+    rules: dict[int, tuple[list[int], int]] = {}
+    work: list[tuple[int, list[Stage]]] = []
+    for pk, desk_id, due_at in open_deadlines(now, widest).values_list("pk", "desk_id", "due_at"):
+        if desk_id not in rules:
+            found = settings.get(desk_id) or UrgentSettings(desk_id=desk_id)
+            rules[desk_id] = (warn_minutes(found), found.escalate_after)
+        timed = timed_stages(due_at, *rules[desk_id])
         if timed[0].at <= now:
-            work.append((deadline, timed))
+            work.append((pk, timed))
     if not work:
         return result
     recorded: dict[int, set[str]] = defaultdict(set)
-    for deadline_id, stage in DeadlineWarning.objects.filter(deadline_id__in=[d.pk for d, _ in work]).values_list(
+    for deadline_id, stage in DeadlineWarning.objects.filter(deadline_id__in=[pk for pk, _ in work]).values_list(
         "deadline_id", "stage"
     ):
         recorded[deadline_id].add(stage)
-    plans = [(d, *due_now(timed, recorded[d.pk], now)) for d, timed in work]
+    plans = [(pk, *due_now(timed, recorded[pk], now)) for pk, timed in work]
     plans = [plan for plan in plans if plan[1] or plan[2]]
     if not plans:
         return result
-    staff = Staff({d.unit_id for d, _, _ in plans} | {d.desk.unit_id for d, _, _ in plans})
+    clocks_by_id = Deadline.objects.select_related("incident", "unit", "desk").in_bulk([pk for pk, _, _ in plans])
+    staff = Staff({d.unit_id for d in clocks_by_id.values()} | {d.desk.unit_id for d in clocks_by_id.values()})
     with transaction.atomic():
-        for deadline, send, skip in plans:
-            _one(deadline, send, skip, staff, now, result)
+        for pk, send, skip in plans:
+            _one(clocks_by_id[pk], send, skip, staff, now, result)
     return result
 
 

@@ -67,9 +67,10 @@ def smtp(settings: Any, tmp_path: Path) -> Iterator[Inbox]:
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.MAILERS = {"default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+    }}
     settings.DEFAULT_FROM_EMAIL = "xinxi@linjiang.example"
     settings.XINXI_SITE_URL = "https://xinxi.linjiang.example"
     settings.XINXI_NOTIFICATION_CHANNELS = [EMAIL, SMS]
@@ -174,7 +175,10 @@ def test_a_server_that_is_down_loses_no_notification(
     net: Net, smtp: Inbox, settings: Any, django_capture_on_commit_callbacks: Any, caplog: Any
 ) -> None:
     addresses(net)
-    settings.EMAIL_PORT = free_port()  # nothing listens there
+    settings.MAILERS = {"default": {  # nothing listens there
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 5},
+    }}
     with caplog.at_level(logging.ERROR, logger="xinxi.notifications.channels"):
         sweep_at_t30(net, django_capture_on_commit_callbacks)
     assert "电子邮件" in caplog.text
