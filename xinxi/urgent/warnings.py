@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
 from xinxi.accounts.models import Role, RoleGrant
@@ -188,33 +188,56 @@ class SweepResult:
         return f"发送提醒 {self.sent} 次（通知 {self.notified} 人次），跳过过时提醒 {self.skipped} 次"
 
 
-def _settings_by_desk() -> tuple[dict[int, UrgentSettings], int]:
+def _settings_by_desk() -> tuple[dict[int, UrgentSettings], list[int]]:
+    """Every desk's settings, and the union of their stage offsets (minutes from due), ascending."""
     found = {row.desk_id: row for row in UrgentSettings.objects.all()}
-    widest = max([DEFAULT_WARN[0], *(m for row in found.values() for m in warn_minutes(row))])
-    return found, widest
+    default = UrgentSettings()
+    offsets = {0, default.escalate_after, *(-m for m in DEFAULT_WARN)}
+    for row in found.values():
+        offsets |= {row.escalate_after, *(-m for m in warn_minutes(row))}
+    return found, sorted(offsets)
 
 
-def open_deadlines(now: dt.datetime, widest: int) -> Any:
-    """Open clocks with a stage possibly due: due within the widest warning, not yet escalated."""
+def open_deadlines(now: dt.datetime, offsets: list[int]) -> Any:
+    """Open clocks (incident open) with a stage that may be due and not yet handled.
+
+    A sweep that records anything for a clock handles every stage due at its ``now`` (the
+    latest sent, the earlier skipped) and stamps the rows ``sent_at = now``. So a clock has
+    work iff no row was stamped at or after its latest stage due now. With ``offsets`` the
+    union over all desks (a superset of any desk's stages) this is never too narrow; the
+    sweep checks each candidate exactly. Each clock falls in one due-time band, so one
+    ``EXISTS`` probe runs per clock, on the partial index ``deadline_open_due``'s rows.
+    """
+    bands = Q(pk__in=[])
+    for i, offset in enumerate(offsets):
+        band = Q(due_at__lte=now - dt.timedelta(minutes=offset))
+        if i + 1 < len(offsets):
+            band &= Q(due_at__gt=now - dt.timedelta(minutes=offsets[i + 1]))
+        handled = DeadlineWarning.objects.filter(
+            deadline=OuterRef("pk"),
+            sent_at__gte=ExpressionWrapper(
+                OuterRef("due_at") + dt.timedelta(minutes=offset), output_field=DateTimeField()
+            ),
+        )
+        bands |= band & Q(~Exists(handled))
     return Deadline.objects.filter(
-        met_at__isnull=True, cancelled=False, due_at__lte=now + dt.timedelta(minutes=widest),
-        incident__state=IncidentState.OPEN,
-    ).exclude(Exists(DeadlineWarning.objects.filter(deadline=OuterRef("pk"), stage=ESCALATE)))
+        bands, met_at__isnull=True, cancelled=False, incident__state=IncidentState.OPEN,
+    )
 
 
 def sweep(now: dt.datetime | None = None) -> SweepResult:
     """Send every warning and escalation due at ``now`` that has not been sent (see the module doc).
 
-    Queries: the settings, the candidate clocks (ids and due times only), the stages recorded
-    for those with a stage due; then, only when something is to be sent, those clocks with
+    Queries: the settings, the candidate clocks (``open_deadlines``: ids and due times only),
+    the stages recorded for those; then, only when something is to be sent, those clocks with
     their incident, unit and desk, and the staff of their units.
     """
     now = now or timezone.now()
     result = SweepResult()
-    settings, widest = _settings_by_desk()
+    settings, offsets = _settings_by_desk()
     rules: dict[int, tuple[list[int], int]] = {}
     work: list[tuple[int, list[Stage]]] = []
-    for pk, desk_id, due_at in open_deadlines(now, widest).values_list("pk", "desk_id", "due_at"):
+    for pk, desk_id, due_at in open_deadlines(now, offsets).values_list("pk", "desk_id", "due_at"):
         if desk_id not in rules:
             found = settings.get(desk_id) or UrgentSettings(desk_id=desk_id)
             rules[desk_id] = (warn_minutes(found), found.escalate_after)

@@ -185,6 +185,18 @@ def test_a_desk_owing_its_parent_warns_its_duty_officers_and_chief(net: Net) -> 
     assert any("东海省委办公厅信息科" in t and "升级" in t for t in told(net.desk_chief))
 
 
+def test_a_quiet_minute_selects_no_clock(net: Net) -> None:
+    """The selection itself skips clocks whose stages due are handled: the sweep reads nothing then."""
+    incident(net)
+    offsets = warnings._settings_by_desk()[1]
+    assert warnings.open_deadlines(at(2026, 12, 1, 11, 19), offsets).count() == 1  # the city's phone clock
+    with time_machine.travel(at(2026, 12, 1, 11, 20), tick=False):
+        warnings.sweep()
+    assert warnings.open_deadlines(at(2026, 12, 1, 11, 21), offsets).count() == 0
+    assert warnings.open_deadlines(at(2026, 12, 1, 11, 39), offsets).count() == 0
+    assert warnings.open_deadlines(at(2026, 12, 1, 11, 40), offsets).count() == 2  # both written clocks: T−10
+
+
 def test_the_receiving_desks_settings_decide_the_stages(net: Net) -> None:
     UrgentSettings.objects.create(desk=city_desk(net), warn_before="45", escalate_after=60)
     made = incident(net)
