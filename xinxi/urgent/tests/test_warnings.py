@@ -138,6 +138,21 @@ def test_catch_up_sends_only_the_latest_stage_due(net: Net) -> None:
     ]
 
 
+def test_a_stage_another_worker_just_sent_is_not_sent_again(net: Net, monkeypatch: Any) -> None:
+    """A race: the other worker records a stage between our read and our insert; the rest still go out."""
+    made = incident(net)
+    deadline = county_written(made, net)
+    DeadlineWarning.objects.create(deadline=deadline, stage="before:30", sent_at=at(2026, 12, 1, 11, 19, 59))
+    unseen = warnings.due_now
+    monkeypatch.setattr(warnings, "due_now", lambda timed, recorded, now: unseen(timed, set(), now))
+    with time_machine.travel(at(2026, 12, 1, 11, 20), tick=False):
+        result = warnings.sweep()
+    assert told(net.reporter) == []  # the other worker's warning; ours was not sent
+    assert result.sent == 2  # the city's written T−30 and its phone escalation went out all the same
+    assert any("东海省委办公厅信息科）还有 30 分钟" in t for t in told(net.duty_officer))
+    assert DeadlineWarning.objects.filter(deadline=deadline).count() == 1
+
+
 def test_a_met_deadline_gets_no_warning(net: Net) -> None:
     made = incident(net)
     services.report_file(actor=net.approver, incident=made, kind=ReportKind.FIRST, title="首报", body="透水情况。")
