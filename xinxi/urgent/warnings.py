@@ -203,22 +203,19 @@ def open_deadlines(now: dt.datetime, offsets: list[int]) -> Any:
 
     A sweep that records anything for a clock handles every stage due at its ``now`` (the
     latest sent, the earlier skipped) and stamps the rows ``sent_at = now``. So a clock has
-    work iff no row was stamped at or after its latest stage due now. With ``offsets`` the
-    union over all desks (a superset of any desk's stages) this is never too narrow; the
-    sweep checks each candidate exactly. Each clock falls in one due-time band, so one
-    ``EXISTS`` probe runs per clock, on the partial index ``deadline_open_due``'s rows.
+    work iff no row was stamped at or after its latest stage due now (and it was not
+    escalated: the last stage). With ``offsets`` the union over all desks (a superset of any
+    desk's stages) this is never too narrow; the sweep checks each candidate exactly. Each
+    clock falls in one due-time band, so one ``EXISTS`` probe runs per clock, on the rows of
+    the partial index ``deadline_open_due``.
     """
     bands = Q(pk__in=[])
     for i, offset in enumerate(offsets):
         band = Q(due_at__lte=now - dt.timedelta(minutes=offset))
         if i + 1 < len(offsets):
             band &= Q(due_at__gt=now - dt.timedelta(minutes=offsets[i + 1]))
-        handled = DeadlineWarning.objects.filter(
-            deadline=OuterRef("pk"),
-            sent_at__gte=ExpressionWrapper(
-                OuterRef("due_at") + dt.timedelta(minutes=offset), output_field=DateTimeField()
-            ),
-        )
+        stamp = ExpressionWrapper(OuterRef("due_at") + dt.timedelta(minutes=offset), output_field=DateTimeField())
+        handled = DeadlineWarning.objects.filter(Q(sent_at__gte=stamp) | Q(stage=ESCALATE), deadline=OuterRef("pk"))
         bands |= band & Q(~Exists(handled))
     return Deadline.objects.filter(
         bands, met_at__isnull=True, cancelled=False, incident__state=IncidentState.OPEN,

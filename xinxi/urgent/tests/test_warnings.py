@@ -212,6 +212,19 @@ def test_a_quiet_minute_selects_no_clock(net: Net) -> None:
     assert warnings.open_deadlines(at(2026, 12, 1, 11, 40), offsets).count() == 2  # both written clocks: T−10
 
 
+def test_an_escalated_clock_is_never_selected_again(net: Net) -> None:
+    """Even when another desk escalates later (the offsets are the union of every desk's)."""
+    UrgentSettings.objects.create(desk=city_desk(net), escalate_after=10)
+    made = incident(net)
+    with time_machine.travel(at(2026, 12, 1, 12, 0), tick=False):
+        warnings.sweep()
+    assert stages(county_written(made, net))["escalate"] is False
+    offsets = warnings._settings_by_desk()[1]
+    assert offsets == [-30, -10, 0, 10, 30]
+    later = warnings.open_deadlines(at(2026, 12, 1, 14, 0), offsets)
+    assert not later.filter(pk=county_written(made, net).pk).exists()
+
+
 def test_the_receiving_desks_settings_decide_the_stages(net: Net) -> None:
     UrgentSettings.objects.create(desk=city_desk(net), warn_before="45", escalate_after=60)
     made = incident(net)
