@@ -59,7 +59,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.generate import describe_database, ensure_network, load_note, setup_django
-from bench.submit_bench import percentile
+from bench.submit_bench import cpu_seconds, database_pids, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "基准事件"
@@ -213,14 +213,22 @@ def rolled_back(fn: Any) -> Any:
     return out
 
 
-def timed(fn: Any, runs: int) -> list[float]:
+def timed(fn: Any, runs: int) -> tuple[list[float], float]:
+    """Wall times of ``runs`` calls in ms, and the CPU per call (this process + its PostgreSQL backend) in ms.
+
+    The CPU figure says what a call costs when other work shares the cores (wall times then
+    include waiting for a core).
+    """
     rolled_back(fn)  # warm
+    backend = database_pids(own=True)
+    cpu_before, db_before = time.process_time(), cpu_seconds(backend)
     times = []
     for _ in range(runs):
         t = time.perf_counter()
         rolled_back(fn)
         times.append((time.perf_counter() - t) * 1000)
-    return times
+    cpu = (time.process_time() - cpu_before + cpu_seconds(backend) - db_before) * 1000 / runs
+    return times, cpu
 
 
 def raw_selection(now: dt.datetime) -> int:
@@ -244,9 +252,10 @@ def raw_selection(now: dt.datetime) -> int:
     return len(rows)
 
 
-def line(label: str, times: list[float]) -> str:
+def line(label: str, figures: tuple[list[float], float]) -> str:
+    times, cpu = figures
     return (f"{label}：p50 {percentile(times, 0.5):.1f} ms，p95 {percentile(times, 0.95):.1f} ms，"
-            f"最大 {max(times):.1f} ms")
+            f"最大 {max(times):.1f} ms；CPU {cpu:.1f} ms/次")
 
 
 def sweep_figures(t0: dt.datetime, runs: int) -> None:
