@@ -11,6 +11,10 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh"
 
 export DEBUG="${DEBUG:-false}"
+# 通知也走邮件和短信通道：未设 EMAIL_HOST 时邮件写入 var/mail/（发件箱），短信写入 var/sms-outbox.log。
+# Notifications also go by e-mail and SMS: without EMAIL_HOST mail is written to var/mail/
+# (an outbox), SMS to var/sms-outbox.log (see docs/operations.md). Set it empty to turn them off.
+export XINXI_NOTIFICATION_CHANNELS="${XINXI_NOTIFICATION_CHANNELS-xinxi.notifications.email.EmailChannel,xinxi.notifications.sms.SmsChannel}"
 PORT="${PORT:-8000}"
 
 xinxi_setup runtime

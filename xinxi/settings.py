@@ -217,6 +217,39 @@ XINXI_NOTIFICATION_CHANNELS = [
     c.strip() for c in os.environ.get("XINXI_NOTIFICATION_CHANNELS", "").split(",") if c.strip()
 ]
 
+# E-mail (xinxi.notifications.email.EmailChannel), Django's mailers: SMTP when EMAIL_HOST is
+# set, otherwise each message is written as a file under var/mail/ (an outbox an operator reads).
+email_host = os.environ.get("EMAIL_HOST", "")
+smtp_options = {
+    "host": email_host,
+    "port": env_int("EMAIL_PORT", 25, minimum=1),
+    "username": os.environ.get("EMAIL_HOST_USER", ""),
+    "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+    "use_tls": env_bool("EMAIL_USE_TLS", False),
+    "use_ssl": env_bool("EMAIL_USE_SSL", False),
+    "timeout": env_int("EMAIL_TIMEOUT", 10, minimum=1),
+}
+MAILERS = {
+    "default": (
+        {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": smtp_options}
+        if email_host
+        else {"BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+              "OPTIONS": {"file_path": str(VAR_DIR / "mail")}}
+    )
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xinxi@localhost")
+# SMS (xinxi.notifications.sms.SmsChannel): the gateway class (dotted path); the default only
+# logs and appends each message to XINXI_SMS_OUTBOX (one JSON object a line).
+XINXI_SMS_GATEWAY = os.environ.get("XINXI_SMS_GATEWAY", "xinxi.notifications.sms.LoggingSmsGateway")
+XINXI_SMS_OUTBOX = Path(os.environ.get("XINXI_SMS_OUTBOX", VAR_DIR / "sms-outbox.log"))
+# The highest classification whose text leaves the system by e-mail or SMS (0 公开, 1 内部,
+# 2 秘密, 3 机密); above it the message only says that there is a notification to read in Xinxi.
+XINXI_CHANNEL_MAX_CLASSIFICATION = env_int("XINXI_CHANNEL_MAX_CLASSIFICATION", 1)
+if XINXI_CHANNEL_MAX_CLASSIFICATION > 3:
+    raise ImproperlyConfigured("环境变量 XINXI_CHANNEL_MAX_CLASSIFICATION 应为 0 至 3（公开、内部、秘密、机密）")
+# The address links in e-mails point to.
+XINXI_SITE_URL = os.environ.get("XINXI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 X_FRAME_OPTIONS = "DENY"
 # Everything comes from this server: no inline script, no outside host.
 SECURE_CSP = {

@@ -19,7 +19,11 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from xinxi.notifications.models import NotificationKind
+
 logger = logging.getLogger(__name__)
+
+WITHHELD = "您有一条“{label}”通知（涉密），请登录信息报送系统查看。"
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,8 @@ class Message:
     kind: str
     text: str
     url: str
+    classification: int = 0
+    """The object's classification when the notification was sent."""
 
 
 class Channel:
@@ -43,9 +49,19 @@ class Channel:
 
     name: ClassVar[str] = ""
     kinds: ClassVar[frozenset[str] | None] = None
+    leaves_the_system: ClassVar[bool] = False
+    """E-mail, SMS: text above ``XINXI_CHANNEL_MAX_CLASSIFICATION`` is not carried (see ``wording``)."""
 
     def accepts(self, message: Message) -> bool:
         return self.kinds is None or message.kind in self.kinds
+
+    def wording(self, message: Message) -> str:
+        """The text this channel may carry: a classified text never leaves the system by e-mail or SMS,
+        only the fact that there is a notification to read in Xinxi."""
+        ceiling = getattr(settings, "XINXI_CHANNEL_MAX_CLASSIFICATION", 1)
+        if self.leaves_the_system and message.classification > ceiling:
+            return WITHHELD.format(label=NotificationKind(message.kind).label)
+        return message.text
 
     def deliver(self, messages: Sequence[Message]) -> None:
         raise NotImplementedError

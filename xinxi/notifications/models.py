@@ -48,6 +48,11 @@ class NotificationKind(models.TextChoices):
     TASK_CLOSED = "task_closed", "督办办结"
     TASK_EXTENDED = "task_extended", "督办期限调整"
     TASK_REMINDER = "task_reminder", "督办提醒"
+    # urgent information: clocks, warnings, escalation
+    URGENT_INCIDENT = "urgent_incident", "紧急信息报告要求"
+    URGENT_WARNING = "urgent_warning", "紧急信息到时提醒"
+    URGENT_OVERDUE = "urgent_overdue", "紧急信息超时"
+    URGENT_ESCALATION = "urgent_escalation", "紧急信息超时升级"
     # text snapshots written before notifications became references (see the migration)
     LEGACY = "legacy", "旧通知"
 

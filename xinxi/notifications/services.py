@@ -7,7 +7,9 @@ worded per recipient, to the configured channels (``channels.py``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -21,37 +23,71 @@ from xinxi.notifications.models import Notification
 from xinxi.notifications.render import render, shown_to
 
 
+@dataclass(frozen=True)
+class Send:
+    """One ``notify`` call, for ``notify_many``."""
+
+    users: Sequence[Any]
+    kind: str
+    obj: Any
+    url: str = ""
+    detail: dict[str, Any] | None = None
+
+
 def notify(*, users: Iterable[Any], kind: str, obj: Any, url: str = "", detail: dict[str, Any] | None = None) -> int:
     """Tell each distinct active user who may see ``obj`` that ``kind`` happened to it.
 
     Returns how many notifications were written. ``detail`` holds the few parameters the
     wording needs beyond the object (a reason, a date); it is shown only with the object.
     """
-    about = renderer(kind)
-    seen: dict[int, Any] = {}
-    for user in users:
-        if user is not None and user.is_active and user.pk not in seen:
-            seen[user.pk] = user
-    recipients = [user for user in seen.values() if about.can_see(user, obj)]
-    classification = about.classification(obj)
-    rows = Notification.objects.bulk_create(
-        [
+    return notify_many(sends=[Send(list(users), kind, obj, url, detail)])[0]
+
+
+def notify_many(*, sends: Sequence[Send]) -> list[int]:
+    """Several ``notify`` calls at once (a sweep's warnings): the same rows, checks and audit rows.
+
+    Visibility is asked once per kind and recipient for all the objects they are told about
+    (not once per object), the rows are written in one insert and handed to the channels
+    in one batch after commit. Returns how many were written per send, in order.
+    """
+    plans: list[tuple[Send, list[Any]]] = []
+    wanted: dict[tuple[str, int], set[int]] = defaultdict(set)
+    people: dict[int, Any] = {}
+    for send in sends:
+        renderer(send.kind)  # an unknown kind fails before anything is written
+        seen: dict[int, Any] = {}
+        for user in send.users:
+            if user is not None and user.is_active and user.pk not in seen:
+                seen[user.pk] = user
+        plans.append((send, list(seen.values())))
+        for pk, user in seen.items():
+            wanted[(send.kind, pk)].add(send.obj.pk)
+            people[pk] = user
+    allowed = {key: renderer(key[0]).visible_ids(people[key[1]], ids) for key, ids in wanted.items()}
+    rows: list[Notification] = []
+    counts: list[int] = []
+    for send, users in plans:
+        recipients = [user for user in users if send.obj.pk in allowed[(send.kind, user.pk)]]
+        classification = renderer(send.kind).classification(send.obj)
+        rows += [
             Notification(
-                user=user, kind=kind, object_id=obj.pk, classification=classification,
-                detail=detail or {}, url=url[:200],
+                user=user, kind=send.kind, object_id=send.obj.pk, classification=classification,
+                detail=send.detail or {}, url=send.url[:200],
             )
             for user in recipients
         ]
-    )
-    wanted = channels.configured()
-    if wanted and rows:
-        transaction.on_commit(partial(_deliver, wanted, [row.pk for row in rows]))
-    if rows:  # who was told about what; the wording may be classified, so it stays out of the log
-        audit_record(
-            actor=None, action="notify",
-            detail={"kind": kind, "object_id": obj.pk, "recipients": sorted(r.user_id for r in rows), "url": url[:200]},
-        )
-    return len(rows)
+        counts.append(len(recipients))
+        if recipients:  # who was told about what; the wording may be classified, so it stays out of the log
+            audit_record(
+                actor=None, action="notify",
+                detail={"kind": send.kind, "object_id": send.obj.pk, "recipients": sorted(u.pk for u in recipients),
+                        "url": send.url[:200]},
+            )
+    made = Notification.objects.bulk_create(rows) if rows else []
+    wanted_channels = channels.configured()
+    if wanted_channels and made:
+        transaction.on_commit(partial(_deliver, wanted_channels, [row.pk for row in made]))
+    return counts
 
 
 def _deliver(wanted: list[channels.Channel], ids: list[int]) -> None:
@@ -65,7 +101,9 @@ def _deliver(wanted: list[channels.Channel], ids: list[int]) -> None:
         user = user_rows[0].user
         shown = render(user, [row for row in user_rows if row.classification <= user.clearance])
         messages += [
-            channels.Message(s.pk, user, s.notification.kind, s.text, s.url) for s in shown if s.available
+            channels.Message(s.pk, user, s.notification.kind, s.text, s.url, s.notification.classification)
+            for s in shown
+            if s.available
         ]
     if messages:
         channels.fan_out(wanted, messages)

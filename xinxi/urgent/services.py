@@ -28,7 +28,7 @@ from xinxi.items.models import Category
 from xinxi.lib.choices import Classification, Urgency
 from xinxi.lib.errors import ConflictError, ServiceError
 from xinxi.network.models import Desk, Unit
-from xinxi.urgent import chain, clocks, permissions
+from xinxi.urgent import chain, clocks, permissions, warnings
 from xinxi.urgent.models import (
     SUBTYPE_CLASS,
     Channel,
@@ -167,6 +167,7 @@ def incident_record(
     for unit in chosen:
         IncidentUnit.objects.create(incident=incident, unit=unit)
         chain.ensure_chain(incident, unit, desk)
+    warnings.tell_responsible(incident, chosen)
     _event(
         incident, actor, "record", f"登记事件：{Severity(incident.severity).label}",
         units=[u.pk for u in chosen],
@@ -189,6 +190,7 @@ def incident_add_unit(*, actor: User, incident: Incident, unit: Unit) -> Inciden
     if not created:
         raise ServiceError(f"“{unit.name}”已是责任单位。")
     chain.ensure_chain(incident, unit, desk)
+    warnings.tell_responsible(incident, [unit])
     _event(incident, actor, "add_unit", f"增加责任单位：{unit.name}", unit=unit.pk)
     audit_record(actor=actor, action="incident_add_unit", obj=incident, detail={"unit": unit.pk})
     return row

@@ -22,6 +22,10 @@ from django.utils.module_loading import import_string
 from xinxi.worker.models import SweepRun
 
 
+def minutely(now: dt.datetime) -> str:
+    return timezone.localtime(now).strftime("%Y-%m-%dT%H:%M")
+
+
 def hourly(now: dt.datetime) -> str:
     return timezone.localtime(now).strftime("%Y-%m-%dT%H")
 
@@ -36,13 +40,30 @@ class Sweep:
     label: str
     task: str  # import path of a django.tasks Task taking ``period``
     period: Callable[[dt.datetime], str]
+    quiet: bool = False  # every minute: the worker says nothing when it ran and did nothing
 
 
 SWEEPS: tuple[Sweep, ...] = (
+    Sweep("urgent_warnings", "紧急信息到时提醒与超时升级", "xinxi.urgent.tasks.urgent_warnings", minutely,
+          quiet=True),
     Sweep("supervision_reminders", "督办到期与逾期提醒", "xinxi.instructions.tasks.supervision_reminders", hourly),
     Sweep("scoring_sweeps", "计分周期结算", "xinxi.scoring.tasks.scoring_sweeps", daily),
     Sweep("prune_task_results", "清理 30 天前的后台任务记录", "xinxi.worker.tasks.prune_task_results", daily),
 )
+
+
+def pause(interval: float, now: dt.datetime | None = None) -> float:
+    """Seconds to sleep before the next tick: ``interval``, but never past the next minute's start.
+
+    The minute sweep (urgent warnings) then runs within a second of each minute boundary,
+    so a warning due on the minute goes out within seconds rather than up to a tick later.
+    """
+    now = now or timezone.now()
+    to_next_minute = 60 - now.second - now.microsecond / 1_000_000 + MINUTE_SLACK
+    return max(0.0, min(interval, to_next_minute))
+
+
+MINUTE_SLACK = 0.2  # seconds after the minute's start: past it on every clock the worker may read
 
 
 def enqueue_due(now: dt.datetime | None = None) -> list[str]:

@@ -36,6 +36,10 @@ from xinxi.notifications.tests.outbox import OUTBOX
 from xinxi.publications import services as pub
 from xinxi.publications.models import Issue
 from xinxi.publications.tests.factories import periodical
+from xinxi.urgent import services as urgent
+from xinxi.urgent import warnings as urgent_warnings
+from xinxi.urgent.tests.helpers import city_desk
+from xinxi.urgent.tests.helpers import facts as incident_facts
 
 K = NotificationKind
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -187,6 +191,34 @@ def _task_assigned(net: Net) -> Case:
     ))
 
 
+INCIDENT = "东城镇涉密矿井透水事故"
+
+
+def _record_incident(net: Net, minutes_ago: int) -> Any:
+    """A 机密 incident that happened ``minutes_ago`` (city desk limits: phone 30, written 120 minutes)."""
+    return urgent.incident_record(
+        actor=net.desk_chief, desk=city_desk(net), units=[net.county],
+        **incident_facts(title=INCIDENT, classification=CONFIDENTIAL,
+                         occurred_at=NOW - dt.timedelta(minutes=minutes_ago)),
+    )
+
+
+def _urgent_incident(net: Net) -> Case:
+    return Case(net.reporter, INCIDENT, lambda: _record_incident(net, 10))
+
+
+def _urgent_sweep(recipient: str, minutes_ago: int) -> Callable[[Net], Case]:
+    """The warning sweep at the moment the stage of the county's written clock is due."""
+    def scenario(net: Net) -> Case:
+        user = net.users[recipient]
+        user.clearance = CONFIDENTIAL
+        user.save(update_fields=["clearance"])
+        _record_incident(net, minutes_ago)
+        return Case(user, INCIDENT, urgent_warnings.sweep)
+
+    return scenario
+
+
 SCENARIOS: dict[str, Callable[[Net], Case]] = {
     K.ITEM_SIGNOFF_REQUESTED: _signoff_requested,
     K.ITEM_SIGNOFF_RETURNED: _signoff_returned,
@@ -217,6 +249,10 @@ SCENARIOS: dict[str, Callable[[Net], Case]] = {
     K.TASK_EXTENDED: _task(lambda net, t: supervision.task_extend(
         actor=net.editor, task=t, due_on=DAY + dt.timedelta(days=9), reason="汛期顺延"), secret="2026年11月29日"),
     K.TASK_REMINDER: _task(lambda net, t: supervision.send_reminders(today=t.due_on)),
+    K.URGENT_INCIDENT: _urgent_incident,
+    K.URGENT_WARNING: _urgent_sweep("reporter", 100),  # written due in 20 minutes: T−30 is due
+    K.URGENT_OVERDUE: _urgent_sweep("duty_officer", 125),  # written passed 5 minutes ago
+    K.URGENT_ESCALATION: _urgent_sweep("approver", 160),  # written passed 40 minutes ago: escalated
 }
 
 

@@ -16,7 +16,7 @@ from xinxi.instructions.models import Reminder, SupervisionTask
 from xinxi.instructions.tests.factories import task_for
 from xinxi.notifications.testing import texts
 from xinxi.worker.models import SweepRun
-from xinxi.worker.sweeps import SWEEPS, enqueue_due
+from xinxi.worker.sweeps import SWEEPS, enqueue_due, pause
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,10 +37,18 @@ def test_a_period_is_enqueued_once_however_often_workers_tick(net):
     now = dt.datetime(2026, 11, 20, 9, 5, tzinfo=SHANGHAI)
     assert set(enqueue_due(now)) == {s.name for s in SWEEPS}
     assert enqueue_due(now) == []
-    assert enqueue_due(now + dt.timedelta(minutes=50)) == []  # same hour, same day
-    assert enqueue_due(now + dt.timedelta(hours=1)) == ["supervision_reminders"]  # a new hour
+    assert enqueue_due(now + dt.timedelta(seconds=50)) == []  # same minute, same hour, same day
+    assert enqueue_due(now + dt.timedelta(minutes=50)) == ["urgent_warnings"]  # a new minute, same hour
+    assert enqueue_due(now + dt.timedelta(hours=1)) == ["urgent_warnings", "supervision_reminders"]  # a new hour
     assert SweepRun.objects.filter(name="supervision_reminders").count() == 2
-    assert DBTaskResult.objects.count() == SweepRun.objects.count() == len(SWEEPS) + 1
+    assert SweepRun.objects.filter(name="urgent_warnings").count() == 3
+    assert DBTaskResult.objects.count() == SweepRun.objects.count() == len(SWEEPS) + 3
+
+
+def test_the_worker_wakes_at_each_minute_so_the_minute_sweep_is_not_late():
+    assert pause(30, dt.datetime(2026, 12, 1, 10, 0, 10, tzinfo=SHANGHAI)) == 30
+    assert pause(30, dt.datetime(2026, 12, 1, 10, 0, 45, tzinfo=SHANGHAI)) == pytest.approx(15.2)
+    assert pause(300, dt.datetime(2026, 12, 1, 10, 0, 0, 500_000, tzinfo=SHANGHAI)) == pytest.approx(59.7)
 
 
 def test_reminders_before_and_after_the_due_date_go_out_once_each(net):

@@ -15,9 +15,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from xinxi.worker.sweeps import SWEEPS, enqueue_due
+from xinxi.worker.sweeps import SWEEPS, enqueue_due, pause
 
 TASK_LABELS = {sweep.task: sweep.label for sweep in SWEEPS}
+QUIET = {sweep.name for sweep in SWEEPS if sweep.quiet}
+QUIET_TASKS = {sweep.task for sweep in SWEEPS if sweep.quiet}
 
 
 class Command(BaseCommand):
@@ -25,7 +27,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--once", action="store_true", help="只运行一轮（触发到期的例行任务并执行完队列）后退出")
-        parser.add_argument("--interval", type=float, default=30.0, help="两轮之间的间隔秒数（默认 30）")
+        parser.add_argument(
+            "--interval", type=float, default=30.0, help="两轮之间的最长间隔秒数（默认 30；另在每分钟开始时检查一次）"
+        )
 
     def handle(self, *args: Any, once: bool, interval: float, verbosity: int, **options: Any) -> None:
         if interval <= 0:
@@ -36,7 +40,7 @@ class Command(BaseCommand):
         while True:
             started = timezone.now()
             for name in enqueue_due():
-                if verbosity:
+                if verbosity and name not in QUIET:
                     self.stdout.write(f"{timezone.localtime():%Y-%m-%d %H:%M:%S} 触发：{labels[name]}")
             call_command(
                 "db_worker",
@@ -51,7 +55,7 @@ class Command(BaseCommand):
                 self._report(started)
             if once:
                 return
-            time.sleep(interval)
+            time.sleep(pause(interval))
 
     def _report(self, since: Any) -> None:
         """One line per task finished in this round: what ran and what it returned (or why it failed)."""
@@ -60,6 +64,8 @@ class Command(BaseCommand):
         for result in DBTaskResult.objects.filter(finished_at__gte=since).order_by("finished_at"):
             label = TASK_LABELS.get(result.task_path, result.task_path)
             when = f"{timezone.localtime(result.finished_at):%Y-%m-%d %H:%M:%S}"
+            if result.status == "SUCCESSFUL" and result.task_path in QUIET_TASKS and not result.return_value:
+                continue  # a minute sweep that found nothing to do
             if result.status == "SUCCESSFUL":
                 self.stdout.write(f"{when} 完成：{label}：{result.return_value}")
             else:
