@@ -48,6 +48,9 @@ class NotificationKind(models.TextChoices):
     TASK_CLOSED = "task_closed", "督办办结"
     TASK_EXTENDED = "task_extended", "督办期限调整"
     TASK_REMINDER = "task_reminder", "督办提醒"
+    # urgent information: findings (迟报/漏报/瞒报/谎报)
+    URGENT_FINDING_PROPOSED = "urgent_finding_proposed", "紧急信息报告问题待认定"
+    URGENT_FINDING_DECIDED = "urgent_finding_decided", "紧急信息报告问题认定结果"
     # text snapshots written before notifications became references (see the migration)
     LEGACY = "legacy", "旧通知"
 

@@ -7,7 +7,7 @@ class UrgentConfig(AppConfig):
 
     def ready(self) -> None:
         from xinxi.items import hooks as item_hooks
-        from xinxi.urgent import handlers
+        from xinxi.urgent import handlers, notices_findings  # noqa: F401  (registers the findings' notices)
 
         item_hooks.ITEM_SUBMITTED.connect(handlers.on_item_submitted)
         item_hooks.ENTRY_FORWARDED.connect(handlers.on_entry_forwarded)
