@@ -39,7 +39,9 @@ def _duration(minutes: int | None) -> str:
     if minutes is None:
         return "—"
     hours, rest = divmod(minutes, 60)
-    return f"{hours}小时{rest}分钟" if hours else f"{rest}分钟"
+    if hours and rest:
+        return f"{hours}小时{rest}分钟"
+    return f"{hours}小时" if hours else f"{rest}分钟"
 
 
 def title(finding: Finding) -> str:
@@ -106,7 +108,7 @@ def facts(finding: Finding) -> Facts:
     rows.append(("认定结果", f"{kind}（{finding.get_state_display()}）"))
     points = penalty_points(finding)
     if points is not None and finding.penalty is not None:
-        text = f"扣{abs(points):g}分"
+        text = f"扣{circular_layout._points(abs(points))}分"
         rows.append(("扣分", text))
         paragraphs.append(f"根据本科室信息工作计分办法，对{unit.name}{text}，记入{finding.penalty.on.year}年"
                           f"{finding.penalty.on.month}月信息工作考核。")

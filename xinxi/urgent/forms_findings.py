@@ -25,7 +25,7 @@ class RecordForm(forms.Form):
     evidence = forms.CharField(max_length=EVIDENCE_MAX, label="事实和证据",
                                widget=forms.Textarea(attrs={"rows": 6}),
                                help_text="写明时间、获知渠道、链接等；可附证据文件")
-    files = forms.FileField(required=False, label="证据文件（DOCX、PDF、JPG、PNG，可多选）",
+    evidence_files = forms.FileField(required=False, label="证据文件（DOCX、PDF、JPG、PNG，可多选）",
                             widget=MultipleFileInput,
                             help_text="每个文件不超过 20 MB，按内容检查类型；最多 10 个")
 

@@ -75,24 +75,24 @@ def _text(value: Any, label: str, max_length: int, *, required: bool = False) ->
     return text
 
 
-def measured_delay(deadline: Deadline, now: dt.datetime | None = None) -> int:
+def _measured_delay(deadline: Deadline, now: dt.datetime | None = None) -> int:
     """Minutes past due: when it was met, or (still unmet) until ``now``."""
     end = deadline.met_at or now or timezone.now()
     return max(0, int((end - deadline.due_at).total_seconds() // 60))
 
 
-def is_late(deadline: Deadline, now: dt.datetime) -> bool:
+def _is_late(deadline: Deadline, now: dt.datetime) -> bool:
     """A passed deadline: not cancelled, a phone or written clock, unmet past due or met a minute or more late."""
     if deadline.cancelled or deadline.channel not in LATE_CHANNELS or deadline.due_at >= now:
         return False
-    return deadline.met_at is None or measured_delay(deadline) >= 1
+    return deadline.met_at is None or _measured_delay(deadline) >= 1
 
 
-def desk_chiefs(desk: Desk) -> Any:
+def _desk_chiefs(desk: Desk) -> Any:
     return User.objects.filter(unit_id=desk.unit_id, role_grants__role=Role.DESK_CHIEF, is_active=True)
 
 
-def unit_people(unit: Unit) -> Any:
+def _unit_people(unit: Unit) -> Any:
     return User.objects.filter(
         unit_id=unit.pk, role_grants__role__in=[Role.REPORTER, Role.APPROVER], is_active=True
     ).distinct()
@@ -102,13 +102,16 @@ def _url(finding: Finding) -> str:
     return reverse("urgent:finding_detail", args=[finding.pk])
 
 
-def _tell_chief(finding: Finding) -> None:
-    notify(users=desk_chiefs(finding.desk), kind=NotificationKind.URGENT_FINDING_PROPOSED, obj=finding,
+def _tell_chief(finding: Finding, actor: User | None = None) -> None:
+    chiefs = _desk_chiefs(finding.desk)
+    if actor is not None:
+        chiefs = chiefs.exclude(pk=actor.pk)
+    notify(users=chiefs, kind=NotificationKind.URGENT_FINDING_PROPOSED, obj=finding,
            url=_url(finding))
 
 
 def _tell_unit(finding: Finding) -> None:
-    notify(users=unit_people(finding.unit), kind=NotificationKind.URGENT_FINDING_DECIDED, obj=finding,
+    notify(users=_unit_people(finding.unit), kind=NotificationKind.URGENT_FINDING_DECIDED, obj=finding,
            url=_url(finding), detail={"state": finding.state})
 
 
@@ -120,9 +123,9 @@ def propose_late(*, deadline: Deadline, now: dt.datetime | None = None) -> Findi
     """The system proposes a 迟报 for a passed deadline; None when it is not late or already proposed."""
     now = now or timezone.now()
     deadline = Deadline.objects.select_for_update().select_related("incident", "unit", "desk").get(pk=deadline.pk)
-    if not is_late(deadline, now) or Finding.objects.filter(deadline=deadline).exists():
+    if not _is_late(deadline, now) or Finding.objects.filter(deadline=deadline).exists():
         return None
-    delay = measured_delay(deadline, now)
+    delay = _measured_delay(deadline, now)
     state = f"{deadline.met_at:%Y-%m-%d %H:%M} 报告" if deadline.met_at else "截至提出时仍未报告"
     local_due = timezone.localtime(deadline.due_at)
     finding = Finding.objects.create(
@@ -144,7 +147,7 @@ def propose_late(*, deadline: Deadline, now: dt.datetime | None = None) -> Findi
 # --- 漏报 / 瞒报 / 谎报: recorded by the desk ---
 
 
-def store_evidence(*, finding: Finding, upload: UploadedFile, actor: User) -> FindingEvidence:
+def _store_evidence(*, finding: Finding, upload: UploadedFile, actor: User) -> FindingEvidence:
     """One evidence file, checked by content like an item's attachment (DOCX, PDF, JPG, PNG)."""
     check_size(upload)
     suffix = detect_kind(upload)
@@ -194,12 +197,12 @@ def finding_record(
         proposed_by=actor, proposed_at=timezone.now(),
     )
     for upload in files:
-        store_evidence(finding=finding, upload=upload, actor=actor)
+        _store_evidence(finding=finding, upload=upload, actor=actor)
     label = FindingKind(kind).label
     chain.event(incident, actor, "finding_recorded", f"记录{unit.name}{label}", finding=finding.pk)
     audit_record(actor=actor, action="finding_record", obj=finding,
                  detail={"kind": kind, "unit": unit.pk, "files": len(files)})
-    _tell_chief(finding)
+    _tell_chief(finding, actor)
     return finding
 
 
@@ -230,13 +233,13 @@ def _report_item(finding: Finding) -> Any:
     return report.item if report is not None else None
 
 
-def penalty_date(finding: Finding) -> dt.date:
+def _penalty_date(finding: Finding) -> dt.date:
     """The day the failure happened: a 迟报's due day, otherwise the incident's day."""
     moment = finding.deadline.due_at if finding.deadline is not None else finding.incident.occurred_at
     return min(timezone.localtime(moment).date(), timezone.localdate())
 
 
-def penalty_reason(finding: Finding) -> str:
+def _penalty_reason(finding: Finding) -> str:
     """The ledger's words: no incident title or free text, since a unit's points are read below its clearance."""
     day = timezone.localtime(finding.incident.occurred_at)
     delay = f"，超时 {finding.delay_minutes} 分钟" if finding.kind == FindingKind.LATE else ""
@@ -251,11 +254,11 @@ def finding_confirm(*, actor: User, finding: Finding, version: int, reason: str,
     if person is not None:
         locked.person = _text(person, "责任人", 100)
     if locked.deadline is not None:
-        locked.delay_minutes = measured_delay(locked.deadline)
+        locked.delay_minutes = _measured_delay(locked.deadline)
     kind = FindingKind(locked.kind)
     penalty = scoring.penalty_record(
-        actor=actor, desk=locked.desk, unit=locked.unit, kind=PENALTY_KIND[kind], on=penalty_date(locked),
-        reason=penalty_reason(locked), item=_report_item(locked),
+        actor=actor, desk=locked.desk, unit=locked.unit, kind=PENALTY_KIND[kind], on=_penalty_date(locked),
+        reason=_penalty_reason(locked), item=_report_item(locked),
     )
     now = timezone.now()
     locked.state, locked.reason, locked.decided_by, locked.decided_at = FindingState.CONFIRMED, reason, actor, now

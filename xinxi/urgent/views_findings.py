@@ -190,7 +190,7 @@ def finding_record(request: AuthedRequest, incident_pk: int) -> HttpResponse:
             try:
                 finding = services.finding_record(
                     actor=user, incident=incident, unit=data["unit"], kind=data["kind"], person=data["person"],
-                    evidence=data["evidence"], files=request.FILES.getlist("files"),
+                    evidence=data["evidence"], files=request.FILES.getlist("evidence_files"),
                 )
             except ServiceError as exc:
                 form.add_error(None, exc)
@@ -213,5 +213,5 @@ def unit_findings(request: AuthedRequest, unit_pk: int) -> HttpResponse:
     findings = list(rows[:LIST_LIMIT])
     points = documents.points_by_penalty([f.penalty_id for f in findings if f.penalty_id])
     for finding in findings:
-        finding.points = points.get(finding.penalty_id)  # type: ignore[attr-defined]
+        finding.points = points.get(finding.penalty_id or 0)  # type: ignore[attr-defined]
     return render(request, "urgent/finding_unit.html", {"unit": unit, "findings": findings})

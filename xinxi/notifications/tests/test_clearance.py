@@ -187,6 +187,30 @@ def _task_assigned(net: Net) -> Case:
     ))
 
 
+def _secret_incident(net: Net) -> Any:
+    from xinxi.urgent.tests.helpers import facts, record
+
+    return record(net, actor=net.editor, **{**facts(occurred_at=NOW - dt.timedelta(hours=2)),
+                                            "title": TITLE, "classification": CONFIDENTIAL})
+
+
+def _finding_proposed(net: Net) -> Case:
+    from xinxi.urgent import services_findings
+
+    incident = _secret_incident(net)
+    return Case(net.desk_chief, TITLE, lambda: services_findings.finding_record(
+        actor=net.editor, incident=incident, unit=net.county, kind="missed", evidence="从媒体先获知，县里未报。"))
+
+
+def _finding_decided(net: Net) -> Case:
+    from xinxi.urgent import services_findings
+
+    finding = services_findings.finding_record(
+        actor=net.editor, incident=_secret_incident(net), unit=net.county, kind="missed", evidence="从媒体先获知。")
+    return Case(net.reporter, TITLE, lambda: services_findings.finding_dismiss(
+        actor=net.desk_chief, finding=finding, version=finding.version, reason="县里已电话报告，不属漏报。"))
+
+
 SCENARIOS: dict[str, Callable[[Net], Case]] = {
     K.ITEM_SIGNOFF_REQUESTED: _signoff_requested,
     K.ITEM_SIGNOFF_RETURNED: _signoff_returned,
@@ -217,6 +241,8 @@ SCENARIOS: dict[str, Callable[[Net], Case]] = {
     K.TASK_EXTENDED: _task(lambda net, t: supervision.task_extend(
         actor=net.editor, task=t, due_on=DAY + dt.timedelta(days=9), reason="汛期顺延"), secret="2026年11月29日"),
     K.TASK_REMINDER: _task(lambda net, t: supervision.send_reminders(today=t.due_on)),
+    K.URGENT_FINDING_PROPOSED: _finding_proposed,
+    K.URGENT_FINDING_DECIDED: _finding_decided,
 }
 
 
