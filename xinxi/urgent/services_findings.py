@@ -126,7 +126,7 @@ def propose_late(*, deadline: Deadline, now: dt.datetime | None = None) -> Findi
     if not _is_late(deadline, now) or Finding.objects.filter(deadline=deadline).exists():
         return None
     delay = _measured_delay(deadline, now)
-    state = f"{deadline.met_at:%Y-%m-%d %H:%M} 报告" if deadline.met_at else "截至提出时仍未报告"
+    state = f"{timezone.localtime(deadline.met_at):%Y-%m-%d %H:%M} 报告" if deadline.met_at else "截至提出时仍未报告"
     local_due = timezone.localtime(deadline.due_at)
     finding = Finding.objects.create(
         incident=deadline.incident, unit=deadline.unit, desk=deadline.desk, kind=FindingKind.LATE,

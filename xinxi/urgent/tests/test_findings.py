@@ -31,7 +31,7 @@ def test_a_report_filed_late_proposes_one_late_finding_with_the_delay(net) -> No
     finding = Finding.objects.get(deadline=deadline)
     assert (finding.kind, finding.state, finding.delay_minutes) == (FindingKind.LATE, FindingState.PROPOSED, 40)
     assert finding.unit == net.county and finding.desk == city_desk(net) and finding.proposed_by is None
-    assert "超时 40 分钟" in finding.evidence
+    assert "2026-12-01 09:40 报告，超时 40 分钟" in finding.evidence
     # Running again (the worker every five minutes) proposes nothing twice.
     before = Finding.objects.count()
     assert findings_sweep.sweep() == 0 and Finding.objects.count() == before
