@@ -17,6 +17,20 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by content in the service."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
 class RecordForm(forms.Form):
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label="责任单位", empty_label="请选择")
     kind = forms.ChoiceField(choices=RECORD_CHOICES, label="问题类型",
@@ -25,8 +39,7 @@ class RecordForm(forms.Form):
     evidence = forms.CharField(max_length=EVIDENCE_MAX, label="事实和证据",
                                widget=forms.Textarea(attrs={"rows": 6}),
                                help_text="写明时间、获知渠道、链接等；可附证据文件")
-    evidence_files = forms.FileField(required=False, label="证据文件（DOCX、PDF、JPG、PNG，可多选）",
-                            widget=MultipleFileInput,
+    evidence_files = MultipleFileField(required=False, label="证据文件（DOCX、PDF、JPG、PNG，可多选）",
                             help_text="每个文件不超过 20 MB，按内容检查类型；最多 10 个")
 
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:

@@ -190,7 +190,7 @@ def finding_record(request: AuthedRequest, incident_pk: int) -> HttpResponse:
             try:
                 finding = services.finding_record(
                     actor=user, incident=incident, unit=data["unit"], kind=data["kind"], person=data["person"],
-                    evidence=data["evidence"], files=request.FILES.getlist("evidence_files"),
+                    evidence=data["evidence"], files=data["evidence_files"],
                 )
             except ServiceError as exc:
                 form.add_error(None, exc)
