@@ -52,3 +52,8 @@ class DecideForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(max_length=REASON_MAX, label="认定意见", widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "请填写认定意见。"})
+
+
+class DismissForm(DecideForm):
+    reason = forms.CharField(max_length=REASON_MAX, label="不予认定的理由", widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "请填写认定意见。"})

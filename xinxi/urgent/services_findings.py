@@ -122,7 +122,7 @@ def _tell_unit(finding: Finding) -> None:
 def propose_late(*, deadline: Deadline, now: dt.datetime | None = None) -> Finding | None:
     """The system proposes a 迟报 for a passed deadline; None when it is not late or already proposed."""
     now = now or timezone.now()
-    deadline = Deadline.objects.select_for_update().select_related("incident", "unit", "desk").get(pk=deadline.pk)
+    deadline = Deadline.objects.select_for_update(of=("self",)).select_related("incident", "unit", "desk").get(pk=deadline.pk)
     if not _is_late(deadline, now) or Finding.objects.filter(deadline=deadline).exists():
         return None
     delay = _measured_delay(deadline, now)
@@ -210,7 +210,7 @@ def finding_record(
 
 
 def _decidable(actor: User, finding: Finding, version: int, reason: Any) -> tuple[Finding, str]:
-    locked = Finding.objects.select_for_update().select_related("incident", "unit", "desk", "deadline").get(
+    locked = Finding.objects.select_for_update(of=("self",)).select_related("incident", "unit", "desk", "deadline").get(
         pk=finding.pk
     )
     _require(permissions.can_decide_findings(actor, locked.desk))

@@ -87,7 +87,7 @@ def _detail_context(request: AuthedRequest, finding: Finding, **extra: Any) -> d
         "files": list(finding.attachments.all()) if is_desk_staff(user, finding) else [],
         "can_decide": chief,
         "confirm_form": extra.pop("confirm_form", None) or forms.DecideForm(initial=initial, prefix="confirm"),
-        "dismiss_form": extra.pop("dismiss_form", None) or forms.DecideForm(initial=initial, prefix="dismiss"),
+        "dismiss_form": extra.pop("dismiss_form", None) or forms.DismissForm(initial=initial, prefix="dismiss"),
         "staff": is_desk_staff(user, finding),
         **extra,
     }
@@ -101,7 +101,7 @@ def finding_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _decide(request: AuthedRequest, pk: int, which: str) -> HttpResponse:
     finding = get_finding(request.user, pk)
-    form = forms.DecideForm(request.POST, prefix=which)
+    form = (forms.DecideForm if which == "confirm" else forms.DismissForm)(request.POST, prefix=which)
     status = 400
     if form.is_valid():
         call = services.finding_confirm if which == "confirm" else services.finding_dismiss
