@@ -37,10 +37,11 @@ def test_a_period_is_enqueued_once_however_often_workers_tick(net):
     now = dt.datetime(2026, 11, 20, 9, 5, tzinfo=SHANGHAI)
     assert set(enqueue_due(now)) == {s.name for s in SWEEPS}
     assert enqueue_due(now) == []
-    assert enqueue_due(now + dt.timedelta(minutes=50)) == []  # same hour, same day
-    assert enqueue_due(now + dt.timedelta(hours=1)) == ["supervision_reminders"]  # a new hour
+    assert enqueue_due(now + dt.timedelta(minutes=4)) == []  # same five minutes, same hour, same day
+    assert enqueue_due(now + dt.timedelta(minutes=50)) == ["urgent_late_findings"]  # a new five minutes only
+    assert set(enqueue_due(now + dt.timedelta(hours=1))) == {"supervision_reminders", "urgent_late_findings"}
     assert SweepRun.objects.filter(name="supervision_reminders").count() == 2
-    assert DBTaskResult.objects.count() == SweepRun.objects.count() == len(SWEEPS) + 1
+    assert DBTaskResult.objects.count() == SweepRun.objects.count() == len(SWEEPS) + 3
 
 
 def test_reminders_before_and_after_the_due_date_go_out_once_each(net):
