@@ -122,7 +122,8 @@ def _tell_unit(finding: Finding) -> None:
 def propose_late(*, deadline: Deadline, now: dt.datetime | None = None) -> Finding | None:
     """The system proposes a 迟报 for a passed deadline; None when it is not late or already proposed."""
     now = now or timezone.now()
-    deadline = Deadline.objects.select_for_update(of=("self",)).select_related("incident", "unit", "desk").get(pk=deadline.pk)
+    rows = Deadline.objects.select_for_update(of=("self",)).select_related("incident", "unit", "desk")
+    deadline = rows.get(pk=deadline.pk)
     if not _is_late(deadline, now) or Finding.objects.filter(deadline=deadline).exists():
         return None
     delay = _measured_delay(deadline, now)
