@@ -53,6 +53,9 @@ class NotificationKind(models.TextChoices):
     URGENT_WARNING = "urgent_warning", "紧急信息到时提醒"
     URGENT_OVERDUE = "urgent_overdue", "紧急信息超时"
     URGENT_ESCALATION = "urgent_escalation", "紧急信息超时升级"
+    # urgent information: findings (迟报/漏报/瞒报/谎报)
+    URGENT_FINDING_PROPOSED = "urgent_finding_proposed", "紧急信息报告问题待认定"
+    URGENT_FINDING_DECIDED = "urgent_finding_decided", "紧急信息报告问题认定结果"
     # text snapshots written before notifications became references (see the migration)
     LEGACY = "legacy", "旧通知"
 

@@ -8,7 +8,7 @@ class UrgentConfig(AppConfig):
     def ready(self) -> None:
         from xinxi.items import hooks as item_hooks
         from xinxi.items import panels as item_panels
-        from xinxi.urgent import handlers, panels
+        from xinxi.urgent import handlers, notices_findings, panels  # noqa: F401  (notices_findings registers)
 
         item_hooks.ITEM_SUBMITTED.connect(handlers.on_item_submitted)
         item_hooks.ENTRY_FORWARDED.connect(handlers.on_entry_forwarded)

@@ -404,3 +404,94 @@ class IncidentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- findings (迟报 / 漏报 / 瞒报 / 谎报) ---
+
+
+class FindingKind(models.TextChoices):
+    LATE = "late", "迟报"
+    MISSED = "missed", "漏报"
+    CONCEALED = "concealed", "瞒报"
+    FALSE = "false", "谎报"
+
+
+class FindingState(models.TextChoices):
+    PROPOSED = "proposed", "待认定"
+    CONFIRMED = "confirmed", "已认定"
+    DISMISSED = "dismissed", "不予认定"
+
+
+class Finding(models.Model):
+    """A reporting failure of a unit on one incident, proposed or recorded at a desk and decided by its chief.
+
+    A 迟报 is proposed by the system from a passed ``deadline`` (``proposed_by`` empty), with
+    the measured delay; 漏报/瞒报/谎报 are recorded by the desk's staff with evidence. The
+    desk chief confirms (posting ``penalty`` to the scoring ledger) or dismisses, with a reason.
+    """
+
+    incident = models.ForeignKey(Incident, verbose_name="事件", on_delete=models.PROTECT, related_name="findings")
+    unit = models.ForeignKey("network.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="+")
+    desk = models.ForeignKey("network.Desk", verbose_name="认定科室", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("问题类型", max_length=10, choices=FindingKind.choices)
+    deadline = models.ForeignKey(
+        Deadline, verbose_name="报告时限", null=True, blank=True, on_delete=models.PROTECT, related_name="findings"
+    )
+    delay_minutes = models.PositiveIntegerField("迟报时长（分钟）", null=True, blank=True)
+    person = models.CharField("责任人", max_length=100, blank=True)
+    evidence = models.TextField("事实和证据", blank=True)
+    state = models.CharField("状态", max_length=10, choices=FindingState.choices, default=FindingState.PROPOSED)
+    reason = models.TextField("认定意见", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="认定人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("认定时间", null=True, blank=True)
+    penalty = models.OneToOneField(
+        "scoring.Penalty", verbose_name="扣分记录", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="提出人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text="空为系统按报告时限提出（迟报）",
+    )
+    proposed_at = models.DateTimeField("提出时间")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = "紧急信息报告问题"
+        verbose_name_plural = "紧急信息报告问题"
+        constraints = [
+            # One 迟报 per deadline: the worker's sweep may run any number of times.
+            models.UniqueConstraint(
+                fields=["deadline"], condition=Q(deadline__isnull=False), name="finding_once_per_deadline"
+            ),
+        ]
+        indexes = [models.Index(fields=["desk", "state", "-proposed_at"]), models.Index(fields=["unit", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.incident_id}"
+
+    @property
+    def classification(self) -> int:
+        return int(self.incident.classification)
+
+
+class FindingEvidence(models.Model):
+    """An attachment proving a finding (a screenshot, a record, a document), checked by content."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField("文件", upload_to="findings/%Y/%m/")
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）")
+    content_type = models.CharField("类型", max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = "问题证据"
+        verbose_name_plural = "问题证据"
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,5 +1,10 @@
-"""urls_stats: filled in by its area."""
+"""Statistics pages under /urgent/stats/."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from xinxi.urgent import views_stats as views
+
+urlpatterns: list[URLPattern] = [
+    path("stats/", views.stats_page, name="stats"),
+    path("stats/export.xlsx", views.stats_xlsx, name="stats_xlsx"),
+]

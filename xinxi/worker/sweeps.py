@@ -30,6 +30,11 @@ def hourly(now: dt.datetime) -> str:
     return timezone.localtime(now).strftime("%Y-%m-%dT%H")
 
 
+def every_5_minutes(now: dt.datetime) -> str:
+    local = timezone.localtime(now)
+    return f"{local:%Y-%m-%dT%H}:{local.minute // 5 * 5:02d}"
+
+
 def daily(now: dt.datetime) -> str:
     return timezone.localtime(now).strftime("%Y-%m-%d")
 
@@ -48,6 +53,8 @@ SWEEPS: tuple[Sweep, ...] = (
           quiet=True),
     Sweep("supervision_reminders", "督办到期与逾期提醒", "xinxi.instructions.tasks.supervision_reminders", hourly),
     Sweep("scoring_sweeps", "计分周期结算", "xinxi.scoring.tasks.scoring_sweeps", daily),
+    Sweep("urgent_late_findings", "紧急信息迟报核查", "xinxi.urgent.tasks_findings.propose_late_findings",
+          every_5_minutes),
     Sweep("prune_task_results", "清理 30 天前的后台任务记录", "xinxi.worker.tasks.prune_task_results", daily),
 )
 

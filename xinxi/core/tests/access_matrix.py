@@ -1052,6 +1052,88 @@ API |= {
     ],
 }
 
+# --- urgent information: findings and statistics (urgent/urls_findings.py, urls_stats.py, api/findings.py) ---
+# The city desk's staff see its findings; the county's cleared reporters and approvers see them once decided;
+# only the desk chief decides (the editor, duty officer and leader see the finding: 403); the duty officer,
+# editor and chief record 漏报/瞒报/谎报 on an incident of their desk.
+FINDING_DECIDED = CITY_DESK | CLEARED_UNIT
+NOT_CHIEF = {"editor": 403, "duty_officer": 403, "leader": 403}
+RECORD_FINDINGS = {"editor", "desk_chief", "duty_officer"}
+DECIDE = {"version": 1, "reason": "属实"}
+PAGES |= {
+    "urgent/findings/": [Case("the desk's and the unit's", allow(ALL)),
+                         Case("filters", allow(ALL), query="state=proposed&kind=late")],
+    "urgent/findings/<pk>/": [
+        Case("proposed: the desk", allow(CITY_DESK), pk="finding"),
+        Case("confirmed: the desk and the unit", allow(FINDING_DECIDED), pk="finding_confirmed"),
+        missing(pk="missing"),
+    ],
+    "urgent/findings/<pk>/confirm/": [
+        Case("proposed", allow({"desk_chief"}, 302, **NOT_CHIEF), POST, pk="finding",
+             data={"confirm-version": "1", "confirm-reason": "属实"}),
+        Case("already confirmed", allow((), desk_chief=400, **NOT_CHIEF, reporter=403, approver=403), POST,
+             pk="finding_confirmed", data={"confirm-version": "2", "confirm-reason": "属实"}),
+        missing(POST, pk="missing"),
+    ],
+    "urgent/findings/<pk>/dismiss/": [
+        Case("proposed", allow({"desk_chief"}, 302, **NOT_CHIEF), POST, pk="finding",
+             data={"dismiss-version": "1", "dismiss-reason": "误报"}),
+        missing(POST, pk="missing"),
+    ],
+    "urgent/findings/<pk>/circular.docx": [
+        Case("confirmed", allow(FINDING_DECIDED), pk="finding_confirmed"),
+        Case("proposed: no circular yet", NOBODY, pk="finding"),
+        missing(pk="missing"),
+    ],
+    "urgent/findings/<pk>/files/<file_pk>/": [
+        Case("evidence: the desk", allow(CITY_DESK), pk="finding_recorded", file_pk="finding_file"),
+        Case("another finding's file", NOBODY, pk="finding", file_pk="finding_file"),
+        missing(pk="missing", file_pk="finding_file"),
+    ],
+    "urgent/findings/record/<incident_pk>/": [
+        Case("the desk's incident", allow(RECORD_FINDINGS, leader=403, reporter=403, approver=403),
+             incident_pk="finding_incident"),
+        missing(incident_pk="missing"),
+    ],
+    "urgent/findings/units/<unit_pk>/": [
+        Case("the county's record", allow(FINDING_DECIDED | {"no_clearance"}), unit_pk="county"),
+        missing(unit_pk="missing"),
+    ],
+    "urgent/stats/": [Case("the desk's network or the unit", allow(ALL)),
+                      Case("a bad period", allow(ALL, 400), query="period=2026-13")],
+    "urgent/stats/export.xlsx": [Case("download", allow(ALL)),
+                                 Case("a bad period", allow(ALL, 400), query="period=x")],
+}
+API |= {
+    A + "urgent/findings/": [
+        Case("list", api(ALL)),
+        Case("filters", api(ALL), query="state=proposed&kind=late&unit={county}"),
+        Case("a bad filter", api(ALL, 400), query="state=nothing"),
+        Case("record: an empty body", api(ALL, 400), POST),
+    ],
+    A + "urgent/findings/<pk>/": [
+        Case("proposed: the desk", api(CITY_DESK), pk="finding"),
+        Case("confirmed: the desk and the unit", api(FINDING_DECIDED), pk="finding_confirmed"),
+        api_missing(pk="missing"),
+    ],
+    A + "urgent/findings/<pk>/confirm/": [
+        Case("proposed", api({"desk_chief"}, **NOT_CHIEF), POST, pk="finding", data=DECIDE),
+        Case("an empty body", api(CITY_DESK, 400), POST, pk="finding"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "urgent/findings/<pk>/dismiss/": [
+        Case("proposed", api({"desk_chief"}, **NOT_CHIEF), POST, pk="finding", data=DECIDE),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "urgent/findings/<pk>/circular/": [
+        Case("confirmed", api(FINDING_DECIDED), pk="finding_confirmed"),
+        Case("proposed: not yet (409)", api(CITY_DESK, 409), pk="finding"),
+        api_missing(pk="missing"),
+    ],
+    A + "urgent/stats/": [Case("the desk's network or the unit", api(ALL)),
+                          Case("a bad period", api(ALL, 400), query="period=2026-13")],
+}
+
 # The Django admin is one group: its own login, for system administrators only.
 ADMIN_SITE = "admin/"
 # Every admin pattern shares these rows: (label, path, expect); anyone but an admin is

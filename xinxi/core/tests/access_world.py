@@ -150,6 +150,7 @@ def build_world() -> World:
     _scoring_rules(net, ids)
     _scoring_ledger(net, ids)
     _circulars(net, ids)
+    _findings(net, ids)
     return w
 
 
@@ -165,7 +166,7 @@ def _scoring_rules(net: Net, ids: dict[str, Any]) -> None:
     from xinxi.scoring.tests.factories import chief_of, line, rules
 
     on = dt.date(2026, 11, 20)
-    lines = [line("adoption", 5), line("false_item", -5)]
+    lines = [line("adoption", 5), line("false_item", -5), line("late_report", -2)]
     ids["rule_set"] = rules(net, net.city.desk, lines).pk
     ids["rule_draft"] = scoring.rule_set_create(
         actor=net.desk_chief, desk=net.city.desk, name="草稿", valid_from=dt.date(2027, 1, 1), lines=lines
@@ -205,3 +206,22 @@ def _circulars(net: Net, ids: dict[str, Any]) -> None:
                                        circular=made("month", dt.date(2026, 11, 1), other_editor, other))
     theirs = circulars.circular_sign(actor=other_chief, circular=theirs)
     ids["other_circular"] = circulars.circular_issue(actor=other_chief, circular=theirs).pk
+
+
+def _findings(net: Net, ids: dict[str, Any]) -> None:
+    """Urgent findings at the city desk: a proposed 迟报, a confirmed one, a recorded 漏报 with a file."""
+    from xinxi.urgent import findings_sweep, services_findings
+    from xinxi.urgent.models import Finding
+    from xinxi.urgent.tests.helpers_findings import late_incident, proposed_late, written_deadline
+
+    finding = proposed_late(net)
+    ids["finding"], ids["finding_incident"] = finding.pk, finding.incident_id
+    confirmed_incident = late_incident(net, title="西河桥垮塌事故", subtype="building")
+    findings_sweep.sweep()
+    confirmed = Finding.objects.get(deadline=written_deadline(net, confirmed_incident))
+    ids["finding_confirmed"] = services_findings.finding_confirm(
+        actor=net.desk_chief, finding=confirmed, version=confirmed.version, reason="属实").pk
+    recorded = services_findings.finding_record(
+        actor=net.duty_officer, incident=finding.incident, unit=net.county, kind="missed",
+        evidence="先从媒体获知。", files=[pdf("截图.pdf")])
+    ids["finding_recorded"], ids["finding_file"] = recorded.pk, recorded.attachments.get().pk

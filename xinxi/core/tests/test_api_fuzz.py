@@ -88,13 +88,20 @@ def _objects(net: Net) -> None:
         requirement="按期报送整改情况",
     )
     # Scoring: a published rule set and a draft, an adoption scored by it, a penalty.
-    active = rules(net, net.city.desk, [line("adoption", 5), line("false_item", -3)])
+    active = rules(net, net.city.desk, [line("adoption", 5), line("false_item", -3), line("late_report", -2),
+                                        line("missed_report", -3)])
     scoring_services.rule_set_copy(actor=net.desk_chief, rule_set=active, valid_from=dt.date(2027, 1, 1))
     adopt(net.editor, at_city(net, title="东城县冬季用电保障平稳"))
     scoring_services.penalty_record(
         actor=net.desk_chief, desk=net.city.desk, unit=net.county, kind="false_item", on=ON,
         reason="所报数据与统计部门不符", item=sent[2],
     )
+    # Urgent information: an incident with a proposed 迟报 and a recorded 漏报 (the late_report line posts it).
+    from xinxi.urgent.models import Finding
+    from xinxi.urgent.tests.helpers_findings import proposed_late
+
+    finding = proposed_late(net)
+    assert Finding.objects.filter(pk=finding.pk).exists()
 
 
 def _session_headers(user: Any) -> list[str]:

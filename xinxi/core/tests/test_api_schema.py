@@ -132,6 +132,14 @@ ENDPOINTS = {
     "/api/v1/circulars/{id}/export/docx/": {"get"},
     "/api/v1/circulars/{id}/export/xlsx/": {"get"},
     # --- end of scoring: circulars ---
+    # --- urgent: findings and statistics (xinxi/urgent/api/findings.py) ---
+    "/api/v1/urgent/findings/": {"get", "post"},
+    "/api/v1/urgent/findings/{id}/": {"get"},
+    "/api/v1/urgent/findings/{id}/confirm/": {"post"},
+    "/api/v1/urgent/findings/{id}/dismiss/": {"post"},
+    "/api/v1/urgent/findings/{id}/circular/": {"get"},
+    "/api/v1/urgent/stats/": {"get"},
+    # --- end of urgent: findings and statistics ---
 }
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver"}
 

@@ -217,6 +217,28 @@ def _urgent_sweep(recipient: str, minutes_ago: int) -> Callable[[Net], Case]:
         return Case(user, INCIDENT, urgent_warnings.sweep)
 
     return scenario
+def _secret_incident(net: Net) -> Any:
+    from xinxi.urgent.tests.helpers import facts, record
+
+    return record(net, actor=net.editor, **{**facts(occurred_at=NOW - dt.timedelta(hours=2)),
+                                            "title": TITLE, "classification": CONFIDENTIAL})
+
+
+def _finding_proposed(net: Net) -> Case:
+    from xinxi.urgent import services_findings
+
+    incident = _secret_incident(net)
+    return Case(net.desk_chief, TITLE, lambda: services_findings.finding_record(
+        actor=net.editor, incident=incident, unit=net.county, kind="missed", evidence="从媒体先获知，县里未报。"))
+
+
+def _finding_decided(net: Net) -> Case:
+    from xinxi.urgent import services_findings
+
+    finding = services_findings.finding_record(
+        actor=net.editor, incident=_secret_incident(net), unit=net.county, kind="missed", evidence="从媒体先获知。")
+    return Case(net.reporter, TITLE, lambda: services_findings.finding_dismiss(
+        actor=net.desk_chief, finding=finding, version=finding.version, reason="县里已电话报告，不属漏报。"))
 
 
 SCENARIOS: dict[str, Callable[[Net], Case]] = {
@@ -253,6 +275,8 @@ SCENARIOS: dict[str, Callable[[Net], Case]] = {
     K.URGENT_WARNING: _urgent_sweep("reporter", 100),  # written due in 20 minutes: T−30 is due
     K.URGENT_OVERDUE: _urgent_sweep("duty_officer", 125),  # written passed 5 minutes ago
     K.URGENT_ESCALATION: _urgent_sweep("approver", 160),  # written passed 40 minutes ago: escalated
+    K.URGENT_FINDING_PROPOSED: _finding_proposed,
+    K.URGENT_FINDING_DECIDED: _finding_decided,
 }
 
 
