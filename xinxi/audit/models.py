@@ -113,6 +113,7 @@ ACTION_LABELS = {
     "incident_report_file": "填报紧急信息",
     "incident_read": "查阅涉密突发事件",
     "incident_read_refused": "查阅涉密突发事件被拒",
+    "urgent_settings_update": "修改紧急信息时限和提醒设置",
     "audit_export": "导出审计日志",
     "admin_change": "后台修改",
     "admin_delete": "后台删除",
