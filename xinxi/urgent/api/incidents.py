@@ -305,6 +305,8 @@ def _phone(phone: PhoneReport) -> PhoneReport:
 class PhoneReportViewSet(ServiceViewSet[PhoneReport]):
     """POST /api/v1/phone-reports/: a call about an incident not yet recorded."""
 
+    serializer_class = PhoneReportSerializer
+
     def get_queryset(self) -> QuerySet[PhoneReport]:
         incidents = permissions.visible_incidents(self.request.user)
         return PhoneReport.objects.filter(Exists(incidents.filter(pk=OuterRef("incident_id"))))
