@@ -82,7 +82,8 @@ INCIDENTS = [
     DemoIncident(
         LATE, "柳河县委办公室", "lh_xxy", "", 180,
         {"incident_class": "natural", "subtype": "geological", "severity": Severity.IV,
-         "place": "柳河县孙集镇县道X012线K15处", "summary": "连日降雨引发山体滑坡，约3000立方米土石阻断县道，无人员伤亡。"},
+         "place": "柳河县孙集镇县道X012线K15处",
+         "summary": "连日降雨引发山体滑坡，约3000立方米土石阻断县道，无人员伤亡。"},
         "柳河县委办公室值班室 赵磊", 40,
         "孙集镇县道发生山体滑坡，道路中断，暂无人员伤亡，交通部门正在组织抢通。",
         [Report(ReportKind.FIRST, "柳河县孙集镇发生山体滑坡阻断县道X012线",

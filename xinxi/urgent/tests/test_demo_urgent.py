@@ -14,7 +14,6 @@ from xinxi.instructions.levels import seed_default_levels
 from xinxi.urgent import demo
 from xinxi.urgent.models import Channel, ClockLimit, Deadline, Incident, IncidentState, PhoneReport
 
-
 MINUTE = dt.timedelta(minutes=1)
 
 
@@ -70,7 +69,8 @@ def test_the_demo_loads_three_incidents_with_their_clocks_and_a_second_run_chang
     assert clocks[("东城区委办公室", "written")]["remaining_seconds"] > 80 * 60
     assert clocks[("东城区委办公室", "phone")]["colour"] == "green"
     late_row = {(d["unit_name"], d["channel"]): d for d in rows[demo.LATE]["deadlines"]}
-    assert late_row[("柳河县委办公室", "written")]["late"] and late_row[("柳河县委办公室", "written")]["colour"] == "red"
+    late_written = late_row[("柳河县委办公室", "written")]
+    assert late_written["late"] and late_written["colour"] == "red"
 
     counts = (Incident.objects.count(), PhoneReport.objects.count(), Deadline.objects.count(),
               ClockLimit.objects.count(), AuditEvent.objects.count())
