@@ -20,7 +20,6 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -61,7 +60,7 @@ from xinxi.urgent.models import (
 IDEMPOTENCY_KEY_MAX = 80
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
-    OpenApiTypes.STR,
+    {"type": "string", "maxLength": IDEMPOTENCY_KEY_MAX},
     OpenApiParameter.HEADER,
     required=False,
     description="幂等键（最长 80 个字符）：网络中断后用同一个键重试，返回首次填报的同一份报告，不会重复填报。",
@@ -89,14 +88,10 @@ class IncidentFilter(filters.FilterSet):
         fields = ["state", "severity", "incident_class", "subtype", "occurred_from", "occurred_to"]
 
 
-def _idempotency_key(request: Request, data: dict[str, Any]) -> str | None:
-    header = (request.headers.get("Idempotency-Key") or "").strip()
-    body = (data.get("idempotency_key") or "").strip()
-    if header and body and header != body:
-        raise ValidationError({"idempotency_key": ["请求头 Idempotency-Key 与请求体中的 idempotency_key 不一致。"]})
-    key = header or body
+def _idempotency_key(request: Request) -> str | None:
+    key = (request.headers.get("Idempotency-Key") or "").strip()
     if len(key) > IDEMPOTENCY_KEY_MAX:
-        raise ValidationError({"idempotency_key": [f"幂等键不能超过 {IDEMPOTENCY_KEY_MAX} 个字符。"]})
+        raise ValidationError({"Idempotency-Key": [f"幂等键不能超过 {IDEMPOTENCY_KEY_MAX} 个字符。"]})
     return key or None
 
 
@@ -280,14 +275,14 @@ class IncidentViewSet(mixins.ListModelMixin, ServiceViewSet[Incident]):
         incident = self.get_object()
         data = self.parse(IncidentReportCreateSerializer)
         user = acting_user(request)
-        key = _idempotency_key(request, data)
+        key = _idempotency_key(request)
         report = services.report_file(
             actor=user, incident=incident, kind=data["kind"], title=data["title"], body=data["body"],
             classification=data.get("classification"), idempotency_key=key,
         )
         if report.incident_id != incident.pk:
             # The service answered a retry of a report on another incident: nothing was filed.
-            raise ValidationError({"idempotency_key": ["这个幂等键已用于另一事件的报告，每次填报请使用新的键。"]})
+            raise ValidationError({"Idempotency-Key": ["这个幂等键已用于另一事件的报告，每次填报请使用新的键。"]})
         fresh = IncidentReport.objects.select_related("unit", "item", "filed_by", "signed_off_by").get(pk=report.pk)
         return Response(IncidentReportSerializer(fresh, context={"user": user}).data, status=status.HTTP_201_CREATED)
 

@@ -343,10 +343,6 @@ class IncidentReportCreateSerializer(serializers.Serializer[Any]):
         choices=Classification.choices, required=False,
         help_text=CLASSIFICATION_HELP + "；省略时同事件，不能低于事件的密级，不能高于本人涉密等级",
     )
-    idempotency_key = serializers.CharField(
-        required=False, allow_blank=True, max_length=80,
-        help_text="幂等键，也可用请求头 Idempotency-Key 传递；同一用户重试时用同一个键",
-    )
 
 
 # --- the board ---
