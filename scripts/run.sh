@@ -50,6 +50,7 @@ heading "加载演示数据 / Loading the demo province"
 python manage.py load_demo
 python manage.py load_demo_items
 python manage.py load_demo_scores
+python manage.py load_demo_urgent
 
 # 后台任务 worker（督办提醒等例行任务）与 web 进程一起启动、一起退出。
 # The background worker (supervision reminders and other periodic sweeps) starts with

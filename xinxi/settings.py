@@ -313,6 +313,8 @@ SPECTACULAR_SETTINGS = {
         "ReachedLevelEnum": "xinxi.scoring.models.ReachedLevel",
         "RankingPeriodKindEnum": "xinxi.scoring.api.rankings.RANKING_PERIOD_KINDS",
         "PeriodKindEnum": "xinxi.scoring.models.PeriodKind",
+        # Urgent information: the severity of incidents (filters, inputs, settings).
+        "IncidentSeverityEnum": "xinxi.urgent.models.Severity",
     },
 }
 

@@ -35,6 +35,7 @@ from xinxi.urgent.models import (
     Deadline,
     Incident,
     IncidentClass,
+    IncidentEvent,
     IncidentReport,
     IncidentState,
     IncidentUnit,
@@ -302,6 +303,20 @@ def phone_report_record(
 # --- written reports ---
 
 
+def _filed_with_key(actor: User, key: str | None) -> IncidentReport | None:
+    """The report ``actor`` filed with the idempotency ``key`` (kept in the history row), if any."""
+    if key is None:
+        return None
+    event = (
+        IncidentEvent.objects.filter(actor=actor, action="report_filed", detail__key=key)
+        .order_by("pk")
+        .first()
+    )
+    if event is None:
+        return None
+    return IncidentReport.objects.filter(pk=event.detail.get("report")).select_related("item").first()
+
+
 def _next_number(incident: Incident, unit: Unit) -> int:
     last = (
         IncidentReport.objects.filter(incident=incident, unit=unit, kind=ReportKind.FOLLOWUP)
@@ -342,8 +357,15 @@ def report_file(
     A 终报 must be signed off by the unit's leader (签发人): filed by an approver it goes out
     signed; filed by a reporter it waits in the unit's sign-off queue. A unit that requires
     sign-off for every item sends the others through the queue too.
+
+    ``idempotency_key``: a retry by the same user with the same key returns the first report
+    (whatever incident it was filed on: the caller compares) and files nothing.
     """
     _require(permissions.can_file_report(actor, incident))
+    key = (idempotency_key or "").strip()[:80] or None
+    earlier = _filed_with_key(actor, key)
+    if earlier is not None:
+        return earlier  # a retry (a resent request): the first report, nothing new
     if kind not in ReportKind.values:
         raise ServiceError("报告类型无效。")
     if incident.state != IncidentState.OPEN:
@@ -366,12 +388,12 @@ def report_file(
     report = IncidentReport.objects.create(
         incident=incident, unit=unit, kind=kind, number=number, item=item, filed_by=actor
     )
-    _event(incident, actor, "report_filed", f"{unit.name} 填报{report.label}", report=report.pk)
+    _event(incident, actor, "report_filed", f"{unit.name} 填报{report.label}", report=report.pk, key=key)
     audit_record(actor=actor, action="incident_report_file", obj=report, detail={"incident": incident.pk, "kind": kind})
     needs_leader = kind == ReportKind.FINAL or unit.requires_signoff
     if needs_leader and not actor.has_role(Role.APPROVER):
         item_services.item_request_signoff(actor=actor, item=item)
     else:
-        item_services.item_submit(actor=actor, item=item, idempotency_key=idempotency_key)
+        item_services.item_submit(actor=actor, item=item, idempotency_key=key)
     report.refresh_from_db()
     return report

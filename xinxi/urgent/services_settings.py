@@ -8,6 +8,7 @@ open while someone else saved is refused instead of overwriting.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -97,3 +98,40 @@ def urgent_settings_update(
     after = {"settings": checked, "limits": {f"{s}:{c}": m for (s, c), m in checked_limits.items() if m is not None}}
     audit_record(actor=actor, action="urgent_settings_update", obj=desk, detail={"before": before, "after": after})
     return settings
+
+
+# --- the API's form of the same write: rows of the table, and any of the settings ---
+
+ROW_CHANNELS = (Channel.PHONE, Channel.WRITTEN)
+
+
+def _rows(rows: Iterable[Mapping[str, Any]]) -> dict[tuple[int, str], int | None]:
+    """The API's rows (severity, channel, minutes) as the full table; a missing cell is the default."""
+    table: dict[tuple[int, str], int | None] = {}
+    for row in rows:
+        severity, channel, minutes = row.get("severity"), row.get("channel"), row.get("minutes")
+        if severity not in Severity.values:
+            raise ServiceError("时限表中的事件分级无效。")
+        if channel not in ROW_CHANNELS:
+            raise ServiceError("时限表中的报告方式无效（电话报告或书面报告）。")
+        key = (int(severity), str(channel))
+        if key in table:
+            raise ServiceError(f"时限表中{Severity(severity).label}{Channel(channel).label}重复了。")
+        table[key] = minutes
+    return {(s, c): table.get((s, c)) for s in Severity.values for c in CHANNELS}
+
+
+def settings_update(
+    *, actor: User, desk: Desk, limits: Iterable[Mapping[str, Any]], **fields: Any
+) -> UrgentSettings:
+    """保存紧急信息设置 through the API: the rows replace the limit table, and the settings
+    named in ``fields`` change (the others keep their values). The same write as the page's
+    ``urgent_settings_update``, with its checks and audit row."""
+    if not permissions.can_edit_settings(actor, desk):
+        raise ServiceError("只有本科室科长或系统管理员可以修改紧急信息设置。", code="forbidden")
+    unknown = set(fields) - set(SETTING_FIELDS)
+    if unknown:
+        raise ServiceError(f"未知的设置项：{'、'.join(sorted(unknown))}。")
+    current = clocks.settings_of(desk)
+    values = {name: fields.get(name, getattr(current, name)) for name in SETTING_FIELDS}
+    return urgent_settings_update(actor=actor, desk=desk, limits=_rows(limits), **values)

@@ -1134,6 +1134,64 @@ API |= {
                           Case("a bad period", api(ALL, 400), query="period=2026-13")],
 }
 
+# --- urgent information: incidents, phone reports, the board, settings (urgent/api/incidents.py, board.py) ---
+# The city desk's incident (内部) reaches its staff and the county's cleared reporter and approver; the
+# 秘密 one only those cleared for it; the other city's its own county (outsider). Recording is for the
+# duty officer, editor and chief; the leader reads. Writes with an empty body: 400 for whoever sees it.
+INCIDENT_SEEING = CITY_DESK | CLEARED_UNIT
+SECRET_INCIDENT_SEEING = frozenset({"editor", "desk_chief", "leader"})
+INCIDENT_RECORDERS = frozenset({"duty_officer", "editor", "desk_chief"})
+REPORT_BODY = {"kind": "pre", "title": "预报", "body": "发生透水，正在核实。"}
+API |= {
+    A + "incidents/": [
+        Case("list (empty for the rest)", api(ALL)),
+        Case("a bad filter", api(ALL, 400), query="severity=9"),
+        Case("record: an empty body", api(INCIDENT_RECORDERS, 400, rest=403), POST),
+    ],
+    A + "incidents/<pk>/": [
+        Case("the city desk's, for the county", api(INCIDENT_SEEING), pk="incident"),
+        Case("秘密", api(SECRET_INCIDENT_SEEING), pk="secret_incident"),
+        Case("other city's", api({"outsider"}), pk="other_incident"),
+        api_missing(pk="missing"),
+    ],
+    A + "incidents/<pk>/correct/": [
+        Case("an empty body", api(INCIDENT_SEEING, 400), POST, pk="incident"),
+        Case("upward", api(INCIDENT_RECORDERS, **dict.fromkeys({"leader", *CLEARED_UNIT}, 403)), POST,
+             pk="incident", data={"severity": 2, "reason": "伤亡人数上升", "version": 1}),
+        Case("other city's", api({"outsider"}, 400), POST, pk="other_incident"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "incidents/<pk>/add-unit/": [
+        Case("an empty body", api(INCIDENT_SEEING, 400), POST, pk="incident"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "incidents/<pk>/phone-reports/": [
+        Case("an empty body", api(INCIDENT_SEEING, 400), POST, pk="incident"),
+        Case("secret: an empty body", api(SECRET_INCIDENT_SEEING, 400), POST, pk="secret_incident"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "incidents/<pk>/reports/": [
+        Case("an empty body", api(INCIDENT_SEEING, 400), POST, pk="incident"),
+        Case("a 预报", api(CLEARED_UNIT, 201, **dict.fromkeys(CITY_DESK, 403)), POST, pk="incident",
+             data=REPORT_BODY),
+        Case("other city's", api({"outsider"}, 201), POST, pk="other_incident", data=REPORT_BODY),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "phone-reports/": [Case("an empty body", api(INCIDENT_RECORDERS, 400, rest=403), POST)],
+    A + "urgent-board/": [Case("the desk's open incidents", api(CITY_DESK, rest=403))],
+    A + "urgent-settings/": [
+        Case("the own desk's", api(CITY_DESK, rest=403, admin=400)),
+        Case("the city desk by id", api(CITY_DESK | {"admin"}, rest=403), query="desk={city_desk}"),
+        Case("another desk", api({"admin"}, rest=403, **dict.fromkeys(CITY_DESK, 404)),
+             query="desk={other_city_desk}"),
+        Case("a bad desk (before the role)", api(ALL, 400), query="desk=x"),
+        Case("update: an empty body", api({"desk_chief"}, 400, rest=403, admin=400), PUT),
+        Case("update another desk's: an empty body", api({"admin"}, 400, rest=403,
+                                                           **dict.fromkeys(CITY_DESK, 404)),
+             PUT, query="desk={other_city_desk}"),
+    ],
+}
+
 # The Django admin is one group: its own login, for system administrators only.
 ADMIN_SITE = "admin/"
 # Every admin pattern shares these rows: (label, path, expect); anyone but an admin is

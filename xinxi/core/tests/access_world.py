@@ -151,7 +151,28 @@ def build_world() -> World:
     _scoring_ledger(net, ids)
     _circulars(net, ids)
     _findings(net, ids)
+    _urgent(net, ids)
     return w
+
+
+def _urgent(net: Net, ids: dict[str, Any]) -> None:
+    """Incidents: the city desk's for the county (内部), a 秘密 one, the other city's."""
+    from xinxi.urgent import services as urgent
+    from xinxi.urgent.tests.helpers import facts
+
+    happened = timezone.now() - dt.timedelta(hours=1)
+    ids["incident"] = urgent.incident_record(
+        actor=net.duty_officer, desk=net.city.desk, units=[net.county], **facts(occurred_at=happened)
+    ).pk
+    ids["secret_incident"] = urgent.incident_record(
+        actor=net.desk_chief, desk=net.city.desk, units=[net.county],
+        **facts(title="涉密事件", occurred_at=happened, classification=Classification.SECRET),
+    ).pk
+    other_officer = make_user("qs_duty", net.other_city, "duty_officer")
+    ids["other_incident"] = urgent.incident_record(
+        actor=other_officer, desk=net.other_city.desk, units=[net.other_county],
+        **facts(title="西山县山体滑坡", incident_class="natural", subtype="geological", occurred_at=happened),
+    ).pk
 
 
 def _scoring_ledger(net: Net, ids: dict[str, Any]) -> None:

@@ -16,7 +16,8 @@ Two personas, on SQLite only:
 
 The server holds the small province of the personas plus real objects of every kind the API
 serves (items, desk entries, an issue, an instruction with a supervision task, rule sets,
-a penalty, score entries) so that generated ids sometimes hit. The run is deterministic
+a penalty, score entries, an open incident with its clocks, a phone report and a filed report)
+so that generated ids sometimes hit. The run is deterministic
 (``--generation-deterministic``) and bounded: the coverage phase is finite by nature, the
 fuzzing phase draws ``XINXI_FUZZ_EXAMPLES`` cases per operation (default 4).
 
@@ -102,6 +103,27 @@ def _objects(net: Net) -> None:
 
     finding = proposed_late(net)
     assert Finding.objects.filter(pk=finding.pk).exists()
+    _urgent(net)
+
+
+def _urgent(net: Net) -> None:
+    """Urgent information: an open incident with running clocks, a phone report, a filed report."""
+    from django.utils import timezone
+
+    from xinxi.urgent import services as urgent
+    from xinxi.urgent.tests.helpers import facts
+
+    desk = net.city.desk
+    happened = timezone.now() - dt.timedelta(minutes=30)
+    incident = urgent.incident_record(actor=net.duty_officer, desk=desk, units=[net.county],
+                                      **facts(occurred_at=happened))
+    urgent.phone_report_record(actor=net.duty_officer, desk=desk, unit=net.county, caller="县委值班室 刘某",
+                               received_at=happened + dt.timedelta(minutes=10), content="红星煤矿透水，3 人被困。",
+                               incident=incident)
+    urgent.report_file(actor=net.reporter, incident=incident, kind="first", title="红星煤矿透水事故首报",
+                       body="12月1日8时许，东城镇红星煤矿发生透水事故。")
+    urgent.incident_record(actor=net.duty_officer, desk=desk, units=[net.county, net.town],
+                           **facts(title="东城镇仓库火灾", subtype="fire", severity=4, occurred_at=happened))
 
 
 def _session_headers(user: Any) -> list[str]:

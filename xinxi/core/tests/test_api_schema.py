@@ -140,6 +140,17 @@ ENDPOINTS = {
     "/api/v1/urgent/findings/{id}/circular/": {"get"},
     "/api/v1/urgent/stats/": {"get"},
     # --- end of urgent: findings and statistics ---
+    # --- urgent information: incidents, the board, settings (xinxi/urgent/api/incidents.py, board.py) ---
+    "/api/v1/incidents/": {"get", "post"},
+    "/api/v1/incidents/{id}/": {"get"},
+    "/api/v1/incidents/{id}/correct/": {"post"},
+    "/api/v1/incidents/{id}/add-unit/": {"post"},
+    "/api/v1/incidents/{id}/phone-reports/": {"post"},
+    "/api/v1/incidents/{id}/reports/": {"post"},
+    "/api/v1/phone-reports/": {"post"},
+    "/api/v1/urgent-board/": {"get"},
+    "/api/v1/urgent-settings/": {"get", "put"},
+    # --- end of urgent information: incidents ---
 }
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver"}
 
