@@ -7,7 +7,10 @@ from django.tasks import task
 
 @task()
 def propose_late_findings(period: str) -> str:
-    """Propose a 迟报 for every passed deadline without one; ``period`` is the five-minute slot."""
+    """Propose a 迟报 for every passed deadline without one; ``period`` is the five-minute slot.
+
+    Returns "" when nothing was proposed: the sweep is quiet in the worker's log then."""
     from xinxi.urgent import findings_sweep
 
-    return f"提出迟报 {findings_sweep.sweep()} 条"
+    proposed = findings_sweep.sweep()
+    return f"提出迟报 {proposed} 条" if proposed else ""

@@ -54,7 +54,7 @@ SWEEPS: tuple[Sweep, ...] = (
     Sweep("supervision_reminders", "督办到期与逾期提醒", "xinxi.instructions.tasks.supervision_reminders", hourly),
     Sweep("scoring_sweeps", "计分周期结算", "xinxi.scoring.tasks.scoring_sweeps", daily),
     Sweep("urgent_late_findings", "紧急信息迟报核查", "xinxi.urgent.tasks_findings.propose_late_findings",
-          every_5_minutes),
+          every_5_minutes, quiet=True),
     Sweep("prune_task_results", "清理 30 天前的后台任务记录", "xinxi.worker.tasks.prune_task_results", daily),
 )
 
