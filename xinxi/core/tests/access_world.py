@@ -14,6 +14,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from xinxi.accounts.models import Role
 from xinxi.instructions import services as instructions
 from xinxi.instructions.levels import seed_default_levels
 from xinxi.items import desk_services, services
@@ -27,6 +28,7 @@ from xinxi.notifications.models import Notification
 from xinxi.publications import services as publications
 from xinxi.publications.models import Issue, Periodical
 from xinxi.publications.tests.factories import pending_issue, periodical
+from xinxi.urgent import services as urgent
 
 PDF = b"%PDF-1.4\n% access matrix\n"
 MISSING = 999999  # the id of nothing: every forbidden object must answer like this one
@@ -150,7 +152,23 @@ def build_world() -> World:
     _scoring_rules(net, ids)
     _scoring_ledger(net, ids)
     _circulars(net, ids)
+    _urgent(net, ids)
     return w
+
+
+def _urgent(net: Net, ids: dict[str, Any]) -> None:
+    """An open incident of the city desk with the county responsible, and one of the other city."""
+    facts = {
+        "incident_class": "accident", "subtype": "fire", "severity": 4, "place": "工业园", "source": "phone",
+        "occurred_at": timezone.now() - dt.timedelta(minutes=30),
+    }
+    ids["incident"] = urgent.incident_record(
+        actor=net.duty_officer, desk=net.city.desk, units=[net.county], title="东城镇厂房火灾", **facts
+    ).pk
+    other_duty = make_user("other_duty", net.other_city, Role.DUTY_OFFICER)
+    ids["elsewhere_incident"] = urgent.incident_record(
+        actor=other_duty, desk=net.other_city.desk, units=[net.other_county], title="西山县山火", **facts
+    ).pk
 
 
 def _scoring_ledger(net: Net, ids: dict[str, Any]) -> None:
