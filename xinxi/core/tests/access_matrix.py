@@ -44,6 +44,8 @@ MANAGERS = frozenset({"admin", "desk_chief"})
 RECORDERS = frozenset({"editor", "desk_chief", "leader"})
 ISSUE_READERS = CITY_DESK | CLEARED_UNIT  # the county is on the reading list; no_clearance lacks 内部
 TASK_SEEING = ALL - {"outsider", "admin"}  # the city desk and the tasked county
+URGENT_RECORDERS = frozenset({"editor", "desk_chief", "duty_officer"})  # record incidents and phone reports
+INCIDENT_SEEING = CITY_DESK | CLEARED_UNIT  # the recording desk and the responsible county (内部)
 
 
 def allow(who: Iterable[str], ok: int = 200, *, rest: int = 404, anon: int = LOGIN, **per: int) -> dict[str, int]:
@@ -411,6 +413,36 @@ PAGES: dict[str, list[Case]] = {
     "notifications/latest/": [Case("drop-down", allow(ALL))],
     "audit/": [Case("log", allow({"admin"}))],
     "audit/export.xlsx": [Case("log as XLSX", allow({"admin"}))],
+    # --- urgent information: pages ---
+    "urgent/": [Case("board; a unit's users go to their incidents", allow(CITY_DESK, rest=302))],
+    "urgent/board/data/": [Case("the board's clocks", allow(CITY_DESK))],
+    "urgent/phone/": [Case("empty phone report", allow(URGENT_RECORDERS, 400), POST)],
+    "urgent/incidents/": [Case("list", allow(ALL)), Case("closed", allow(ALL), query="state=closed")],
+    "urgent/incidents/new/": [Case("form", allow(URGENT_RECORDERS))],
+    "urgent/incidents/severity-hint/": [
+        Case("hint", allow(CITY_DESK), query="incident_class=accident&deaths=3"),
+    ],
+    "urgent/incidents/<pk>/": [
+        Case("ours", allow(INCIDENT_SEEING), pk="incident"),
+        Case("other city's: its county's reporter", allow({"outsider"}), pk="elsewhere_incident"),
+        missing(pk="missing"),
+    ],
+    "urgent/incidents/<pk>/correct/": [
+        Case("ours, empty form", allow(URGENT_RECORDERS, 400), POST, pk="incident"),
+        Case("other city's", NOBODY, POST, pk="elsewhere_incident"),
+        missing(POST, pk="missing"),
+    ],
+    "urgent/incidents/<pk>/units/": [
+        Case("ours, empty form", allow(URGENT_RECORDERS, 400), POST, pk="incident"),
+        Case("other city's", NOBODY, POST, pk="elsewhere_incident"),
+        missing(POST, pk="missing"),
+    ],
+    "urgent/incidents/<pk>/reports/": [
+        Case("ours, empty form", allow(CLEARED_UNIT, 400), POST, pk="incident"),
+        Case("other city's: its county's reporter", allow({"outsider"}, 400), POST, pk="elsewhere_incident"),
+        missing(POST, pk="missing"),
+    ],
+    "urgent/settings/": [Case("the desk's limits", allow({"desk_chief", "admin"}))],
 }
 
 PATCH, PUT, DELETE = "patch", "put", "delete"

@@ -27,6 +27,7 @@ from xinxi.notifications.models import Notification
 from xinxi.publications import services as publications
 from xinxi.publications.models import Issue, Periodical
 from xinxi.publications.tests.factories import pending_issue, periodical
+from xinxi.urgent import services as urgent
 
 PDF = b"%PDF-1.4\n% access matrix\n"
 MISSING = 999999  # the id of nothing: every forbidden object must answer like this one
@@ -157,7 +158,6 @@ def build_world() -> World:
 
 def _urgent(net: Net, ids: dict[str, Any]) -> None:
     """Incidents: the city desk's for the county (内部), a 秘密 one, the other city's."""
-    from xinxi.urgent import services as urgent
     from xinxi.urgent.tests.helpers import facts
 
     happened = timezone.now() - dt.timedelta(hours=1)
@@ -173,6 +173,7 @@ def _urgent(net: Net, ids: dict[str, Any]) -> None:
         actor=other_officer, desk=net.other_city.desk, units=[net.other_county],
         **facts(title="西山县山体滑坡", incident_class="natural", subtype="geological", occurred_at=happened),
     ).pk
+    ids["elsewhere_incident"] = ids["other_incident"]  # the pages' name for it
 
 
 def _scoring_ledger(net: Net, ids: dict[str, Any]) -> None:
