@@ -38,7 +38,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import DateTimeField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
-from xinxi.accounts.models import Role, RoleGrant
+from xinxi.accounts.models import DESK_ROLES, Role, RoleGrant
 from xinxi.lib.errors import ServiceError
 from xinxi.network.models import Desk, Unit
 from xinxi.notifications.models import NotificationKind as K
@@ -71,7 +71,8 @@ class Staff:
 
     def __init__(self, unit_ids: Iterable[int]) -> None:
         ids = set(unit_ids)
-        self.desk_units = set(Desk.objects.filter(unit_id__in=ids, active=True).values_list("unit_id", flat=True))
+        desks = {d.unit_id: d for d in Desk.objects.filter(unit_id__in=ids, active=True).select_related("unit")}
+        self.desk_units = set(desks)
         roles: dict[int, set[str]] = defaultdict(set)
         users: dict[int, Any] = {}
         for grant in RoleGrant.objects.filter(user__unit_id__in=ids, user__is_active=True).select_related("user"):
@@ -81,6 +82,8 @@ class Staff:
         for pk, user in users.items():
             codes = frozenset(roles[pk]) | ({Role.ADMIN} if user.is_superuser else set())
             user.__dict__["roles"] = codes  # the ``User.roles`` cached property, primed
+            if codes & DESK_ROLES:  # and ``network.permissions.user_desk``'s cache: no query per recipient
+                user.__dict__["_xinxi_desk"] = desks.get(user.unit_id)
             self.by_unit[user.unit_id].append((user, codes))
 
     def with_roles(self, unit_id: int, roles: Iterable[str]) -> list[Any]:
