@@ -111,8 +111,10 @@ def tell_responsible(incident: Incident, units: Iterable[Unit]) -> int:
         incident=incident, unit_id__in=list(chosen), cancelled=False, channel__in=[Channel.PHONE, Channel.WRITTEN]
     ).select_related("desk").order_by("due_at", "id")
     clocks_of: dict[int, dict[str, Deadline]] = defaultdict(dict)
-    for row in rows:
-        clocks_of[row.unit_id].setdefault(row.channel, row)  # the earliest: the nearest desk
+    desk_of: dict[int, int] = {}
+    for row in rows:  # the desk of the unit's earliest clock (its nearest desk), both channels there
+        if desk_of.setdefault(row.unit_id, row.desk_id) == row.desk_id:
+            clocks_of[row.unit_id].setdefault(row.channel, row)
     staff = Staff(clocks_of)
     told = 0
     for unit_id, found in clocks_of.items():
