@@ -241,6 +241,8 @@ def raw_selection(now: dt.datetime) -> int:
     _, offsets = warnings._settings_by_desk()
     sql, params = warnings.open_deadlines(now, offsets).values_list("pk", "desk_id", "due_at").query.sql_with_params()
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off")  # as the sweep does (``warnings.candidates``)
         cursor.execute(sql, params)
         rows = cursor.fetchall()
         ids = [row[0] for row in rows]
