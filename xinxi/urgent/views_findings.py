@@ -47,7 +47,7 @@ def proposed_first(rows: Any) -> Any:
 @login_required
 def finding_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    rows = visible_findings(user).select_related("incident", "unit", "desk")
+    rows = visible_findings(user).select_related("incident", "unit", "desk", "deadline")
     state, kind = request.GET.get("state", ""), request.GET.get("kind", "")
     if state in FindingState.values:
         rows = rows.filter(state=state)
@@ -71,7 +71,7 @@ def finding_list(request: AuthedRequest) -> HttpResponse:
         "state": state, "kind": kind,
         "states": FindingState.choices, "kinds": FindingKind.choices,
         "flags": flags_shown,
-        "unit_id": user.unit_id,
+        "unit_id": user.unit_id if user.has_role(*permissions.UNIT_ROLES) else None,
     }
     return render(request, "urgent/finding_list.html", context)
 
