@@ -332,6 +332,21 @@ def test_the_board_shows_running_clocks_and_who_has_reported(net: Net) -> None:
     assert after["next_followup"]["due_at"].startswith("2026-12-01T17:00")
 
 
+def test_the_board_and_the_detail_take_a_bounded_number_of_queries(
+    net: Net, django_assert_max_num_queries: Any
+) -> None:
+    made = [record(net, title=f"事件{n}", units=[net.county, net.town]) for n in range(6)]
+    for incident in made:
+        services.report_file(actor=net.reporter, incident=incident, kind=ReportKind.FIRST, title="首报",
+                             body="情况。")
+    c = client(net.duty_officer)
+    with django_assert_max_num_queries(12):
+        board = c.get("/api/v1/urgent-board/").json()
+    assert len(board["incidents"]) == 6 and not board["truncated"]
+    with django_assert_max_num_queries(20):
+        assert c.get(f"{URL}{made[0].pk}/").status_code == 200
+
+
 @pytest.mark.parametrize("persona", ["reporter", "approver", "admin", "outsider", "no_clearance"])
 def test_the_board_is_for_desk_staff(net: Net, persona: str) -> None:
     assert client(net.users[persona]).get("/api/v1/urgent-board/").status_code == 403
