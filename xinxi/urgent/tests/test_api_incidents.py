@@ -76,6 +76,24 @@ def test_another_citys_incident_is_missing_for_our_desk(net: Net) -> None:
         assert client(net.users[persona]).get(f"{URL}{theirs.pk}/").status_code == 404
 
 
+def test_the_province_desk_sees_an_incident_once_a_report_reached_it(net: Net) -> None:
+    from xinxi.items import desk_services
+
+    province_officer = client(make_user("sheng_zb", net.province, "duty_officer"))
+    incident = record(net)
+    assert province_officer.get(f"{URL}{incident.pk}/").status_code == 404
+    assert ids(province_officer.get(URL)) == set()
+    first = services.report_file(actor=net.reporter, incident=incident, kind=ReportKind.FIRST, title="首报",
+                                 body="情况。")
+    entry = first.item.entries.get(desk=city_desk(net))
+    desk_services.entry_open(actor=net.editor, entry=entry)
+    entry.refresh_from_db()
+    desk_services.entry_forward(actor=net.editor, entry=entry)
+    assert ids(province_officer.get(URL)) == {incident.pk}
+    data = province_officer.get(f"{URL}{incident.pk}/").json()
+    assert [d["name"] for d in data["desks"]] == [city_desk(net).name, Desk.objects.get(unit=net.province).name]
+
+
 def test_classified_incidents_follow_clearance_in_list_detail_and_count(net: Net) -> None:
     plain = record(net)
     secret = record(net, actor=net.desk_chief, title="涉密事件", classification=2)
