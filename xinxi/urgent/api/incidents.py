@@ -283,7 +283,7 @@ class IncidentViewSet(mixins.ListModelMixin, ServiceViewSet[Incident]):
         )
         if report.incident_id != incident.pk:
             # The service answered a retry of a report on another incident: nothing was filed.
-            raise ValidationError({"Idempotency-Key": ["这个幂等键已用于另一事件的报告，每次填报请使用新的键。"]})
+            raise ServiceError({"Idempotency-Key": ["这个幂等键已用于另一事件的报告，每次填报请使用新的键。"]})
         fresh = IncidentReport.objects.select_related("unit", "item", "filed_by", "signed_off_by").get(pk=report.pk)
         return Response(IncidentReportSerializer(fresh, context={"user": user}).data, status=status.HTTP_201_CREATED)
 

@@ -314,7 +314,7 @@ def test_a_repeated_idempotency_key_returns_the_same_report(net: Net) -> None:
     assert report(c, incident, "final", key="k-3").json()["id"] == final.json()["id"]
     other = record(net, title="另一事件")
     reused = report(c, other, "first", key="k-1")
-    assert reused.status_code == 400 and "Idempotency-Key" in reused.json()
+    assert reused.status_code == 409 and "Idempotency-Key" in reused.json()
     assert report(c, other, "first", key="k" * 81).status_code == 400
 
 
