@@ -78,7 +78,7 @@ from xinxi.lib.errors import ServiceError
 IDEMPOTENCY_KEY_MAX = 80
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
-    OpenApiTypes.STR,
+    {"type": "string", "maxLength": IDEMPOTENCY_KEY_MAX},
     OpenApiParameter.HEADER,
     required=False,
     description="幂等键（最长 80 个字符）：网络中断后用同一个键重试，返回首次的同一报送记录（同一回执号），"
@@ -180,7 +180,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewS
         submission = services.item_submit(actor=actor, item=item, version=data.get("version"), idempotency_key=key)
         if submission.item_id != item.pk:
             # The service answered a retry of another item's submission: nothing was sent.
-            raise ValidationError({"idempotency_key": ["这个幂等键已用于另一条信息的报送，每次报送请使用新的键。"]})
+            raise ServiceError({"idempotency_key": ["这个幂等键已用于另一条信息的报送，每次报送请使用新的键。"]})
         desks = (
             permissions.visible_entries(actor)
             .filter(submission=submission)
@@ -257,7 +257,8 @@ def _idempotency_key(request: Request, data: dict[str, Any]) -> str | None:
     header = (request.headers.get("Idempotency-Key") or "").strip()
     body = (data.get("idempotency_key") or "").strip()
     if header and body and header != body:
-        raise ValidationError({"idempotency_key": ["请求头 Idempotency-Key 与请求体中的 idempotency_key 不一致。"]})
+        # Each part matches the schema; together they contradict each other (409, nothing sent).
+        raise ServiceError({"idempotency_key": ["请求头 Idempotency-Key 与请求体中的 idempotency_key 不一致。"]})
     key = header or body
     if len(key) > IDEMPOTENCY_KEY_MAX:
         raise ValidationError({"idempotency_key": [f"幂等键不能超过 {IDEMPOTENCY_KEY_MAX} 个字符。"]})

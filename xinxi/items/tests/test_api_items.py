@@ -419,7 +419,7 @@ def test_idempotency_key_misuse_is_refused_without_sending_anything(world: World
     client = world.api("reporter")
     url = f"/api/v1/items/{world.public.pk}/submit/"
     both = client.post(url, {"idempotency_key": "a"}, format="json", HTTP_IDEMPOTENCY_KEY="b")
-    assert both.status_code == 400
+    assert both.status_code == 409
     assert both.json() == {"idempotency_key": ["请求头 Idempotency-Key 与请求体中的 idempotency_key 不一致。"]}
     long = client.post(url, {}, format="json", HTTP_IDEMPOTENCY_KEY="k" * 81)
     assert long.status_code == 400 and "80" in long.json()["idempotency_key"][0]
@@ -428,7 +428,7 @@ def test_idempotency_key_misuse_is_refused_without_sending_anything(world: World
     other = draft(world.net.reporter, title="东城县第二条信息")
     assert client.post(url, {}, format="json", HTTP_IDEMPOTENCY_KEY="used").status_code == 201
     reused = client.post(f"/api/v1/items/{other.pk}/submit/", {}, format="json", HTTP_IDEMPOTENCY_KEY="used")
-    assert reused.status_code == 400
+    assert reused.status_code == 409
     assert reused.json() == {"idempotency_key": ["这个幂等键已用于另一条信息的报送，每次报送请使用新的键。"]}
     other.refresh_from_db()
     assert other.state == ItemState.DRAFT and Submission.objects.count() == 1

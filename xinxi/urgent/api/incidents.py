@@ -29,6 +29,7 @@ from rest_framework.response import Response
 
 from xinxi.accounts.models import User
 from xinxi.lib.api_views import ServiceViewSet, acting_user, documented
+from xinxi.lib.errors import ServiceError
 from xinxi.urgent import clocks, permissions, services
 from xinxi.urgent.api import board
 from xinxi.urgent.api.serializers_incidents import (
@@ -149,7 +150,7 @@ def amber_minutes(desk: Any) -> int:
     """A clock turns amber at the desk's earliest warning (30 minutes when it has none)."""
     try:
         warnings = clocks.parse_minutes(clocks.settings_of(desk).warn_before)
-    except Exception:  # a hand-edited setting the parser refuses: the default
+    except ServiceError:  # a setting edited in the admin that the parser refuses: the default
         warnings = []
     return warnings[0] if warnings else 30
 
@@ -282,7 +283,7 @@ class IncidentViewSet(mixins.ListModelMixin, ServiceViewSet[Incident]):
         )
         if report.incident_id != incident.pk:
             # The service answered a retry of a report on another incident: nothing was filed.
-            raise ValidationError({"Idempotency-Key": ["这个幂等键已用于另一事件的报告，每次填报请使用新的键。"]})
+            raise ServiceError({"Idempotency-Key": ["这个幂等键已用于另一事件的报告，每次填报请使用新的键。"]})
         fresh = IncidentReport.objects.select_related("unit", "item", "filed_by", "signed_off_by").get(pk=report.pk)
         return Response(IncidentReportSerializer(fresh, context={"user": user}).data, status=status.HTTP_201_CREATED)
 

@@ -76,6 +76,24 @@ def test_another_citys_incident_is_missing_for_our_desk(net: Net) -> None:
         assert client(net.users[persona]).get(f"{URL}{theirs.pk}/").status_code == 404
 
 
+def test_the_province_desk_sees_an_incident_once_a_report_reached_it(net: Net) -> None:
+    from xinxi.items import desk_services
+
+    province_officer = client(make_user("sheng_zb", net.province, "duty_officer"))
+    incident = record(net)
+    assert province_officer.get(f"{URL}{incident.pk}/").status_code == 404
+    assert ids(province_officer.get(URL)) == set()
+    first = services.report_file(actor=net.reporter, incident=incident, kind=ReportKind.FIRST, title="首报",
+                                 body="情况。")
+    entry = first.item.entries.get(desk=city_desk(net))
+    desk_services.entry_open(actor=net.editor, entry=entry)
+    entry.refresh_from_db()
+    desk_services.entry_forward(actor=net.editor, entry=entry)
+    assert ids(province_officer.get(URL)) == {incident.pk}
+    data = province_officer.get(f"{URL}{incident.pk}/").json()
+    assert [d["name"] for d in data["desks"]] == [city_desk(net).name, Desk.objects.get(unit=net.province).name]
+
+
 def test_classified_incidents_follow_clearance_in_list_detail_and_count(net: Net) -> None:
     plain = record(net)
     secret = record(net, actor=net.desk_chief, title="涉密事件", classification=2)
@@ -296,7 +314,7 @@ def test_a_repeated_idempotency_key_returns_the_same_report(net: Net) -> None:
     assert report(c, incident, "final", key="k-3").json()["id"] == final.json()["id"]
     other = record(net, title="另一事件")
     reused = report(c, other, "first", key="k-1")
-    assert reused.status_code == 400 and "Idempotency-Key" in reused.json()
+    assert reused.status_code == 409 and "Idempotency-Key" in reused.json()
     assert report(c, other, "first", key="k" * 81).status_code == 400
 
 
@@ -330,6 +348,21 @@ def test_the_board_shows_running_clocks_and_who_has_reported(net: Net) -> None:
     assert phone["colour"] == "red" and phone["remaining_seconds"] == -1200 and phone["late_minutes"] == 20
     assert after["units"][0]["reported"] and after["units"][0]["last_report"] == "首报"
     assert after["next_followup"]["due_at"].startswith("2026-12-01T17:00")
+
+
+def test_the_board_and_the_detail_take_a_bounded_number_of_queries(
+    net: Net, django_assert_max_num_queries: Any
+) -> None:
+    made = [record(net, title=f"事件{n}", units=[net.county, net.town]) for n in range(6)]
+    for incident in made:
+        services.report_file(actor=net.reporter, incident=incident, kind=ReportKind.FIRST, title="首报",
+                             body="情况。")
+    c = client(net.duty_officer)
+    with django_assert_max_num_queries(12):
+        board = c.get("/api/v1/urgent-board/").json()
+    assert len(board["incidents"]) == 6 and not board["truncated"]
+    with django_assert_max_num_queries(20):
+        assert c.get(f"{URL}{made[0].pk}/").status_code == 200
 
 
 @pytest.mark.parametrize("persona", ["reporter", "approver", "admin", "outsider", "no_clearance"])
