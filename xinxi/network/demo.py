@@ -483,11 +483,14 @@ def ensure_quotas(result: Result, classes: dict[str, UnitClass]) -> None:
 
 def ensure_users(result: Result) -> None:
     """Create or reset the demo accounts: active, unlocked, demo password, their roles."""
-    for spec in DEMO_USERS:
+    for number, spec in enumerate(DEMO_USERS, start=1):
         unit = result.units[spec.unit] if spec.unit else None
+        # Fictional addresses and numbers: the demo's e-mail goes to files under var/mail/ and its
+        # SMS to var/sms-outbox.log (no server is configured), so the urgent warnings can be seen there.
         wanted = {"full_name": spec.full_name, "unit": unit, "clearance": spec.clearance, "is_active": True,
                   "is_staff": spec.superuser, "is_superuser": spec.superuser, "failed_logins": 0,
-                  "locked_until": None}
+                  "locked_until": None, "email": f"{spec.username}@xinxi.example",
+                  "phone": f"1390000{number:04d}"}
         user = User.objects.filter(username=spec.username).first()
         if user is None:
             user = User(username=spec.username, **wanted)

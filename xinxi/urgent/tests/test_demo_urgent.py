@@ -50,6 +50,12 @@ def test_the_demo_loads_three_incidents_with_their_clocks_and_a_second_run_chang
     assert 55 <= (written.late_minutes or 0) <= 65
     assert _clock(late, "柳河县委办公室", Channel.PHONE).late_minutes == 0
     assert not Deadline.objects.filter(incident=late, desk__unit__name=demo.PROVINCE).exists()  # 一般: not received
+    # ... proposed to the city desk's chief as a 迟报 with the measured delay; nothing else is proposed.
+    from xinxi.urgent.models import Finding
+
+    [finding] = Finding.objects.all()
+    assert (finding.incident, finding.kind, finding.state, finding.deadline) == (late, "late", "proposed", written)
+    assert finding.delay_minutes == written.late_minutes
 
     # (c) 首报 → 续报一 → 终报, signed off by the approver, closed.
     reports = list(closed.reports.order_by("filed_at", "id"))
