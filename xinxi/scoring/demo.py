@@ -59,6 +59,10 @@ PROVINCE_LINES = [
     _line("commission_missed", "-3", "约稿未报送"),
     _line("false_item", "-10", "信息失实"),
     _line("circular_error", "-5", "通报差错"),
+    _line("late_report", "-5", "紧急信息迟报"),
+    _line("missed_report", "-10", "紧急信息漏报"),
+    _line("concealed_report", "-20", "紧急信息瞒报"),
+    _line("false_report", "-20", "紧急信息谎报"),
 ]
 CITY_LINES = [
     _line("adoption", "5", "《临江信息》等市委办公室刊物采用"),
@@ -67,6 +71,10 @@ CITY_LINES = [
     _line("unadopted", "0.5", "报送合格、未采用"),
     _line("instruction", "10", "领导批示"),
     _line("false_item", "-5", "信息失实"),
+    _line("late_report", "-2", "紧急信息迟报"),
+    _line("missed_report", "-5", "紧急信息漏报"),
+    _line("concealed_report", "-10", "紧急信息瞒报"),
+    _line("false_report", "-10", "紧急信息谎报"),
     _line("quota_shortfall", "-0.1", "报送数量不足，每少一条"),
     _line("rate_floor", "-2", "季度采用率低于20%"),
 ]

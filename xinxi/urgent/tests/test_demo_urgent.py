@@ -84,3 +84,27 @@ def test_the_demo_loads_three_incidents_with_their_clocks_and_a_second_run_chang
     assert (Incident.objects.count(), PhoneReport.objects.count(), Deadline.objects.count(),
             ClockLimit.objects.count(), AuditEvent.objects.count()) == counts
 
+
+
+def test_on_the_demo_the_chief_confirms_the_late_report_and_the_county_loses_the_points(db: None) -> None:
+    """The issue's "done when": the late written report becomes a confirmed 迟报 with its penalty
+    in the unit's points and a one-incident circular."""
+    from io import BytesIO, StringIO
+
+    from docx import Document
+
+    from xinxi.scoring.models import ScoreEntry
+    from xinxi.urgent import findings_documents, services_findings
+    from xinxi.urgent.models import Finding
+
+    for command in ("load_demo", "load_demo_items", "load_demo_scores", "load_demo_urgent"):
+        call_command(command, verbosity=0, stdout=StringIO())
+    finding = Finding.objects.get(incident__title=demo.LATE)
+    chief = User.objects.get(username="lj_kz")
+    confirmed = services_findings.finding_confirm(
+        actor=chief, finding=finding, version=finding.version, reason="书面报告超时约一小时，情况属实。"
+    )
+    entry = ScoreEntry.objects.get(penalty=confirmed.penalty_id)
+    assert entry.unit.name == "柳河县委办公室" and entry.kind == "late_report" and entry.points == -2
+    text = "\n".join(p.text for p in Document(BytesIO(findings_documents.finding_docx(confirmed))).paragraphs)
+    assert "柳河县委办公室" in text and "迟报" in text
