@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "xinxi.instructions",
     "xinxi.scoring",
     "xinxi.urgent",
+    "xinxi.intake",
+    "xinxi.assignments",
     "xinxi.worker",
     "xinxi.core",
 ]

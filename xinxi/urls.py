@@ -21,6 +21,8 @@ urlpatterns = [
     path("audit/", include("xinxi.audit.urls")),
     path("scoring/", include("xinxi.scoring.urls")),
     path("urgent/", include("xinxi.urgent.urls")),
+    path("intake/", include("xinxi.intake.urls")),
+    path("assignments/", include("xinxi.assignments.urls")),
     path("api/v1/", include("xinxi.core.api.urls")),
     path("admin/", admin.site.urls),
 ]

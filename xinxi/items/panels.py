@@ -6,13 +6,17 @@ desk inbox and names, on an item's page, the incident and report the item belong
 an app appends a function here; the page joins what they return (rendered, escaped HTML).
 
 - ``INBOX``: ``fn(user) -> str``, shown above the desk inbox's list;
-- ``ITEM``: ``fn(user, item) -> str``, shown under the title of the item and entry pages.
+- ``ITEM``: ``fn(user, item) -> str``, shown under the title of the item and entry pages;
+- ``FORM``: a :class:`FormPart`, whose fields appear in the draft form (after the item's own
+  fields) and whose ``save`` runs after the draft is saved (a ``ServiceError`` it raises is
+  shown on the saved draft, with what was typed kept). ``data`` is the posted form, or on
+  a first display the query string (e.g. ``?commission=3`` from a link that opens the form).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
@@ -21,9 +25,27 @@ INBOX: list[Callable[[Any], str]] = []
 ITEM: list[Callable[[Any, Any], str]] = []
 
 
+class FormPart(Protocol):
+    def render(self, user: Any, item: Any, data: Any) -> str: ...
+
+    def save(self, user: Any, item: Any, data: Any) -> None: ...
+
+
+FORM: list[FormPart] = []
+
+
 def inbox(user: Any) -> SafeString:
     return format_html_join("", "{}", ((fn(user),) for fn in INBOX))
 
 
 def item(user: Any, obj: Any) -> SafeString:
     return format_html_join("", "{}", ((fn(user, obj),) for fn in ITEM))
+
+
+def form_fields(user: Any, obj: Any, data: Any) -> SafeString:
+    return format_html_join("", "{}", ((part.render(user, obj, data),) for part in FORM))
+
+
+def form_save(user: Any, obj: Any, data: Any) -> None:
+    for part in FORM:
+        part.save(user, obj, data)

@@ -177,6 +177,7 @@ def _draft_page(request: AuthedRequest, item: Item | None) -> HttpResponse:
 
 def _after_save(request: AuthedRequest, form: ItemForm, item: Item, action: str) -> HttpResponse:
     user = request.user
+    panels.form_save(user, item, request.POST)
     upload = request.FILES.get("attachment")
     if upload is not None:
         attachment = services.attachment_add(actor=user, item=item, upload=upload)
@@ -320,6 +321,7 @@ def _render_draft(request: AuthedRequest, form: ItemForm, item: Item | None) -> 
         "can_discard": item is not None and item.state != ItemState.RETURNED and not item.submissions.exists(),
         "max_attachment_mb": attachments.max_bytes() // 1048576,
         "kinds": attachments.KINDS,
+        "form_panels": panels.form_fields(user, item, request.POST if form.is_bound else request.GET),
     }
     return render(request, "items/item_form.html", context)
 

@@ -26,6 +26,8 @@ LAYERS: list[list[str]] = [
     ["instructions"],
     ["scoring"],  # posts points on the hooks of items and instructions (lib/hooks.py)
     ["urgent"],  # incidents and their clocks; findings post penalties through scoring
+    ["intake"],  # e-mail intake: mailed messages become draft submissions an editor accepts
+    ["assignments"],  # 约稿, 调研, 报送要点, 社情民意 and 舆论监督 lists; commissions score through scoring
     ["worker"],
     ["core"],  # home page and API root: may use every app
 ]

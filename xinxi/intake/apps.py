@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IntakeConfig(AppConfig):
+    name = "xinxi.intake"
+    verbose_name = "邮件收稿"
