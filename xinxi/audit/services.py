@@ -42,3 +42,11 @@ def audit_record(
         ip=current_ip.get(),
         detail=detail or {},
     )
+
+
+def audit_system_records(*, action: str, details: list[dict[str, Any]]) -> int:
+    """Append one record per ``details`` row for something the system did (no actor, no
+    object), in one insert: a sweep's notifications. Call inside the service's transaction."""
+    ip = current_ip.get()
+    made = AuditEvent.objects.bulk_create([AuditEvent(action=action, ip=ip, detail=detail) for detail in details])
+    return len(made)

@@ -27,6 +27,8 @@ class Renderer:
     related: tuple[str, ...] = ()
     """What ``text`` reads beyond the object, fetched in the same query."""
     classification: Callable[[Any], int] = lambda obj: int(obj.classification)
+    visible_many: Callable[[list[Any], set[int]], dict[int, set[int]]] | None = None
+    """``visible`` for many users at once (user id → visible ids), when the app offers it."""
 
     def fetch(self, user: Any, ids: set[int]) -> dict[int, Any]:
         """The objects among ``ids`` the user may see: one query, whatever the number."""
@@ -44,6 +46,15 @@ class Renderer:
         """Which of ``ids`` the user may see now: one query, whatever the number."""
         return set(self.visible(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
 
+    def visible_ids_many(self, wanted: dict[int, tuple[Any, set[int]]]) -> dict[int, set[int]]:
+        """``visible_ids`` for each user (id → (user, ids)): in a few queries when the app
+        offers ``visible_many``, else one query per user."""
+        if self.visible_many is None:
+            return {pk: self.visible_ids(user, ids) for pk, (user, ids) in wanted.items()}
+        every = set().union(*(ids for _, ids in wanted.values())) if wanted else set()
+        seen = self.visible_many([user for user, _ in wanted.values()], every)
+        return {pk: seen.get(pk, set()) & ids for pk, (_, ids) in wanted.items()}
+
 
 _REGISTRY: dict[str, Renderer] = {}
 
@@ -55,13 +66,14 @@ def register(
     text: Callable[[Any, dict[str, Any]], str],
     related: tuple[str, ...] = (),
     classification: Callable[[Any], int] | None = None,
+    visible_many: Callable[[list[Any], set[int]], dict[int, set[int]]] | None = None,
 ) -> None:
     if kind not in NotificationKind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
     if classification is None:
-        _REGISTRY[kind] = Renderer(kind, visible, text, related)
+        _REGISTRY[kind] = Renderer(kind, visible, text, related, visible_many=visible_many)
     else:
-        _REGISTRY[kind] = Renderer(kind, visible, text, related, classification)
+        _REGISTRY[kind] = Renderer(kind, visible, text, related, classification, visible_many)
 
 
 def renderer(kind: str) -> Renderer:

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from xinxi.audit.services import audit_record
+from xinxi.audit.services import audit_record, audit_system_records
 from xinxi.notifications import channels
 from xinxi.notifications.kinds import renderer
 from xinxi.notifications.models import Notification
@@ -47,7 +47,8 @@ def notify_many(*, sends: Sequence[Send]) -> list[int]:
     """Several ``notify`` calls at once (a sweep's warnings): the same rows, checks and audit rows.
 
     Visibility is asked once per kind and recipient for all the objects they are told about
-    (not once per object), the rows are written in one insert and handed to the channels
+    (not once per object), or once per kind for every recipient when the kind's app offers
+    ``visible_many``; the rows are written in one insert and handed to the channels
     in one batch after commit. Returns how many were written per send, in order.
     """
     plans: list[tuple[Send, list[Any]]] = []
@@ -63,9 +64,15 @@ def notify_many(*, sends: Sequence[Send]) -> list[int]:
         for pk, user in seen.items():
             wanted[(send.kind, pk)].add(send.obj.pk)
             people[pk] = user
-    allowed = {key: renderer(key[0]).visible_ids(people[key[1]], ids) for key, ids in wanted.items()}
+    by_kind: dict[str, dict[int, tuple[Any, set[int]]]] = defaultdict(dict)
+    for (kind, pk), ids in wanted.items():
+        by_kind[kind][pk] = (people[pk], ids)
+    allowed = {
+        (kind, pk): ids for kind, asked in by_kind.items() for pk, ids in renderer(kind).visible_ids_many(asked).items()
+    }
     rows: list[Notification] = []
     counts: list[int] = []
+    told: list[dict[str, Any]] = []
     for send, users in plans:
         recipients = [user for user in users if send.obj.pk in allowed[(send.kind, user.pk)]]
         classification = renderer(send.kind).classification(send.obj)
@@ -78,11 +85,10 @@ def notify_many(*, sends: Sequence[Send]) -> list[int]:
         ]
         counts.append(len(recipients))
         if recipients:  # who was told about what; the wording may be classified, so it stays out of the log
-            audit_record(
-                actor=None, action="notify",
-                detail={"kind": send.kind, "object_id": send.obj.pk, "recipients": sorted(u.pk for u in recipients),
-                        "url": send.url[:200]},
-            )
+            told.append({"kind": send.kind, "object_id": send.obj.pk,
+                         "recipients": sorted(u.pk for u in recipients), "url": send.url[:200]})
+    if told:
+        audit_system_records(action="notify", details=told)
     made = Notification.objects.bulk_create(rows) if rows else []
     wanted_channels = channels.configured()
     if wanted_channels and made:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from xinxi.notifications.kinds import register
 from xinxi.notifications.models import NotificationKind as K
 from xinxi.urgent.models import Channel, Incident
-from xinxi.urgent.permissions import visible_incidents
+from xinxi.urgent.permissions import visible_incidents, visible_incidents_of
 
 
 def when(value: str | None) -> str:
@@ -64,7 +64,7 @@ def _escalation(i: Incident, d: dict[str, Any]) -> str:
     )
 
 
-register(K.URGENT_INCIDENT, visible=visible_incidents, text=_incident)
-register(K.URGENT_WARNING, visible=visible_incidents, text=_warning)
-register(K.URGENT_OVERDUE, visible=visible_incidents, text=_overdue)
-register(K.URGENT_ESCALATION, visible=visible_incidents, text=_escalation)
+register(K.URGENT_INCIDENT, visible=visible_incidents, visible_many=visible_incidents_of, text=_incident)
+register(K.URGENT_WARNING, visible=visible_incidents, visible_many=visible_incidents_of, text=_warning)
+register(K.URGENT_OVERDUE, visible=visible_incidents, visible_many=visible_incidents_of, text=_overdue)
+register(K.URGENT_ESCALATION, visible=visible_incidents, visible_many=visible_incidents_of, text=_escalation)

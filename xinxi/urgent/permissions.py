@@ -46,6 +46,34 @@ def visible_incidents(user: Any) -> QuerySet[Incident]:
     return Incident.objects.filter(q, classification__lte=user.clearance)
 
 
+def visible_incidents_of(users: list[Any], ids: set[int]) -> dict[int, set[int]]:
+    """``visible_incidents`` for many users at once (a sweep's recipients): user id → the ``ids``
+    they may see. The same rule in three queries, whatever the number of users; a test holds
+    it equal to ``visible_incidents`` for every persona."""
+    if not ids or not users:
+        return {}
+    level = dict(Incident.objects.filter(pk__in=ids).values_list("pk", "classification"))
+    at_desk: dict[int, set[int]] = {}
+    for incident_id, desk_id in IncidentDesk.objects.filter(incident_id__in=ids).values_list("incident_id", "desk_id"):
+        at_desk.setdefault(desk_id, set()).add(incident_id)
+    owed: dict[int, set[int]] = {}
+    rows = Deadline.objects.filter(incident_id__in=ids).values_list("unit_id", "incident_id").distinct()
+    for unit_id, incident_id in rows:
+        owed.setdefault(unit_id, set()).add(incident_id)
+    found: dict[int, set[int]] = {}
+    for user in users:
+        if not _active(user):
+            continue
+        seen: set[int] = set()
+        desk = desk_of(user)
+        if desk is not None:
+            seen |= at_desk.get(desk.pk, set())
+        if user.unit_id is not None and user.has_role(*UNIT_ROLES):
+            seen |= owed.get(user.unit_id, set())
+        found[user.pk] = {pk for pk in seen if level[pk] <= user.clearance}
+    return found
+
+
 def get_incident(user: Any, pk: Any, *, what: str = "事件页面") -> Incident:
     """The incident if visible (404 otherwise); reads of 秘密+ are audited (``incident_read``)."""
     return read_classified(

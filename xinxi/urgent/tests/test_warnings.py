@@ -278,3 +278,40 @@ def test_the_worker_sends_them_every_minute(net: Net) -> None:
     # 11:19:30 escalated the city's phone clock to the province; 11:20:01 the two T−30 warnings
     assert "完成：紧急信息到时提醒与超时升级：发送提醒 2 次（通知 4 人次）" in out.getvalue()
     assert "触发" not in out.getvalue()  # the minute sweep is quiet about itself
+
+
+def test_the_bulk_visibility_rule_equals_the_pages_rule_for_every_persona(net: Net) -> None:
+    """``visible_incidents_of`` (the sweep's recipients at once) answers what ``visible_incidents`` does."""
+    from xinxi.accounts.models import User
+    from xinxi.urgent.permissions import visible_incidents, visible_incidents_of
+
+    plain = incident(net)
+    secret = incident(net, actor=net.desk_chief, classification=Classification.SECRET)
+    elsewhere = record(net, units=[net.city_dept], occurred_at=at(2026, 12, 1, 9, 0))
+    net.leader.is_active = False
+    net.leader.save(update_fields=["is_active"])
+    ids = {plain.pk, secret.pk, elsewhere.pk}
+    users = list(User.objects.all())
+    bulk = visible_incidents_of(users, ids)
+    for user in User.objects.all():  # fresh objects: nothing primed by the bulk call
+        expected = set(visible_incidents(user).filter(pk__in=ids).values_list("pk", flat=True))
+        assert bulk.get(user.pk, set()) == expected, user.username
+    assert bulk[net.editor.pk] == ids and bulk[net.outsider.pk] == set()  # a case of each kind is covered
+    assert bulk[net.reporter.pk] == {plain.pk} and net.leader.pk not in bulk
+
+
+def test_a_sweep_asks_visibility_once_per_kind_not_per_recipient(net: Net) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xinxi.accounts.models import Role
+
+    for i in range(5):
+        make_user(f"reporter{i}", net.county, Role.REPORTER)
+    for _ in range(3):
+        incident(net)
+    with time_machine.travel(at(2026, 12, 1, 11, 20), tick=False), CaptureQueriesContext(connection) as seen:
+        result = warnings.sweep()
+    assert result.notified > 3 * 7  # at least T−30 of the county's written clocks: its 6 reporters and its approver
+    incidents_read = [q for q in seen.captured_queries if 'FROM "urgent_incident"' in q["sql"]]
+    assert len(incidents_read) <= 3, [q["sql"][:120] for q in incidents_read]
