@@ -172,7 +172,7 @@ def build(net: Any, count: int, seed: int, t0: dt.datetime, *, fresh_only: bool 
     return made
 
 
-def record_past(t0: dt.datetime) -> int:
+def record_past(t0: dt.datetime, *, quiet: bool = False) -> int:
     """Record every stage due at ``t0`` as the sweeps would have: the latest sent, the earlier skipped."""
     from django.db import transaction
     from tqdm import tqdm
@@ -183,7 +183,7 @@ def record_past(t0: dt.datetime) -> int:
     settings, offsets = warnings._settings_by_desk()
     rows = []
     candidates = warnings.open_deadlines(t0, offsets).filter(incident__title__startswith=PREFIX)
-    for deadline in tqdm(candidates.iterator(), desc="已过提醒", unit="个"):
+    for deadline in tqdm(candidates.iterator(), desc="已过提醒", unit="个", disable=quiet):
         rules = settings.get(deadline.desk_id) or UrgentSettings(desk_id=deadline.desk_id)
         send, skip = warnings.due_now(warnings.stages(deadline.due_at, rules), set(), t0)
         rows += [DeadlineWarning(deadline_id=deadline.pk, stage=s.name, sent_at=t0) for s in send]
@@ -277,6 +277,43 @@ def sweep_figures(t0: dt.datetime, runs: int) -> None:
         print("  " + line("同一选择的原始 SQL", timed(lambda now=now: raw_selection(now), times)))
 
 
+def burst_figures(t0: dt.datetime, runs: int) -> None:
+    """The sweep at T−30 of the next 08:00 / 17:00 follow-up slot: every 续报 clock warned at once.
+
+    Each run, in a transaction rolled back afterwards: the stages due a minute before are
+    recorded (untimed, as the sweeps of the minutes before would have), then the sweep of the
+    slot's minute is timed.
+    """
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from xinxi.urgent import warnings
+
+    now = next_slot(t0) - dt.timedelta(minutes=30)
+    times: list[float] = []
+    cpu = 0.0
+    for run in range(runs):
+        with transaction.atomic():
+            record_past(now - dt.timedelta(minutes=1), quiet=True)
+            backend = database_pids(own=True)
+            cpu_before, db_before = time.process_time(), cpu_seconds(backend)
+            t = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                result = warnings.sweep(now)
+            times.append((time.perf_counter() - t) * 1000)
+            cpu += (time.process_time() - cpu_before + cpu_seconds(backend) - db_before) * 1000
+            transaction.set_rollback(True)
+        if run == 0:
+            print(f"续报时点前 30 分钟（{timezone_local(now)}）：{result}；SQL {len(queries)} 条")
+    print("  " + line("集中到期的提醒扫描", (times, cpu / runs)))
+
+
+def timezone_local(moment: dt.datetime) -> str:
+    from django.utils import timezone
+
+    return f"{timezone.localtime(moment):%m-%d %H:%M}"
+
+
 def latency(net: Any, count: int, seed: int) -> None:
     from django.utils import timezone
 
@@ -337,6 +374,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-latency", action="store_true")
     parser.add_argument("--latency-warnings", type=int, default=16)
     parser.add_argument("--no-migrate", action="store_true")
+    parser.add_argument("--burst-runs", type=int, default=3, help="runs of the follow-up burst (0: skip it)")
     args = parser.parse_args(argv)
     setup_django()
     from django.core.management import call_command
@@ -360,6 +398,8 @@ def main(argv: list[str] | None = None) -> None:
           f"（准备用时 {time.perf_counter() - started:.0f} 秒）")
     print(load_note())
     sweep_figures(t0, args.runs)
+    if args.burst_runs:
+        burst_figures(t0, args.burst_runs)
     if not args.no_latency:
         latency(net, args.latency_warnings, args.seed + 1)
 

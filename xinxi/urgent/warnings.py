@@ -17,11 +17,14 @@ leaders). Every notification goes through ``notify``, so a recipient who may not
 incident (clearance, need to know) gets nothing.
 
 ``sweep`` is idempotent: a stage is sent once per deadline, because its ``DeadlineWarning``
-row (unique per deadline and stage) is inserted first and the notifications follow only
-if the insert succeeded. After downtime several stages may be due at once: only the
-latest is sent, the earlier ones are recorded as ``skipped`` (never sent twice, no stale
-warning). Queries are bounded: the open deadlines in one indexed scan (``deadline_open_due``),
-settings and staff prefetched once per sweep, then a few writes per stage actually sent.
+row (unique per deadline and stage) is inserted in the transaction that writes its
+notifications, and a conflict undoes both (then the sweep goes clock by clock, where each
+row is inserted first and the notifications follow only if the insert succeeded). After
+downtime several stages may be due at once: only the latest is sent, the earlier ones are
+recorded as ``skipped`` (never sent twice, no stale warning). Queries are bounded: the open
+deadlines in one indexed scan (``deadline_open_due``), settings and staff prefetched once
+per sweep, the recipients' visibility in three queries (``visible_incidents_of``), then one
+insert each for the notifications, their audit rows and the stages.
 """
 
 from __future__ import annotations
@@ -181,6 +184,13 @@ def due_now(all_stages: list[Stage], recorded: set[str], now: dt.datetime) -> tu
 
 # --- the sweep ---
 
+# What sending a stage reads of its clock (``_recipients``, ``_detail``, ``notify``): a burst
+# loads thousands of clocks, so not the incidents' whole rows.
+SENT_FIELDS = (
+    "incident_id", "unit_id", "desk_id", "channel", "due_at",
+    "incident__classification", "unit__name", "desk__name", "desk__unit_id",
+)
+
 
 @dataclass
 class SweepResult:
@@ -268,7 +278,9 @@ def sweep(now: dt.datetime | None = None) -> SweepResult:
     plans = [plan for plan in plans if plan[1] or plan[2]]
     if not plans:
         return result
-    clocks_by_id = Deadline.objects.select_related("incident", "unit", "desk").in_bulk([pk for pk, _, _ in plans])
+    clocks_by_id = Deadline.objects.select_related("incident", "unit", "desk").only(*SENT_FIELDS).in_bulk(
+        [pk for pk, _, _ in plans]
+    )
     staff = Staff({d.unit_id for d in clocks_by_id.values()} | {d.desk.unit_id for d in clocks_by_id.values()})
     work_list = [(clocks_by_id[pk], send, skip) for pk, send, skip in plans]
     with transaction.atomic():
@@ -287,20 +299,19 @@ def _all_at_once(work: list[tuple[Deadline, list[Stage], list[Stage]]], staff: S
                  result: SweepResult) -> None:
     """The usual minute: every row in one insert (a conflict undoes all and the caller goes clock by clock)."""
     sent = [(deadline, stage) for deadline, send, _ in work for stage in send]
-    rows = DeadlineWarning.objects.bulk_create(
-        [DeadlineWarning(deadline=deadline, stage=stage.name, sent_at=now) for deadline, stage in sent]
-    )
-    DeadlineWarning.objects.bulk_create(
-        [DeadlineWarning(deadline=d, stage=s.name, sent_at=now, skipped=True) for d, _, skip in work for s in skip]
-    )
     counts = notify_many(sends=[
         Send(_recipients(deadline, stage, staff), stage.kind, deadline.incident, incident_url(deadline.incident_id),
              _detail(deadline, stage, now))
         for deadline, stage in sent
     ])
-    for row, told in zip(rows, counts, strict=True):
-        row.recipients = told
-    DeadlineWarning.objects.bulk_update([row for row in rows if row.recipients], ["recipients"], batch_size=500)
+    # After the notifications, in the same transaction: a conflict (another worker recorded a
+    # stage) undoes them too, and their delivery to the channels, which waits for the commit.
+    DeadlineWarning.objects.bulk_create(
+        [DeadlineWarning(deadline=deadline, stage=stage.name, sent_at=now, recipients=told)
+         for (deadline, stage), told in zip(sent, counts, strict=True)]
+        + [DeadlineWarning(deadline=d, stage=s.name, sent_at=now, skipped=True) for d, _, skip in work for s in skip],
+        batch_size=2000,
+    )
     result.sent += len(sent)
     result.skipped += sum(len(skip) for _, _, skip in work)
     result.notified += sum(counts)
