@@ -33,6 +33,7 @@ from xinxi.urgent.models import (
     SUBTYPE_CLASS,
     Channel,
     Deadline,
+    DeadlineWarning,
     Incident,
     IncidentClass,
     IncidentEvent,
@@ -233,6 +234,8 @@ def incident_correct(
                 {"deadline": deadline.pk, "from": deadline.due_at.isoformat(), "to": new_due.isoformat()}
             )
             Deadline.objects.filter(pk=deadline.pk).update(due_at=new_due, limit_minutes=minutes)
+            if deadline.met_at is None:  # warn again for the new time (the latest stage due, once)
+                DeadlineWarning.objects.filter(deadline=deadline).delete()
     for row in incident.unit_rows.select_related("unit"):
         chain.ensure_chain(incident, row.unit, incident.desk)
     _event(

@@ -315,3 +315,24 @@ def test_a_sweep_asks_visibility_once_per_kind_not_per_recipient(net: Net) -> No
     assert result.notified > 3 * 7  # at least T−30 of the county's written clocks: its 6 reporters and its approver
     incidents_read = [q for q in seen.captured_queries if 'FROM "urgent_incident"' in q["sql"]]
     assert len(incidents_read) <= 3, [q["sql"][:120] for q in incidents_read]
+
+
+def test_a_correction_that_moves_a_clock_warns_again_for_the_new_time(net: Net) -> None:
+    made = incident(net)
+    deadline = county_written(made, net)
+    with time_machine.travel(at(2026, 12, 1, 11, 20), tick=False):
+        warnings.sweep()
+    assert list(stages(deadline)) == ["before:30"]
+    with time_machine.travel(at(2026, 12, 1, 11, 25), tick=False):
+        made.refresh_from_db()
+        services.incident_correct(actor=net.duty_officer, incident=made, version=made.version,
+                                  reason="核实后发生时间为10:50", occurred_at=at(2026, 12, 1, 10, 50))
+        warnings.sweep()
+    assert stages(deadline) == {}  # the new written clock (12:50) has nothing due yet
+    with time_machine.travel(at(2026, 12, 1, 12, 20), tick=False):
+        warnings.sweep()
+    assert list(stages(deadline)) == ["before:30"]
+    assert [t for t in told(net.reporter) if "还有 30 分钟" in t] == [
+        f"紧急信息提醒：距“{TITLE}”书面报告截止（12月1日 11:50，报临江市委办公室信息科）还有 30 分钟",
+        f"紧急信息提醒：距“{TITLE}”书面报告截止（12月1日 12:50，报临江市委办公室信息科）还有 30 分钟",
+    ]
