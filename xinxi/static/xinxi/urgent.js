@@ -1,6 +1,8 @@
 /* Urgent-information forms: the subtype list offers only the chosen class's subtypes
- * (the server checks the pair again), and a form marked data-once is sent once: its submit
- * button is disabled after the first click so a double click files nothing twice. */
+ * (the server checks the pair again); the phone form shows the new incident's fields only
+ * while "新事件" is chosen (the server ignores them otherwise); and a form marked data-once
+ * is sent once: its submit button is disabled after the first click so a double click
+ * files nothing twice. */
 (function () {
   "use strict";
 
@@ -25,6 +27,13 @@
         var cls = scope.querySelector("[data-urgent-class]");
         if (cls) { cls.addEventListener("change", function () { filterSubtypes(scope); }); }
       })(scopes[i]);
+    }
+    var chosen = document.querySelector("#phone-form select[name='phone-incident']");
+    var fresh = document.getElementById("new-incident");
+    if (chosen && fresh) {
+      var toggle = function () { fresh.hidden = !!chosen.value; };
+      toggle();
+      chosen.addEventListener("change", toggle);
     }
     var forms = document.querySelectorAll("form[data-once]");
     for (var j = 0; j < forms.length; j++) {

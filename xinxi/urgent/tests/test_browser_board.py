@@ -42,6 +42,14 @@ def test_phone_report_countdown_turns_red_and_the_unit_reports(net, login_page, 
     expect(page.locator(".messages")).to_contain_text("电话报告已登记")
 
     incident = Incident.objects.get(title="东城镇工业园厂房火灾")
+    # A second call about the same fire: choosing it hides the new incident's fields.
+    page.locator("#phone-panel").evaluate("d => { d.open = true; }")
+    expect(page.locator("#new-incident")).to_be_visible()
+    page.select_option("#id_phone-incident", value=str(incident.pk))
+    expect(page.locator("#new-incident")).to_be_hidden()
+    page.select_option("#id_phone-incident", value="")
+    expect(page.locator("#new-incident")).to_be_visible()
+    page.locator("#phone-panel").evaluate("d => { d.open = false; }")
     card = page.locator(f"#incident-{incident.pk}")
     row = card.locator("tr.board-unit").filter(has_text=f"{net.county.name} → ")
     written = row.locator("td[data-label=书面报告] .uclock")
