@@ -366,7 +366,7 @@ def latency(net: Any, count: int, seed: int, *, burst: bool = True) -> None:
             print(f"另把 {len(burst_ids)} 件事件的续报时限移到 {burst_at + dt.timedelta(minutes=30):%H:%M}，"
                   f"其 30 分钟提醒在 {burst_at:%H:%M:%S} 集中到期")
         print(f"已写入 {count} 件事件，其提醒在 {stage_at[0]:%H:%M:%S}—{stage_at[-1]:%H:%M:%S} 之间到期；"
-              f"后台任务（manage.py worker，每 30 秒且每分钟开始时一轮）运行中……")
+              f"后台任务（manage.py worker，每半分钟开始时一轮）运行中……")
         deadline = stage_at[-1] + dt.timedelta(seconds=150)
         first: dict[int, dt.datetime] = {}
         watched = ids + burst_ids

@@ -9,7 +9,7 @@ from xinxi.urgent import warnings
 
 @task()
 def urgent_warnings(period: str) -> str:
-    """Send the warnings and escalations due now; ``period`` is the sweep's minute (for the record).
+    """Send the warnings and escalations due now; ``period`` is the sweep's half minute (for the record).
 
     Returns what it did, or "" when nothing was due (the worker then prints nothing).
     """

@@ -1,4 +1,4 @@
-"""Warnings and escalation (到时提醒、超时升级): who hears about a clock, and the minute sweep.
+"""Warnings and escalation (到时提醒、超时升级): who hears about a clock, and the half-minute sweep.
 
 Each open deadline (not met, not cancelled, its incident open) has stages, timed from its
 due time with the receiving desk's ``UrgentSettings``:

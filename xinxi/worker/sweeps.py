@@ -22,8 +22,9 @@ from django.utils.module_loading import import_string
 from xinxi.worker.models import SweepRun
 
 
-def minutely(now: dt.datetime) -> str:
-    return timezone.localtime(now).strftime("%Y-%m-%dT%H:%M")
+def half_minutely(now: dt.datetime) -> str:
+    local = timezone.localtime(now)
+    return f"{local:%Y-%m-%dT%H:%M}:{local.second // 30 * 30:02d}"
 
 
 def hourly(now: dt.datetime) -> str:
@@ -49,7 +50,9 @@ class Sweep:
 
 
 SWEEPS: tuple[Sweep, ...] = (
-    Sweep("urgent_warnings", "紧急信息到时提醒与超时升级", "xinxi.urgent.tasks.urgent_warnings", minutely,
+    # Every half minute: a warning due at any second goes out within about 30 s (plus the
+    # sweep's own time, a few seconds in the 08:00 / 17:00 burst), inside the 60 s promised.
+    Sweep("urgent_warnings", "紧急信息到时提醒与超时升级", "xinxi.urgent.tasks.urgent_warnings", half_minutely,
           quiet=True),
     Sweep("supervision_reminders", "督办到期与逾期提醒", "xinxi.instructions.tasks.supervision_reminders", hourly),
     Sweep("scoring_sweeps", "计分周期结算", "xinxi.scoring.tasks.scoring_sweeps", daily),
@@ -60,17 +63,17 @@ SWEEPS: tuple[Sweep, ...] = (
 
 
 def pause(interval: float, now: dt.datetime | None = None) -> float:
-    """Seconds to sleep before the next tick: ``interval``, but never past the next minute's start.
+    """Seconds to sleep before the next tick: ``interval``, but never past the next half minute.
 
-    The minute sweep (urgent warnings) then runs within a second of each minute boundary,
+    The half-minute sweep (urgent warnings) then runs within a second of each :00 and :30,
     so a warning due on the minute goes out within seconds rather than up to a tick later.
     """
     now = now or timezone.now()
-    to_next_minute = 60 - now.second - now.microsecond / 1_000_000 + MINUTE_SLACK
-    return max(0.0, min(interval, to_next_minute))
+    to_next_half = 30 - now.second % 30 - now.microsecond / 1_000_000 + MINUTE_SLACK
+    return max(0.0, min(interval, to_next_half))
 
 
-MINUTE_SLACK = 0.2  # seconds after the minute's start: past it on every clock the worker may read
+MINUTE_SLACK = 0.2  # seconds after the half minute's start: past it on every clock the worker may read
 
 
 def enqueue_due(now: dt.datetime | None = None) -> list[str]:

@@ -268,7 +268,7 @@ def test_stage_arithmetic() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_sends_them_every_minute(net: Net) -> None:
+def test_the_worker_sends_them_every_half_minute(net: Net) -> None:
     incident(net)
     for moment, expected in ((at(2026, 12, 1, 11, 19, 30), 0), (at(2026, 12, 1, 11, 20, 1), 1)):
         with time_machine.travel(moment, tick=False):
@@ -277,7 +277,7 @@ def test_the_worker_sends_them_every_minute(net: Net) -> None:
         assert len(told(net.reporter)) == expected
     # 11:19:30 escalated the city's phone clock to the province; 11:20:01 the two T−30 warnings
     assert "完成：紧急信息到时提醒与超时升级：发送提醒 2 次（通知 4 人次）" in out.getvalue()
-    assert "触发" not in out.getvalue()  # the minute sweep is quiet about itself
+    assert "触发" not in out.getvalue()  # the half-minute sweep is quiet about itself
 
 
 def test_the_bulk_visibility_rule_equals_the_pages_rule_for_every_persona(net: Net) -> None:

@@ -37,22 +37,24 @@ def test_a_period_is_enqueued_once_however_often_workers_tick(net):
     now = dt.datetime(2026, 11, 20, 9, 5, tzinfo=SHANGHAI)
     assert set(enqueue_due(now)) == {s.name for s in SWEEPS}
     assert enqueue_due(now) == []
-    assert enqueue_due(now + dt.timedelta(seconds=50)) == []  # same minute, same five minutes, hour, day
+    assert enqueue_due(now + dt.timedelta(seconds=20)) == []  # same half minute, five minutes, hour, day
+    assert enqueue_due(now + dt.timedelta(seconds=50)) == ["urgent_warnings"]  # a new half minute
     assert enqueue_due(now + dt.timedelta(minutes=4)) == ["urgent_warnings"]  # a new minute, same five minutes
     assert set(enqueue_due(now + dt.timedelta(minutes=50))) == {"urgent_warnings", "urgent_late_findings"}
     assert set(enqueue_due(now + dt.timedelta(hours=1))) == {
         "urgent_warnings", "urgent_late_findings", "supervision_reminders"
     }
     assert SweepRun.objects.filter(name="supervision_reminders").count() == 2
-    assert SweepRun.objects.filter(name="urgent_warnings").count() == 4
+    assert SweepRun.objects.filter(name="urgent_warnings").count() == 5
     assert SweepRun.objects.filter(name="urgent_late_findings").count() == 3
-    assert DBTaskResult.objects.count() == SweepRun.objects.count() == len(SWEEPS) + 6
+    assert DBTaskResult.objects.count() == SweepRun.objects.count() == len(SWEEPS) + 7
 
 
-def test_the_worker_wakes_at_each_minute_so_the_minute_sweep_is_not_late():
-    assert pause(30, dt.datetime(2026, 12, 1, 10, 0, 10, tzinfo=SHANGHAI)) == 30
+def test_the_worker_wakes_at_each_half_minute_so_the_warning_sweep_is_not_late():
+    assert pause(30, dt.datetime(2026, 12, 1, 10, 0, 10, tzinfo=SHANGHAI)) == pytest.approx(20.2)
     assert pause(30, dt.datetime(2026, 12, 1, 10, 0, 45, tzinfo=SHANGHAI)) == pytest.approx(15.2)
-    assert pause(300, dt.datetime(2026, 12, 1, 10, 0, 0, 500_000, tzinfo=SHANGHAI)) == pytest.approx(59.7)
+    assert pause(300, dt.datetime(2026, 12, 1, 10, 0, 0, 500_000, tzinfo=SHANGHAI)) == pytest.approx(29.7)
+    assert pause(5, dt.datetime(2026, 12, 1, 10, 0, 0, 500_000, tzinfo=SHANGHAI)) == 5
 
 
 def test_reminders_before_and_after_the_due_date_go_out_once_each(net):

@@ -14,7 +14,7 @@ from xinxi.urgent import warnings
 
 
 class Command(BaseCommand):
-    help = "立即执行一次紧急信息到时提醒与超时升级（与后台任务每分钟执行的相同，不会重复发送）。"
+    help = "立即执行一次紧急信息到时提醒与超时升级（与后台任务每半分钟执行的相同，不会重复发送）。"
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = warnings.sweep()

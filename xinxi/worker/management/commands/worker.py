@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--once", action="store_true", help="只运行一轮（触发到期的例行任务并执行完队列）后退出")
         parser.add_argument(
-            "--interval", type=float, default=30.0, help="两轮之间的最长间隔秒数（默认 30；另在每分钟开始时检查一次）"
+            "--interval", type=float, default=30.0, help="两轮之间的最长间隔秒数（默认 30；另在每半分钟开始时检查一次）"
         )
 
     def handle(self, *args: Any, once: bool, interval: float, verbosity: int, **options: Any) -> None:
@@ -65,7 +65,7 @@ class Command(BaseCommand):
             label = TASK_LABELS.get(result.task_path, result.task_path)
             when = f"{timezone.localtime(result.finished_at):%Y-%m-%d %H:%M:%S}"
             if result.status == "SUCCESSFUL" and result.task_path in QUIET_TASKS and not result.return_value:
-                continue  # a minute sweep that found nothing to do
+                continue  # a half-minute sweep that found nothing to do
             if result.status == "SUCCESSFUL":
                 self.stdout.write(f"{when} 完成：{label}：{result.return_value}")
             else:
