@@ -76,11 +76,25 @@ def clean() -> None:
     from django.db import transaction
 
     from xinxi.notifications.models import Notification
-    from xinxi.urgent.models import Deadline, DeadlineWarning, Incident, IncidentDesk, IncidentEvent, IncidentUnit
+    from xinxi.urgent.models import (
+        Deadline,
+        DeadlineWarning,
+        Finding,
+        FindingEvidence,
+        Incident,
+        IncidentDesk,
+        IncidentEvent,
+        IncidentUnit,
+    )
 
     ids = Incident.objects.filter(title__startswith=PREFIX).values("pk")
     with transaction.atomic():
         Notification.objects.filter(kind__startswith="urgent_", object_id__in=ids).delete()
+        # the worker part's five-minute sweep proposes 迟报 on the clocks that passed meanwhile
+        findings = Finding.objects.filter(incident__in=ids)
+        Notification.objects.filter(kind__startswith="urgent_finding", object_id__in=findings.values("pk")).delete()
+        FindingEvidence.objects.filter(finding__in=findings)._raw_delete("default")  # type: ignore[attr-defined]
+        findings._raw_delete("default")  # type: ignore[attr-defined]
         DeadlineWarning.objects.filter(deadline__incident__in=ids)._raw_delete("default")  # type: ignore[attr-defined]
         Deadline.objects.filter(incident__in=ids)._raw_delete("default")  # type: ignore[attr-defined]
         for model in (IncidentUnit, IncidentDesk, IncidentEvent):
