@@ -51,7 +51,7 @@ def commission_list(request: AuthedRequest) -> HttpResponse:
         context["page"] = paginate(request, rows, PAGE_SIZE)
     else:
         targets = (
-            CommissionTarget.objects.filter(unit_id=user.unit_id)
+            CommissionTarget.objects.filter(unit_id=user.unit_id or 0)
             .select_related("commission", "commission__desk")
             .order_by("-commission__due_at", "-pk")
         )
@@ -95,7 +95,7 @@ def _answer_rows(user: Any, commission: Commission) -> list[dict[str, Any]]:
         late = target.late_by
         rows.append({
             "target": target,
-            "entry": entries.get(target.item_id) if target.answered_at else None,
+            "entry": entries.get(target.item_id) if target.item_id and target.answered_at else None,
             "late": services.describe_delay(late) if late else "",
         })
     return rows
