@@ -220,6 +220,8 @@ def on_item_submitted(*, actor: Any, item: Item, submission: Any) -> None:
 @transaction.atomic
 def commission_decline(*, actor: User, commission: Commission, reason: str) -> CommissionTarget:
     """说明不能报送: a target unit declines with a reason (before it has answered)."""
+    if not permissions.can_write_items(actor):
+        raise _forbidden()
     target = permissions.own_target(actor, commission)
     if target is None:
         raise ServiceError(NOT_TARGETED)

@@ -67,7 +67,7 @@ def commission_new(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied("只有本科室的编辑和科长可以发起约稿。")
     desk = permissions.staff_desk(user)
     assert desk is not None
-    form = CommissionForm(request.POST or None, desk=desk, initial={"scored": True})
+    form = CommissionForm(request.POST if request.method == "POST" else None, desk=desk, initial={"scored": True})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

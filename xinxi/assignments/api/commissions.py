@@ -17,6 +17,7 @@ from django.urls import URLPattern
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -173,6 +174,10 @@ class CommissionViewSet(mixins.ListModelMixin, ServiceViewSet[Commission]):
         own = permissions.own_target(user, c)
         return [TargetSerializer(own, context={"own": True}).data] if own is not None else []
 
+    def _unit_only(self) -> None:
+        if not permissions.can_write_items(self.request.user):
+            raise PermissionDenied("只有约稿对象单位的信息员和签发人可以答复或说明。")
+
     def _render(self, c: Commission, code: int = status.HTTP_200_OK) -> Response:
         c = self.get_queryset().get(pk=c.pk)
         context = {**self.get_serializer_context(), "targets": self._targets(c)}
@@ -209,6 +214,7 @@ class CommissionViewSet(mixins.ListModelMixin, ServiceViewSet[Commission]):
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str | None = None) -> Response:
         c = self.get_object()
+        self._unit_only()
         data = self.parse(AnswerSerializer)
         services.commission_link(actor=acting_user(request), commission=c, item=data["item"])
         return self._render(c)
@@ -219,6 +225,7 @@ class CommissionViewSet(mixins.ListModelMixin, ServiceViewSet[Commission]):
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str | None = None) -> Response:
         c = self.get_object()
+        self._unit_only()
         data = self.parse(DeclineSerializer)
         services.commission_decline(actor=acting_user(request), commission=c, reason=data["reason"])
         return self._render(c)
