@@ -203,7 +203,7 @@ class CommissionViewSet(mixins.ListModelMixin, ServiceViewSet[Commission]):
         return self._render(c, status.HTTP_201_CREATED)
 
     @extend_schema(summary="约稿对象及答复情况", responses=documented({200: TargetSerializer(many=True)}, 404))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def targets(self, request: Request, pk: str | None = None) -> Response:
         return Response(self._targets(self.get_object()))
 
