@@ -75,7 +75,7 @@ class CountsSerializer(serializers.Serializer[Any]):
 class CommissionSerializer(serializers.ModelSerializer[Commission]):
     desk_name = serializers.CharField(source="desk.name", read_only=True)
     created_by_name = serializers.SerializerMethodField()
-    unit_classes = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="所选单位类别")
+    unit_classes = serializers.PrimaryKeyRelatedField[UnitClass](many=True, read_only=True, help_text="所选单位类别")
     counts = serializers.SerializerMethodField(help_text="各状态的约稿对象数（只对约稿科室人员给出，否则为 null）")
     own_status = serializers.SerializerMethodField(help_text="本单位的状态（约稿对象单位的人员；否则为 null）。"
                                                    + STATUS_HELP)
@@ -155,13 +155,13 @@ class CommissionViewSet(mixins.ListModelMixin, ServiceViewSet[Commission]):
             "-due_at", "-id")
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
-        user = self.request.user
+        context = dict(super().get_serializer_context())
+        user = acting_user(self.request)
         desk = permissions.staff_desk(user)
         context["desk_id"] = desk.pk if desk is not None else None
         if permissions.can_write_items(user):
             context["own_status"] = dict(
-                CommissionTarget.objects.filter(unit_id=user.unit_id).values_list("commission_id", "status"))
+                CommissionTarget.objects.filter(unit_id=user.unit_id or 0).values_list("commission_id", "status"))
         return context
 
     def _targets(self, c: Commission) -> list[dict[str, Any]]:
