@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from xinxi.accounts.models import DESK_ROLES, Role, User
+from xinxi.assignments import panels_commissions
 from xinxi.instructions import permissions as instruction_permissions
 from xinxi.instructions import selectors as instruction_selectors
 from xinxi.lib.http import AuthedRequest
@@ -75,6 +76,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             "now": timezone.now(),
             "amber": urgent_board.amber_minutes(desk),
         }
+    context["commission_panel"] = panels_commissions.home_panel(user)
     context["can_manage"] = permissions.can_manage_network(user)
     context["managed_desks"] = permissions.managed_desks(user).select_related("unit")[:20]
     return render(request, "core/home.html", context)

@@ -13,7 +13,7 @@ import datetime as dt
 import difflib
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
@@ -109,6 +109,7 @@ class InboxRow:
     group_size: int = 0
     group_first: bool = False
     score: float | None = None  # similarity to the group's first entry
+    badges: list[str] = field(default_factory=list)  # from ``panels.ENTRY_BADGES`` (e.g. 约稿)
 
 
 def _tags_by_item(item_ids: list[int]) -> dict[int, list[str]]:
@@ -142,6 +143,12 @@ def _grouped_rows(entries: list[DeskEntry], tags: dict[int, list[str]]) -> list[
     return ordered
 
 
+def _with_badges(rows: list[InboxRow], badges: dict[int, list[str]]) -> list[InboxRow]:
+    for row in rows:
+        row.badges = badges.get(row.entry.pk, [])
+    return rows
+
+
 @login_required
 def inbox(request: AuthedRequest) -> HttpResponse:
     user = request.user
@@ -161,7 +168,7 @@ def inbox(request: AuthedRequest) -> HttpResponse:
             "desk": desk,
             "form": form,
             "page": page,
-            "rows": _grouped_rows(entries, tags),
+            "rows": _with_badges(_grouped_rows(entries, tags), panels.entry_badges(user, entries)),
             "tabs": filters.state_tabs(result.state_counts),
             "state": result.state,
             "tab_query": query_without(request, "state", "page"),

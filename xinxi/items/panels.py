@@ -11,6 +11,8 @@ an app appends a function here; the page joins what they return (rendered, escap
   fields) and whose ``save`` runs after the draft is saved (a ``ServiceError`` it raises is
   shown on the saved draft, with what was typed kept). ``data`` is the posted form, or on
   a first display the query string (e.g. ``?commission=3`` from a link that opens the form).
+- ``ENTRY_BADGES``: ``fn(user, entries) -> {entry_id: label}``, a short tag on the desk
+  inbox's rows (e.g. 约稿); called once per page with the page's entries (one query each).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.utils.safestring import SafeString
 
 INBOX: list[Callable[[Any], str]] = []
 ITEM: list[Callable[[Any, Any], str]] = []
+ENTRY_BADGES: list[Callable[[Any, list[Any]], dict[int, str]]] = []
 
 
 class FormPart(Protocol):
@@ -49,3 +52,11 @@ def form_fields(user: Any, obj: Any, data: Any) -> SafeString:
 def form_save(user: Any, obj: Any, data: Any) -> None:
     for part in FORM:
         part.save(user, obj, data)
+
+
+def entry_badges(user: Any, entries: list[Any]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for fn in ENTRY_BADGES:
+        for pk, label in fn(user, entries).items():
+            found.setdefault(pk, []).append(label)
+    return found

@@ -56,6 +56,10 @@ class NotificationKind(models.TextChoices):
     # urgent information: findings (迟报/漏报/瞒报/谎报)
     URGENT_FINDING_PROPOSED = "urgent_finding_proposed", "紧急信息报告问题待认定"
     URGENT_FINDING_DECIDED = "urgent_finding_decided", "紧急信息报告问题认定结果"
+    # assignments: commissions (约稿)
+    COMMISSION_ISSUED = "commission_issued", "约稿通知"
+    COMMISSION_REMINDER = "commission_reminder", "约稿到期提醒"
+    COMMISSION_DECLINED = "commission_declined", "约稿不能报送说明"
     # text snapshots written before notifications became references (see the migration)
     LEGACY = "legacy", "旧通知"
 

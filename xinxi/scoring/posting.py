@@ -28,7 +28,7 @@ from xinxi.instructions.models import Instruction
 from xinxi.items.models import Adoption, AdoptionLevel, DeskEntry, EntrySource
 from xinxi.network.models import Level, Unit
 from xinxi.publications.models import IssueItem
-from xinxi.scoring import ledger
+from xinxi.scoring import events, ledger
 from xinxi.scoring.models import (
     ADOPTION_KINDS,
     EventKind,
@@ -214,7 +214,8 @@ def on_adoption_recorded(*, actor: Any, entry: DeskEntry, adoptions: list[Adopti
         units = scored_units(entry)
         for share, unit in enumerate(units):
             facts = Facts(
-                kind=EventKind.ADOPTION, levels=(ReachedLevel.OWN,), sources=len(units), share=share, **common
+                kind=EventKind.ADOPTION, levels=(ReachedLevel.OWN,), sources=len(units), share=share,
+                commissioned=events.is_commissioned(entry.desk_id, entry.item_id), **common
             )
             if rule_set is not None:
                 _post_adoption(
@@ -251,6 +252,7 @@ def on_adoption_recorded(*, actor: Any, entry: DeskEntry, adoptions: list[Adopti
                 share=share,
                 levels_up=up,
                 upper_desk=upper_desk,
+                commissioned=events.is_commissioned(lower.desk_id, lower.item_id),
                 **common,
             )
             _post_adoption(

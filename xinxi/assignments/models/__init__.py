@@ -1,1 +1,2 @@
 """The work a desk assigns: each area keeps its models in its own module, imported here."""
+from xinxi.assignments.models.commissions import Commission, CommissionTarget, TargetStatus  # noqa: F401

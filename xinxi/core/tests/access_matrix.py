@@ -1224,6 +1224,56 @@ API |= {
     ],
 }
 
+# --- assignments: commissions (约稿; assignments/urls_commissions.py, api/commissions.py) ---
+# The city desk's commission to the county: the desk's staff and the county's reporters and approvers see it;
+# the other city's to its county: the outsider. Editors and the chief issue (others 403); only a target
+# unit's reporters and approvers answer or decline (the desk's staff see it: 403).
+COMMISSION_SEEING = CITY_DESK | UNIT
+NOT_UNIT = dict.fromkeys(CITY_DESK, 403)
+PAGES |= {
+    "assignments/commissions/": [Case("the desk's or the unit's", allow(ALL - {"admin"}))],
+    "assignments/commissions/new/": [
+        Case("form", allow(ACTORS, rest=403)),
+        Case("an empty form", allow(ACTORS, 400, rest=403), POST),
+    ],
+    "assignments/commissions/<pk>/": [
+        Case("the city desk's, to the county", allow(COMMISSION_SEEING), pk="commission"),
+        Case("the other city's", allow({"outsider"}), pk="other_commission"),
+        missing(pk="missing"),
+    ],
+    "assignments/commissions/<pk>/decline/": [
+        Case("with a reason", allow(UNIT, 302, **NOT_UNIT), POST, pk="commission", data={"reason": "无相关工作"}),
+        Case("no reason", allow(UNIT, 400, **NOT_UNIT), POST, pk="commission"),
+        missing(POST, pk="missing"),
+    ],
+}
+API |= {
+    A + "commissions/": [
+        Case("list", api(ALL)),
+        Case("create: an empty body", api(ALL, 400), POST),
+    ],
+    A + "commissions/<pk>/": [
+        Case("the city desk's, to the county", api(COMMISSION_SEEING), pk="commission"),
+        Case("the other city's", api({"outsider"}), pk="other_commission"),
+        api_missing(pk="missing"),
+    ],
+    A + "commissions/<pk>/targets/": [
+        Case("the city desk's, to the county", api(COMMISSION_SEEING), pk="commission"),
+        api_missing(pk="missing"),
+    ],
+    A + "commissions/<pk>/answer/": [
+        Case("an empty body (answering: assignments/tests/test_commissions_api.py)", api(UNIT, 400, **NOT_UNIT),
+             POST, pk="commission"),
+        Case("the other city's", api({"outsider"}, 400), POST, pk="other_commission"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "commissions/<pk>/decline/": [
+        Case("with a reason", api(UNIT, **NOT_UNIT), POST, pk="commission", data={"reason": "无相关工作"}),
+        Case("an empty body", api(UNIT, 400, **NOT_UNIT), POST, pk="commission"),
+        api_missing(POST, pk="missing"),
+    ],
+}
+
 # The Django admin is one group: its own login, for system administrators only.
 ADMIN_SITE = "admin/"
 # Every admin pattern shares these rows: (label, path, expect); anyone but an admin is

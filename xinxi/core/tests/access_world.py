@@ -153,7 +153,20 @@ def build_world() -> World:
     _circulars(net, ids)
     _findings(net, ids)
     _urgent(net, ids)
+    _commissions(net, ids)
     return w
+
+
+def _commissions(net: Net, ids: dict[str, Any]) -> None:
+    """约稿: the city desk's to the county, the other city's to its county."""
+    from xinxi.accounts.models import User
+    from xinxi.assignments import services_commissions as commissions
+
+    due = timezone.now() + dt.timedelta(days=2)
+    ids["commission"] = commissions.commission_create(
+        actor=net.editor, topic="冬季安全生产", due_at=due, units=[net.county]).pk
+    ids["other_commission"] = commissions.commission_create(
+        actor=User.objects.get(username="qs_editor"), topic="西山县约稿", due_at=due, units=[net.other_county]).pk
 
 
 def _urgent(net: Net, ids: dict[str, Any]) -> None:

@@ -104,6 +104,18 @@ def _objects(net: Net) -> None:
     finding = proposed_late(net)
     assert Finding.objects.filter(pk=finding.pk).exists()
     _urgent(net)
+    _commissions(net)
+
+
+def _commissions(net: Net) -> None:
+    """约稿: the city desk's commission to the county and the city department, the county's draft linked to it."""
+    from django.utils import timezone
+
+    from xinxi.assignments import services_commissions as commissions
+
+    c = commissions.commission_create(actor=net.editor, topic="冬季安全生产大检查进展",
+                                      units=[net.county, net.city_dept], due_at=timezone.now() + dt.timedelta(days=2))
+    commissions.commission_link(actor=net.reporter, commission=c, item=draft(net.reporter, title="约稿答复草稿"))
 
 
 def _urgent(net: Net) -> None:

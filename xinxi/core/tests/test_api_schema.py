@@ -151,6 +151,13 @@ ENDPOINTS = {
     "/api/v1/urgent-board/": {"get"},
     "/api/v1/urgent-settings/": {"get", "put"},
     # --- end of urgent information: incidents ---
+    # --- assignments: commissions (xinxi/assignments/api/commissions.py) ---
+    "/api/v1/commissions/": {"get", "post"},
+    "/api/v1/commissions/{id}/": {"get"},
+    "/api/v1/commissions/{id}/targets/": {"get"},
+    "/api/v1/commissions/{id}/answer/": {"post"},
+    "/api/v1/commissions/{id}/decline/": {"post"},
+    # --- end of assignments: commissions ---
 }
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver"}
 
