@@ -56,6 +56,10 @@ class NotificationKind(models.TextChoices):
     # urgent information: findings (迟报/漏报/瞒报/谎报)
     URGENT_FINDING_PROPOSED = "urgent_finding_proposed", "紧急信息报告问题待认定"
     URGENT_FINDING_DECIDED = "urgent_finding_decided", "紧急信息报告问题认定结果"
+    # 舆论监督与群众意见建议 lists (assignments)
+    SUPERVISION_LIST_SENT = "supervision_list_sent", "舆论监督与群众意见建议清单"
+    SUPERVISION_ROW_ROUTED = "supervision_row_routed", "舆论监督与群众意见建议交办"
+    SUPERVISION_ROW_REPLIED = "supervision_row_replied", "舆论监督与群众意见建议办理结果"
     # text snapshots written before notifications became references (see the migration)
     LEGACY = "legacy", "旧通知"
 
