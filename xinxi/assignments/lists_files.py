@@ -19,8 +19,9 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -78,7 +79,7 @@ def template() -> bytes:
         cell.font = Font(bold=True)
     for i, width in enumerate(WIDTHS):
         ws.column_dimensions[chr(ord("A") + i)].width = width
-    ws.append(["舆论监督", "临江日报", dt.date.today().replace(day=1), "示例：报道某路段夜间施工噪声扰民",
+    ws.append(["舆论监督", "临江日报", timezone.localdate().replace(day=1), "示例：报道某路段夜间施工噪声扰民",
                "临江市住房和城乡建设局", "建议调整施工时段（填写前请删除本行）"])
     ws["C2"].number_format = "yyyy-mm-dd"
     kinds = DataValidation(type="list", formula1='"' + ",".join(KIND_LABELS) + '"', allow_blank=False)

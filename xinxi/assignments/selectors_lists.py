@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.utils import timezone
 

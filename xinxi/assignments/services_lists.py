@@ -109,7 +109,8 @@ def list_create(*, actor: User, month: dt.date) -> SupervisionList:
         raise ServiceError("不能填报以后月份的清单。")
     if month.year < 2000:
         raise ServiceError("月份过早，请检查。")
-    unit = Unit.objects.get(pk=actor.unit_id)
+    unit = actor.unit
+    assert unit is not None
     desk = parent_desk(unit)
     if desk is None:
         raise ServiceError("本单位没有上级信息科室，无需报送清单。")
@@ -266,7 +267,8 @@ def quarter_sentiment(user: User, year: int, quarter: int) -> Any:
     tz = timezone.get_current_timezone()
     return DeskEntry.objects.filter(
         desk=desk, category=Category.SENTIMENT, classification__lte=user.clearance,
-        received_at__gte=dt.datetime.combine(start, dt.time(), tz), received_at__lt=dt.datetime.combine(end, dt.time(), tz),
+        received_at__gte=dt.datetime.combine(start, dt.time(), tz),
+        received_at__lt=dt.datetime.combine(end, dt.time(), tz),
     ).select_related("origin_unit")
 
 

@@ -123,7 +123,9 @@ class SentimentReport(models.Model):
         ordering = ["-year", "-quarter"]
         verbose_name = "社情民意季度综合报告"
         verbose_name_plural = "社情民意季度综合报告"
-        constraints = [models.UniqueConstraint(fields=["desk", "year", "quarter"], name="one_sentiment_report_a_quarter")]
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "year", "quarter"], name="one_sentiment_report_a_quarter"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}年第{self.quarter}季度社情民意综合报告"

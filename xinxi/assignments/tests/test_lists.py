@@ -40,7 +40,8 @@ def upload(data: bytes, name: str = "清单.xlsx") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data)
 
 
-GOOD = ["舆论监督", "临江日报", dt.date(2026, 11, 28), "报道东城县老旧小区改造进度慢", "东城县住房和城乡建设局", "加快进度"]
+GOOD = ["舆论监督", "临江日报", dt.date(2026, 11, 28), "报道东城县老旧小区改造进度慢", "东城县住房和城乡建设局",
+        "加快进度"]
 
 
 def test_lifecycle_send_route_reply_result_back(net: Net, client_for: Any,
@@ -124,7 +125,8 @@ def test_a_file_with_bad_rows_saves_nothing_and_names_row_and_column(net: Net, c
     with pytest.raises(services.ListFileError) as caught:
         services.list_upload(actor=net.reporter, lst=lst, upload=upload(bad))
     found = {(e.row, e.column) for e in caught.value.errors}
-    assert found == {(3, "类型"), (4, "来源（媒体名称/渠道）"), (4, "日期"), (4, "涉及单位"), (5, "日期"), (5, "内容摘要")}
+    assert found == {(3, "类型"), (4, "来源（媒体名称/渠道）"), (4, "日期"), (4, "涉及单位"), (5, "日期"),
+                     (5, "内容摘要")}
     assert "第 4 行“日期”" in " ".join(str(e) for e in caught.value.errors)
     assert not SupervisionRow.objects.exists()
     answer = client_for("reporter").post(f"/assignments/lists/{lst.pk}/upload/", {"file": upload(bad)})
