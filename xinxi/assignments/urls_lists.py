@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern] = [
     path("lists/<int:pk>/upload/", views.list_upload, name="list_upload"),
     path("lists/<int:pk>/send/", views.list_send, name="list_send"),
     path("lists/rows/<int:pk>/", views.row_detail, name="list_row"),
+    path("lists/rows/<int:pk>/delete/", views.row_delete, name="list_row_delete"),
     path("lists/rows/<int:pk>/route/", views.row_route, name="list_row_route"),
     path("lists/rows/<int:pk>/reply/", views.row_reply, name="list_row_reply"),
     path("sentiment/", views.sentiment, name="sentiment"),

@@ -185,6 +185,23 @@ def row_reply(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def row_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    row = permissions_lists.get_row(request.user, pk)
+    lst = row.list
+    try:
+        services_lists.list_remove_row(actor=request.user, row=row)
+    except ServiceError as exc:
+        context = _detail_context(request, lst) if permissions_lists.sees_whole_list(request.user, row) else None
+        if context is None:
+            return HttpResponse(error_text(exc), status=_status(exc), content_type="text/plain; charset=utf-8")
+        context["error"] = error_text(exc)
+        return render(request, "assignments/lists_detail.html", context, status=_status(exc))
+    messages.success(request, "已删除一行。")
+    return redirect("assignments:list_detail", pk=lst.pk)
+
+
+@login_required
+@require_POST
 def row_route(request: AuthedRequest, pk: int) -> HttpResponse:
     row = permissions_lists.get_row(request.user, pk)
     form = forms.RouteForm(request.POST)

@@ -89,6 +89,12 @@ def test_pages_add_send_route_reply(net: Net, client_for: Any) -> None:
     assert ok.status_code == 302
     page = reporter.get(f"/assignments/lists/{lst.pk}/").content.decode()
     assert "&lt;b&gt;小区&lt;/b&gt;路灯不亮" in page
+    extra = reporter.post(f"/assignments/lists/{lst.pk}/rows/", {
+        "kind": "media", "source": "报", "date": "2026-11-30", "summary": "误填的一行", "concerned": "某局"})
+    assert extra.status_code == 302
+    wrong = SupervisionRow.objects.get(summary="误填的一行")
+    assert client_for("editor").post(f"/assignments/lists/rows/{wrong.pk}/delete/").status_code == 404  # a draft
+    assert reporter.post(f"/assignments/lists/rows/{wrong.pk}/delete/").status_code == 302
     assert reporter.post(f"/assignments/lists/{lst.pk}/send/").status_code == 302
     row = SupervisionRow.objects.get()
     editor = client_for("editor")

@@ -1264,6 +1264,11 @@ PAGES |= {
         Case("other city's row", allow(OTHER_SUP_SEEING), pk="other_sup_row"),
         missing(pk="missing"),
     ],
+    "assignments/lists/rows/<pk>/delete/": [
+        Case("a draft's row", allow(UNIT, 302), POST, pk="sup_draft_row"),
+        Case("a sent list's row", allow((), **dict.fromkeys(UNIT, 400), **NOT_REPLIERS), POST, pk="sup_row"),
+        missing(POST, pk="missing"),
+    ],
     "assignments/lists/rows/<pk>/route/": [
         Case("empty form", allow(SUP_SEEING, 400), POST, pk="sup_row"),
         Case("to the county", allow(ACTORS, 302, **NOT_ROUTERS), POST, pk="sup_row", data={"unit": "{county}"}),
