@@ -13,7 +13,8 @@ keyed by the route as ``test_access_matrix.route_key`` prints it (converters and
 groups become ``<name>``). Each ``Case`` names, for every URL kwarg, an object of
 ``access_world.World`` (``"missing"`` is an id that exists nowhere; ``"=text"`` is the
 literal ``text``), the method, query string and body (``"{name}"`` in a string is the
-object's id or value), and the status for each persona and for an anonymous visitor.
+object's id or value; a body value that is exactly ``"{name}"`` of an id is sent as the number),
+and the status for each persona and for an anonymous visitor.
 
 The rule the rows follow: an object the persona may not see answers exactly like a
 missing one (404). 403 is only for an object the persona sees but may not act on
