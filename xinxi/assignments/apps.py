@@ -17,3 +17,4 @@ class AssignmentsConfig(AppConfig):
             item_panels.ITEM.append(panels_commissions.item_panel)
             item_panels.ENTRY_BADGES.append(panels_commissions.entry_badges)
             scoring_events.COMMISSIONED.append(permissions_commissions.is_commissioned)
+        from xinxi.assignments import notices_lists  # noqa: F401  (registers the list notifications)

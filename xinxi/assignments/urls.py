@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver
 
-from xinxi.assignments import urls_commissions
+from xinxi.assignments import urls_commissions, urls_lists
 
 app_name = "assignments"
-urlpatterns: list[URLPattern | URLResolver] = [*urls_commissions.urlpatterns]
+urlpatterns: list[URLPattern | URLResolver] = [*urls_commissions.urlpatterns, *urls_lists.urlpatterns]

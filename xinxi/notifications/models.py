@@ -60,6 +60,10 @@ class NotificationKind(models.TextChoices):
     COMMISSION_ISSUED = "commission_issued", "约稿通知"
     COMMISSION_REMINDER = "commission_reminder", "约稿到期提醒"
     COMMISSION_DECLINED = "commission_declined", "约稿不能报送说明"
+    # 舆论监督与群众意见建议 lists (assignments)
+    SUPERVISION_LIST_SENT = "supervision_list_sent", "舆论监督与群众意见建议清单"
+    SUPERVISION_ROW_ROUTED = "supervision_row_routed", "舆论监督与群众意见建议交办"
+    SUPERVISION_ROW_REPLIED = "supervision_row_replied", "舆论监督与群众意见建议办理结果"
     # text snapshots written before notifications became references (see the migration)
     LEGACY = "legacy", "旧通知"
 

@@ -1,2 +1,10 @@
 """The work a desk assigns: each area keeps its models in its own module, imported here."""
 from xinxi.assignments.models.commissions import Commission, CommissionTarget, TargetStatus  # noqa: F401
+from xinxi.assignments.models.lists import (  # noqa: F401
+    ListState,
+    RowKind,
+    RowState,
+    SentimentReport,
+    SupervisionList,
+    SupervisionRow,
+)

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from xinxi.accounts.api.views import MeView, TokenView
+from xinxi.assignments.api import lists as assignment_lists
 from xinxi.assignments.api import routes as assignments
 from xinxi.instructions.api import views as instructions
 from xinxi.items.api import views as items
@@ -36,7 +37,7 @@ router.register("instructions", instructions.InstructionViewSet, basename="instr
 router.register("supervision-tasks", instructions.SupervisionTaskViewSet, basename="supervision-task")
 router.register("periodicals", publications.PeriodicalViewSet, basename="periodical")
 router.register("issues", publications.IssueViewSet, basename="issue")
-for prefix, viewset, basename in [*scoring.ROUTES, *urgent.ROUTES, *assignments.ROUTES]:
+for prefix, viewset, basename in [*scoring.ROUTES, *urgent.ROUTES, *assignments.ROUTES, *assignment_lists.ROUTES]:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [

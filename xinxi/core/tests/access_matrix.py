@@ -13,7 +13,8 @@ keyed by the route as ``test_access_matrix.route_key`` prints it (converters and
 groups become ``<name>``). Each ``Case`` names, for every URL kwarg, an object of
 ``access_world.World`` (``"missing"`` is an id that exists nowhere; ``"=text"`` is the
 literal ``text``), the method, query string and body (``"{name}"`` in a string is the
-object's id or value), and the status for each persona and for an anonymous visitor.
+object's id or value; a body value that is exactly ``"{name}"`` of an id is sent as the number),
+and the status for each persona and for an anonymous visitor.
 
 The rule the rows follow: an object the persona may not see answers exactly like a
 missing one (404). 403 is only for an object the persona sees but may not act on
@@ -1271,6 +1272,122 @@ API |= {
         Case("with a reason", api(UNIT, **NOT_UNIT), POST, pk="commission", data={"reason": "无相关工作"}),
         Case("an empty body", api(UNIT, 400, **NOT_UNIT), POST, pk="commission"),
         api_missing(POST, pk="missing"),
+    ],
+}
+
+# --- 舆论监督与群众意见建议 lists and 社情民意 reports (assignments/urls_lists.py, api/lists.py) ---
+# The county's sent list reaches the city desk (and admins); its draft only the county; the other city's
+# list its own county (outsider). The city desk's editor and chief route rows; the county replies to the
+# row routed to it. A POST with an empty form is a 400 for whoever sees the object.
+SUP_SEEING = UNIT | CITY_DESK | {"admin"}
+OTHER_SUP_SEEING = frozenset({"outsider", "admin"})
+NOT_ROUTERS = dict.fromkeys({*READERS, *UNIT, "admin"}, 403)
+NOT_REPLIERS = dict.fromkeys({*CITY_DESK, "admin"}, 403)
+PAGES |= {
+    "assignments/lists/": [Case("own and received", allow(ALL))],
+    "assignments/lists/new/": [Case("this month's exists: back to the lists", allow(UNIT | {"outsider"}, 302,
+                                                                                     rest=403), POST)],
+    "assignments/lists/template.xlsx": [Case("download", allow(ALL))],
+    "assignments/lists/tasks/": [Case("the unit's tasks (empty for the rest)", allow(ALL))],
+    "assignments/lists/desk/": [Case("the desk's overview", allow(CITY_DESK)),
+                                Case("a bad month", allow(CITY_DESK, 400), query="month=2026-13")],
+    "assignments/lists/<pk>/": [
+        Case("sent", allow(SUP_SEEING), pk="sup_list"),
+        Case("draft", allow(UNIT), pk="sup_draft"),
+        Case("other city's", allow(OTHER_SUP_SEEING), pk="other_sup_list"),
+        missing(pk="missing"),
+    ],
+    "assignments/lists/<pk>/rows/": [
+        Case("draft, empty form", allow(UNIT, 400), POST, pk="sup_draft"),
+        missing(POST, pk="missing"),
+    ],
+    "assignments/lists/<pk>/upload/": [
+        Case("draft, no file", allow(UNIT, 400), POST, pk="sup_draft"),
+        missing(POST, pk="missing"),
+    ],
+    "assignments/lists/<pk>/send/": [
+        Case("draft", allow(UNIT, 302), POST, pk="sup_draft"),
+        Case("already sent", allow((), **dict.fromkeys(UNIT, 400), **NOT_REPLIERS), POST, pk="sup_list"),
+        missing(POST, pk="missing"),
+    ],
+    "assignments/lists/rows/<pk>/": [
+        Case("a row", allow(SUP_SEEING), pk="sup_row"),
+        Case("other city's row", allow(OTHER_SUP_SEEING), pk="other_sup_row"),
+        missing(pk="missing"),
+    ],
+    "assignments/lists/rows/<pk>/delete/": [
+        Case("a draft's row", allow(UNIT, 302), POST, pk="sup_draft_row"),
+        Case("a sent list's row", allow((), **dict.fromkeys(UNIT, 400), **NOT_REPLIERS), POST, pk="sup_row"),
+        missing(POST, pk="missing"),
+    ],
+    "assignments/lists/rows/<pk>/route/": [
+        Case("empty form", allow(SUP_SEEING, 400), POST, pk="sup_row"),
+        Case("to the county", allow(ACTORS, 302, **NOT_ROUTERS), POST, pk="sup_row", data={"unit": "{county}"}),
+        missing(POST, pk="missing"),
+    ],
+    "assignments/lists/rows/<pk>/reply/": [
+        Case("empty form", allow(SUP_SEEING, 400), POST, pk="sup_row_routed"),
+        Case("a result", allow(UNIT, 302, **NOT_REPLIERS), POST, pk="sup_row_routed", data={"result": "已办结"}),
+        missing(POST, pk="missing"),
+    ],
+    "assignments/sentiment/": [
+        Case("the quarter's entries", allow(CITY_DESK)),
+        Case("a bad quarter", allow(CITY_DESK, 400), query="quarter=2026-Q5"),
+        Case("compile: nothing chosen", allow(ACTORS, 400, **dict.fromkeys(READERS, 403)), POST),
+    ],
+}
+API |= {
+    A + "supervision-lists/": [
+        Case("own and received", api(ALL)),
+        Case("a bad filter", api(ALL, 400), query="state=x"),
+        Case("create: an empty body", api(ALL, 400), POST),
+        Case("create: this month's exists", api(UNIT | {"outsider"}, 409, rest=403), POST,
+             data={"month": "2026-12"}),
+    ],
+    A + "supervision-lists/overview/": [Case("the desk's", api(CITY_DESK, rest=403)),
+                                        Case("a bad month", api(ALL, 400), query="month=2026-13")],
+    A + "supervision-lists/<pk>/": [
+        Case("sent", api(SUP_SEEING), pk="sup_list"),
+        Case("draft", api(UNIT), pk="sup_draft"),
+        Case("other city's", api(OTHER_SUP_SEEING), pk="other_sup_list"),
+        api_missing(pk="missing"),
+    ],
+    A + "supervision-lists/<pk>/rows/": [
+        Case("draft, an empty body", api(UNIT, 400), POST, pk="sup_draft"),
+        Case("sent: a row", api((), **dict.fromkeys(UNIT, 409), **NOT_REPLIERS), POST, pk="sup_list",
+             data={"kind": "media", "source": "临江日报", "date": "2026-11-30", "summary": "路灯不亮",
+                   "concerned": "城管局"}),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "supervision-lists/<pk>/upload/": [
+        Case("JSON instead of a file", api(UNIT, 415), POST, pk="sup_draft"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "supervision-lists/<pk>/send/": [
+        Case("draft", api(UNIT), POST, pk="sup_draft"),
+        Case("already sent", api((), **dict.fromkeys(UNIT, 409), **NOT_REPLIERS), POST, pk="sup_list"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "supervision-rows/": [Case("visible rows", api(ALL)),
+                              Case("a bad filter", api(ALL, 400), query="state=x")],
+    A + "supervision-rows/<pk>/": [
+        Case("a row", api(SUP_SEEING), pk="sup_row"),
+        Case("other city's row", api(OTHER_SUP_SEEING), pk="other_sup_row"),
+        api_missing(pk="missing"),
+    ],
+    A + "supervision-rows/<pk>/route/": [
+        Case("an empty body", api(SUP_SEEING, 400), POST, pk="sup_row"),
+        Case("to the county", api(ACTORS, **NOT_ROUTERS), POST, pk="sup_row", data={"unit": "{county}"}),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "supervision-rows/<pk>/reply/": [
+        Case("an empty body", api(SUP_SEEING, 400), POST, pk="sup_row_routed"),
+        Case("a result", api(UNIT, **NOT_REPLIERS), POST, pk="sup_row_routed", data={"result": "已办结"}),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "sentiment-reports/": [
+        Case("the desk's reports", api(ALL)),
+        Case("compile: an empty body", api(ALL, 400), POST),
     ],
 }
 

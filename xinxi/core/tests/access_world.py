@@ -154,6 +154,7 @@ def build_world() -> World:
     _findings(net, ids)
     _urgent(net, ids)
     _commissions(net, ids)
+    _supervision_lists(net, ids)
     return w
 
 
@@ -167,6 +168,24 @@ def _commissions(net: Net, ids: dict[str, Any]) -> None:
         actor=net.editor, topic="冬季安全生产", due_at=due, units=[net.county]).pk
     ids["other_commission"] = commissions.commission_create(
         actor=User.objects.get(username="qs_editor"), topic="西山县约稿", due_at=due, units=[net.other_county]).pk
+
+
+def _supervision_lists(net: Net, ids: dict[str, Any]) -> None:
+    """舆论监督与群众意见建议: the county's sent list (a row routed back to it, one new) and its
+    draft of the month before; the other city's county's sent list."""
+    from xinxi.assignments import services_lists as lists
+    from xinxi.assignments.tests.helpers_lists import routed_row, row_fields, sent_list
+
+    sent = sent_list(net.reporter, month=dt.date(2026, 12, 1))
+    ids["sup_list"] = sent.pk
+    ids["sup_row_routed"] = routed_row(sent, net.editor, net.county).pk
+    ids["sup_row"] = sent.rows.order_by("position").last().pk  # type: ignore[union-attr]
+    draft = lists.list_create(actor=net.reporter, month=dt.date(2026, 11, 1))
+    ids["sup_draft"] = draft.pk
+    ids["sup_draft_row"] = lists.list_add_row(actor=net.reporter, lst=draft,
+                                              fields=row_fields(date=dt.date(2026, 11, 20))).pk
+    other = sent_list(net.outsider, month=dt.date(2026, 12, 1), rows=1)
+    ids["other_sup_list"], ids["other_sup_row"] = other.pk, other.rows.get().pk
 
 
 def _urgent(net: Net, ids: dict[str, Any]) -> None:

@@ -96,6 +96,9 @@ def url_of(world: World, key: str, case: Case) -> str:
 def fill(value: Any, world: World) -> Any:
     """A case's body with ``"{name}"`` replaced by the world's value of that name."""
     if isinstance(value, str):
+        whole = re.fullmatch(r"\{(\w+)\}", value)
+        if whole and isinstance(world.ids.get(whole.group(1)), int):
+            return world.ids[whole.group(1)]  # an id in a JSON body is a number
         return value.format_map(world.ids)
     if isinstance(value, list):
         return [fill(v, world) for v in value]

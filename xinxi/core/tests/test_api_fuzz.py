@@ -105,6 +105,7 @@ def _objects(net: Net) -> None:
     assert Finding.objects.filter(pk=finding.pk).exists()
     _urgent(net)
     _commissions(net)
+    _lists(net)
 
 
 def _commissions(net: Net) -> None:
@@ -116,6 +117,19 @@ def _commissions(net: Net) -> None:
     c = commissions.commission_create(actor=net.editor, topic="冬季安全生产大检查进展",
                                       units=[net.county, net.city_dept], due_at=timezone.now() + dt.timedelta(days=2))
     commissions.commission_link(actor=net.reporter, commission=c, item=draft(net.reporter, title="约稿答复草稿"))
+
+
+def _lists(net: Net) -> None:
+    """舆论监督与群众意见建议: the county's sent list (one row routed back to it), its draft of the month
+    before, two 社情民意 entries at the city desk for the quarterly compilation."""
+    from xinxi.assignments import services_lists
+    from xinxi.assignments.tests.helpers_lists import routed_row, sent_list
+    from xinxi.items.models import Category
+
+    routed_row(sent_list(net.reporter, month=dt.date(2026, 12, 1)), net.editor, net.county)
+    services_lists.list_create(actor=net.reporter, month=dt.date(2026, 11, 1))
+    for title in ("东城县群众关注冬季供暖收费", "东城县居民反映公交线路调整不便"):
+        submitted(net.reporter, title=title, category=Category.SENTIMENT)
 
 
 def _urgent(net: Net) -> None:

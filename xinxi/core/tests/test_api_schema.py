@@ -158,6 +158,19 @@ ENDPOINTS = {
     "/api/v1/commissions/{id}/answer/": {"post"},
     "/api/v1/commissions/{id}/decline/": {"post"},
     # --- end of assignments: commissions ---
+    # --- supervision lists and sentiment reports (xinxi/assignments/api/lists.py) ---
+    "/api/v1/supervision-lists/": {"get", "post"},
+    "/api/v1/supervision-lists/overview/": {"get"},
+    "/api/v1/supervision-lists/{id}/": {"get"},
+    "/api/v1/supervision-lists/{id}/rows/": {"post"},
+    "/api/v1/supervision-lists/{id}/upload/": {"post"},
+    "/api/v1/supervision-lists/{id}/send/": {"post"},
+    "/api/v1/supervision-rows/": {"get"},
+    "/api/v1/supervision-rows/{id}/": {"get"},
+    "/api/v1/supervision-rows/{id}/route/": {"post"},
+    "/api/v1/supervision-rows/{id}/reply/": {"post"},
+    "/api/v1/sentiment-reports/": {"get", "post"},
+    # --- end of supervision lists and sentiment reports ---
 }
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver"}
 

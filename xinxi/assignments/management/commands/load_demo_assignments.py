@@ -1,4 +1,4 @@
-"""``manage.py load_demo_assignments``: the demo's commissions and the desk's other assignments (idempotent)."""
+"""``manage.py load_demo_assignments``: the demo province's assignments, one loader per area (idempotent)."""
 
 from __future__ import annotations
 
@@ -11,16 +11,22 @@ from xinxi.accounts.models import User
 
 class Command(BaseCommand):
     help = (
-        "加载演示约稿等：临江市委办公室的一项进行中的约稿（部分单位已报送）和一项已截止的约稿（一个单位逾期报送）"
-        "（在 load_demo 和 load_demo_scores 之后运行；可重复运行）。"
+        "加载演示约稿与专题数据：临江市委办公室的约稿（一项进行中、部分单位已报送，一项已截止、一个单位逾期报送）、"
+        "本月舆论监督与群众意见建议清单（在 load_demo 和 load_demo_scores 之后运行；可重复运行）。"
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from xinxi.assignments import demo, demo_commissions
+        from xinxi.assignments import demo_commissions
 
         if not User.objects.filter(username=demo_commissions.EDITOR).exists():
             raise CommandError("请先运行 manage.py load_demo 加载演示省份。")
-        made = demo.load_commissions()
+        self.commissions()
+        self.lists()
+
+    def commissions(self) -> None:
+        from xinxi.assignments import demo_commissions
+
+        made = demo_commissions.load_commissions()
         if made:
             self.stdout.write(
                 f"演示约稿：新建 {made} 项。用 {demo_commissions.EDITOR}（编辑）查看 /assignments/commissions/："
@@ -28,3 +34,12 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("演示约稿已存在，无需改动。")
+
+    def lists(self) -> None:
+        from xinxi.assignments import demo_lists
+
+        made = demo_lists.load_lists()
+        self.stdout.write(
+            f"舆论监督与群众意见建议清单：新建 {made} 份。用 {demo_lists.EDITOR}（编辑）查看“清单”页和报送情况，"
+            f"用 yjj_xxy 查看交办给{demo_lists.CONCERNED}的事项。" if made else "演示清单已存在，无需改动。"
+        )
