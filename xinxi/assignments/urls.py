@@ -2,5 +2,9 @@
 
 from django.urls import URLPattern, URLResolver
 
+from xinxi.assignments import urls_remarks
+
 app_name = "assignments"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    *urls_remarks.urlpatterns,
+]

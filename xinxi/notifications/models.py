@@ -56,6 +56,8 @@ class NotificationKind(models.TextChoices):
     # urgent information: findings (迟报/漏报/瞒报/谎报)
     URGENT_FINDING_PROPOSED = "urgent_finding_proposed", "紧急信息报告问题待认定"
     URGENT_FINDING_DECIDED = "urgent_finding_decided", "紧急信息报告问题认定结果"
+    REMARK_WRITTEN = "remark_written", "信息点评"
+    SHARE_RECEIVED = "share_received", "共享信息"
     # text snapshots written before notifications became references (see the migration)
     LEGACY = "legacy", "旧通知"
 

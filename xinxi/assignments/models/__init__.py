@@ -1,1 +1,3 @@
 """The work a desk assigns: each area keeps its models in its own module, imported here."""
+from xinxi.assignments.models.remarks import Remark, RemarkRating, RemarkTag  # noqa: F401
+from xinxi.assignments.models.sharing import Share, ShareRead, ShareRecipient  # noqa: F401
