@@ -56,7 +56,7 @@ def share_create(*, actor: Any, entry: DeskEntry, units: Sequence[Unit], note: s
         User.objects.filter(unit_id__in=chosen, is_active=True)
         .values("unit_id").annotate(top=Max("clearance")).values_list("unit_id", "top")
     )
-    short = [u.name for pk, u in chosen.items() if cleared.get(pk, -1) < level]
+    short = [u.name for pk, u in chosen.items() if cleared.get(pk, Classification.PUBLIC) < level]
     if short:
         raise ServiceError(
             f"该信息密级为“{Classification(level).label}”，{'、'.join(short)}没有可阅读该密级的人员，不能共享。"
