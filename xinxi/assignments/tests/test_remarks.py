@@ -30,7 +30,8 @@ def test_lifecycle_write_update_delete(net):
     assert (r.text, r.rating, r.version) == ("改：数据需核实。", "fair", 2)
     services_remarks.remark_delete(actor=net.editor, remark=r)
     assert not Remark.objects.exists()
-    actions = list(AuditEvent.objects.filter(action__startswith="remark_").order_by("pk").values_list("action", flat=True))
+    rows = AuditEvent.objects.filter(action__startswith="remark_").order_by("pk")
+    actions = list(rows.values_list("action", flat=True))
     assert actions == ["remark_write", "remark_update", "remark_delete"]
 
 

@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from xinxi.accounts.api.views import MeView, TokenView
+from xinxi.assignments.api import remarks as assignment_remarks
+from xinxi.assignments.api import sharing as assignment_sharing
 from xinxi.instructions.api import views as instructions
 from xinxi.items.api import views as items
 from xinxi.network.api import views as network
@@ -35,7 +37,8 @@ router.register("instructions", instructions.InstructionViewSet, basename="instr
 router.register("supervision-tasks", instructions.SupervisionTaskViewSet, basename="supervision-task")
 router.register("periodicals", publications.PeriodicalViewSet, basename="periodical")
 router.register("issues", publications.IssueViewSet, basename="issue")
-for prefix, viewset, basename in [*scoring.ROUTES, *urgent.ROUTES]:
+for prefix, viewset, basename in [*scoring.ROUTES, *urgent.ROUTES, *assignment_remarks.ROUTES,
+                                  *assignment_sharing.ROUTES]:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
