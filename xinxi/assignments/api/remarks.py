@@ -81,6 +81,11 @@ class RemarkCreateSerializer(RemarkFieldsSerializer):
 class RemarkUpdateSerializer(RemarkFieldsSerializer):
     version = serializers.IntegerField(min_value=1, max_value=MAX_INT, help_text="读取时的版本号（过期为 409）")
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "version" not in attrs:  # PATCH leaves every other field optional, never this one
+            raise serializers.ValidationError({"version": ["请提供版本号（version），以免覆盖他人的修改。"]})
+        return attrs
+
 
 class RemarkFilter(filters.FilterSet):
     item = WholeNumberFilter(field_name="item", label="信息编号")

@@ -153,7 +153,18 @@ def build_world() -> World:
     _circulars(net, ids)
     _findings(net, ids)
     _urgent(net, ids)
+    _remarks(net, ids)
     return w
+
+
+def _remarks(net: Net, ids: dict[str, Any]) -> None:
+    """A remark on the county's second entry at the city desk; the first entry shared with the county."""
+    from xinxi.assignments import services_remarks, services_sharing
+
+    ids["remark"] = services_remarks.remark_write(
+        actor=net.editor, entry=DeskEntry.objects.get(pk=ids["entry2"]), text="数字翔实。", rating="good").pk
+    ids["share"] = services_sharing.share_create(
+        actor=net.editor, entry=DeskEntry.objects.get(pk=ids["entry"]), units=[net.county], note="参考").pk
 
 
 def _urgent(net: Net, ids: dict[str, Any]) -> None:
