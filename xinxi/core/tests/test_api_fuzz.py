@@ -104,6 +104,16 @@ def _objects(net: Net) -> None:
     finding = proposed_late(net)
     assert Finding.objects.filter(pk=finding.pk).exists()
     _urgent(net)
+    _remarks(net, entries)
+
+
+def _remarks(net: Net, entries: list[Any]) -> None:
+    """Remarks and sharing: a remark on a county entry at the city desk, that entry shared with the town."""
+    from xinxi.assignments import services_remarks, services_sharing
+
+    services_remarks.remark_write(actor=net.editor, entry=entries[0], text="数字翔实，标题具体。", rating="good",
+                                  tags=["data"])
+    services_sharing.share_create(actor=net.editor, entry=entries[0], units=[net.county, net.town], note="参考")
 
 
 def _urgent(net: Net) -> None:
