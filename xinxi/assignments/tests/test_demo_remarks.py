@@ -6,7 +6,6 @@ import pytest
 from django.core.management import call_command
 
 from xinxi.accounts.models import User
-from xinxi.assignments import demo_remarks
 from xinxi.assignments.models import Remark, Share
 from xinxi.assignments.permissions_remarks import received_shares, visible_remarks
 from xinxi.instructions.levels import seed_default_levels
