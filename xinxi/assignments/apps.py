@@ -6,7 +6,15 @@ class AssignmentsConfig(AppConfig):
     verbose_name = "约稿与专题"
 
     def ready(self) -> None:
-        from xinxi.assignments import panels_commissions, permissions_commissions, services_commissions
+        # notices_* register their notification kinds on import
+        from xinxi.assignments import (  # noqa: F401
+            notices_lists,
+            notices_remarks,
+            panels_commissions,
+            panels_remarks,
+            permissions_commissions,
+            services_commissions,
+        )
         from xinxi.items import hooks as item_hooks
         from xinxi.items import panels as item_panels
         from xinxi.scoring import events as scoring_events
@@ -17,4 +25,6 @@ class AssignmentsConfig(AppConfig):
             item_panels.ITEM.append(panels_commissions.item_panel)
             item_panels.ENTRY_BADGES.append(panels_commissions.entry_badges)
             scoring_events.COMMISSIONED.append(permissions_commissions.is_commissioned)
-        from xinxi.assignments import notices_lists  # noqa: F401  (registers the list notifications)
+        if panels_remarks.item_panel not in item_panels.ITEM:
+            item_panels.ITEM.append(panels_remarks.item_panel)
+            item_panels.ROW.append(panels_remarks.row_marks)

@@ -2,7 +2,11 @@
 
 from django.urls import URLPattern, URLResolver
 
-from xinxi.assignments import urls_commissions, urls_lists
+from xinxi.assignments import urls_commissions, urls_lists, urls_remarks
 
 app_name = "assignments"
-urlpatterns: list[URLPattern | URLResolver] = [*urls_commissions.urlpatterns, *urls_lists.urlpatterns]
+urlpatterns: list[URLPattern | URLResolver] = [
+    *urls_commissions.urlpatterns,
+    *urls_lists.urlpatterns,
+    *urls_remarks.urlpatterns,
+]

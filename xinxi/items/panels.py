@@ -7,6 +7,8 @@ an app appends a function here; the page joins what they return (rendered, escap
 
 - ``INBOX``: ``fn(user) -> str``, shown above the desk inbox's list;
 - ``ITEM``: ``fn(user, item) -> str``, shown under the title of the item and entry pages;
+- ``ROW``: ``fn(user, items) -> {item id: str}``, a short mark on each row of 我的信息 (the
+  unit's item list), for one page of items at once: one query per page, never per row;
 - ``FORM``: a :class:`FormPart`, whose fields appear in the draft form (after the item's own
   fields) and whose ``save`` runs after the draft is saved (a ``ServiceError`` it raises is
   shown on the saved draft, with what was typed kept). ``data`` is the posted form, or on
@@ -26,6 +28,7 @@ from django.utils.safestring import SafeString
 INBOX: list[Callable[[Any], str]] = []
 ITEM: list[Callable[[Any, Any], str]] = []
 ENTRY_BADGES: list[Callable[[Any, list[Any]], dict[int, str]]] = []
+ROW: list[Callable[[Any, list[Any]], dict[int, str]]] = []
 
 
 class FormPart(Protocol):
@@ -43,6 +46,15 @@ def inbox(user: Any) -> SafeString:
 
 def item(user: Any, obj: Any) -> SafeString:
     return format_html_join("", "{}", ((fn(user, obj),) for fn in ITEM))
+
+
+def row_marks(user: Any, items: list[Any]) -> dict[int, SafeString]:
+    """Each item's marks from every ``ROW`` function, joined (rendered, escaped HTML)."""
+    found: dict[int, list[str]] = {}
+    for fn in ROW:
+        for pk, html in fn(user, items).items():
+            found.setdefault(pk, []).append(html)
+    return {pk: format_html_join("", "{}", ((h,) for h in parts)) for pk, parts in found.items()}
 
 
 def form_fields(user: Any, obj: Any, data: Any) -> SafeString:

@@ -94,6 +94,9 @@ def my_items(request: AuthedRequest) -> HttpResponse:
         .order_by("-updated_at", "-id"),
         PAGE_SIZE,
     )
+    marks = panels.row_marks(user, list(page))
+    for row in page:
+        row.marks = marks.get(row.pk, "")
     pending = 0
     if _is_approver(user):
         pending = permissions.visible_items(user).filter(state=ItemState.PENDING_SIGNOFF).count()

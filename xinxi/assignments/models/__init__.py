@@ -8,3 +8,5 @@ from xinxi.assignments.models.lists import (  # noqa: F401
     SupervisionList,
     SupervisionRow,
 )
+from xinxi.assignments.models.remarks import Remark, RemarkRating, RemarkTag  # noqa: F401
+from xinxi.assignments.models.sharing import Share, ShareRead, ShareRecipient  # noqa: F401

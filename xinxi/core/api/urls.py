@@ -6,7 +6,9 @@ from rest_framework.routers import DefaultRouter
 
 from xinxi.accounts.api.views import MeView, TokenView
 from xinxi.assignments.api import lists as assignment_lists
+from xinxi.assignments.api import remarks as assignment_remarks
 from xinxi.assignments.api import routes as assignments
+from xinxi.assignments.api import sharing as assignment_sharing
 from xinxi.instructions.api import views as instructions
 from xinxi.items.api import views as items
 from xinxi.network.api import views as network
@@ -37,7 +39,15 @@ router.register("instructions", instructions.InstructionViewSet, basename="instr
 router.register("supervision-tasks", instructions.SupervisionTaskViewSet, basename="supervision-task")
 router.register("periodicals", publications.PeriodicalViewSet, basename="periodical")
 router.register("issues", publications.IssueViewSet, basename="issue")
-for prefix, viewset, basename in [*scoring.ROUTES, *urgent.ROUTES, *assignments.ROUTES, *assignment_lists.ROUTES]:
+ROUTES = [
+    *scoring.ROUTES,
+    *urgent.ROUTES,
+    *assignments.ROUTES,
+    *assignment_lists.ROUTES,
+    *assignment_remarks.ROUTES,
+    *assignment_sharing.ROUTES,
+]
+for prefix, viewset, basename in ROUTES:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [

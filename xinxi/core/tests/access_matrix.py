@@ -1275,6 +1275,68 @@ API |= {
     ],
 }
 
+# --- assignments: remarks and sharing (assignments/urls_remarks.py, api/remarks.py, api/sharing.py) ---
+# The remark on the county's entry (公开) is read by the city desk and the county's people; the desk's
+# editors and chief write it (the duty officer and leader: 403). The share of the county's entry went to
+# the county: its people and the sharing desk read it; everyone else 404.
+REMARK_SEEING = CITY_DESK | UNIT
+PAGES |= {
+    "assignments/remarks/entry/<pk>/": [
+        Case("an entry at the desk", allow(CITY_DESK), pk="entry2"),
+        Case("write: an empty text (400)", allow(ACTORS, 400, **dict.fromkeys(READERS, 403)), POST, pk="entry",
+             data={"text": ""}),
+        Case("write", allow(ACTORS, 302, **dict.fromkeys(READERS, 403)), POST, pk="entry", data={"text": "好"}),
+        Case("another city's entry", NOBODY, pk="elsewhere_entry"),
+        missing(pk="missing"),
+    ],
+    "assignments/remarks/counts/": [Case("the desk's", allow(CITY_DESK)),
+                                    Case("a bad period", allow(CITY_DESK, 400), query="period=2026-13")],
+    "assignments/remarks/counts.xlsx": [Case("download", allow(CITY_DESK)),
+                                        Case("a bad period", allow(CITY_DESK, 400), query="period=x")],
+    "assignments/shares/": [Case("received", allow(ALL)), Case("sent", allow(ALL), query="box=sent")],
+    "assignments/shares/new/<entry>/": [
+        Case("an entry at the desk", allow(ACTORS, **dict.fromkeys(READERS, 403)), entry="entry"),
+        Case("share: nothing chosen (400)", allow(ACTORS, 400, **dict.fromkeys(READERS, 403)), POST,
+             entry="entry", data={"note": "x"}),
+        Case("another city's entry", NOBODY, entry="elsewhere_entry"),
+        missing(entry="missing"),
+    ],
+    "assignments/shares/<pk>/": [
+        Case("shared with the county", allow(REMARK_SEEING), pk="share"),
+        missing(pk="missing"),
+    ],
+}
+API |= {
+    A + "remarks/": [
+        Case("list", api(ALL)),
+        Case("filters", api(ALL), query="item={sent}&rating=good"),
+        Case("a bad filter", api(ALL, 400), query="rating=great"),
+        Case("write: an empty body", api(ALL, 400), POST),
+    ],
+    A + "remarks/counts/": [Case("the desk's", api(CITY_DESK, rest=403)),
+                            Case("a bad period", api(CITY_DESK, 400, rest=403), query="period=2026-13")],
+    A + "remarks/<pk>/": [
+        Case("the county's", api(REMARK_SEEING), pk="remark"),
+        Case("update: an empty body", api(REMARK_SEEING, 400), "patch", pk="remark"),
+        Case("withdraw", api(ACTORS, 204, **dict.fromkeys(REMARK_SEEING - ACTORS, 403)), "delete", pk="remark"),
+        api_missing(pk="missing"),
+    ],
+    A + "shares/": [
+        Case("list", api(ALL)),
+        Case("sent", api(ALL), query="box=sent"),
+        Case("a bad box", api(ALL, 400), query="box=x"),
+        Case("share: an empty body", api(ALL, 400), POST),
+    ],
+    A + "shares/<pk>/": [
+        Case("shared with the county", api(REMARK_SEEING), pk="share"),
+        api_missing(pk="missing"),
+    ],
+    A + "shares/<pk>/read/": [
+        Case("read", api(REMARK_SEEING), POST, pk="share"),
+        api_missing(POST, pk="missing"),
+    ],
+}
+
 # --- 舆论监督与群众意见建议 lists and 社情民意 reports (assignments/urls_lists.py, api/lists.py) ---
 # The county's sent list reaches the city desk (and admins); its draft only the county; the other city's
 # list its own county (outsider). The city desk's editor and chief route rows; the county replies to the

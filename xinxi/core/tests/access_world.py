@@ -155,6 +155,7 @@ def build_world() -> World:
     _urgent(net, ids)
     _commissions(net, ids)
     _supervision_lists(net, ids)
+    _remarks(net, ids)
     return w
 
 
@@ -186,6 +187,16 @@ def _supervision_lists(net: Net, ids: dict[str, Any]) -> None:
                                               fields=row_fields(date=dt.date(2026, 11, 20))).pk
     other = sent_list(net.outsider, month=dt.date(2026, 12, 1), rows=1)
     ids["other_sup_list"], ids["other_sup_row"] = other.pk, other.rows.get().pk
+
+
+def _remarks(net: Net, ids: dict[str, Any]) -> None:
+    """A remark on the county's second entry at the city desk; the first entry shared with the county."""
+    from xinxi.assignments import services_remarks, services_sharing
+
+    ids["remark"] = services_remarks.remark_write(
+        actor=net.editor, entry=DeskEntry.objects.get(pk=ids["entry2"]), text="数字翔实。", rating="good").pk
+    ids["share"] = services_sharing.share_create(
+        actor=net.editor, entry=DeskEntry.objects.get(pk=ids["entry"]), units=[net.county], note="参考").pk
 
 
 def _urgent(net: Net, ids: dict[str, Any]) -> None:

@@ -106,6 +106,7 @@ def _objects(net: Net) -> None:
     _urgent(net)
     _commissions(net)
     _lists(net)
+    _remarks(net, entries)
 
 
 def _commissions(net: Net) -> None:
@@ -130,6 +131,15 @@ def _lists(net: Net) -> None:
     services_lists.list_create(actor=net.reporter, month=dt.date(2026, 11, 1))
     for title in ("东城县群众关注冬季供暖收费", "东城县居民反映公交线路调整不便"):
         submitted(net.reporter, title=title, category=Category.SENTIMENT)
+
+
+def _remarks(net: Net, entries: list[Any]) -> None:
+    """Remarks and sharing: a remark on a county entry at the city desk, that entry shared with the town."""
+    from xinxi.assignments import services_remarks, services_sharing
+
+    services_remarks.remark_write(actor=net.editor, entry=entries[0], text="数字翔实，标题具体。", rating="good",
+                                  tags=["data"])
+    services_sharing.share_create(actor=net.editor, entry=entries[0], units=[net.county, net.town], note="参考")
 
 
 def _urgent(net: Net) -> None:

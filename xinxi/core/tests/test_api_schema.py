@@ -171,6 +171,14 @@ ENDPOINTS = {
     "/api/v1/supervision-rows/{id}/reply/": {"post"},
     "/api/v1/sentiment-reports/": {"get", "post"},
     # --- end of supervision lists and sentiment reports ---
+    # --- assignments: remarks and sharing (xinxi/assignments/api/remarks.py, sharing.py) ---
+    "/api/v1/remarks/": {"get", "post"},
+    "/api/v1/remarks/counts/": {"get"},
+    "/api/v1/remarks/{id}/": {"get", "patch", "delete"},
+    "/api/v1/shares/": {"get", "post"},
+    "/api/v1/shares/{id}/": {"get"},
+    "/api/v1/shares/{id}/read/": {"post"},
+    # --- end of assignments: remarks and sharing ---
 }
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver"}
 

@@ -241,6 +241,26 @@ def _finding_decided(net: Net) -> Case:
         actor=net.desk_chief, finding=finding, version=finding.version, reason="县里已电话报告，不属漏报。"))
 
 
+def _remark_written(net: Net) -> Case:
+    from xinxi.assignments import services_remarks
+
+    entry = secret_entry(net)
+    return Case(net.reporter, TITLE, lambda: services_remarks.remark_write(
+        actor=net.editor, entry=entry, text="数字翔实，标题具体。", rating="good"))
+
+
+def _share_received(net: Net) -> Case:
+    """Shared with the city's department: one of its people cleared for 机密 is the recipient, another
+    stays cleared, so the share goes through when the recipient's clearance is lowered."""
+    from xinxi.assignments import services_sharing
+
+    recipient = make_user("dept_reader", net.city_dept, Role.REPORTER, clearance=CONFIDENTIAL)
+    make_user("dept_chief", net.city_dept, Role.APPROVER, clearance=CONFIDENTIAL)
+    entry = secret_entry(net)
+    return Case(recipient, TITLE, lambda: services_sharing.share_create(
+        actor=net.editor, entry=entry, units=[net.city_dept], note="供参考"))
+
+
 SCENARIOS: dict[str, Callable[[Net], Case]] = {
     K.ITEM_SIGNOFF_REQUESTED: _signoff_requested,
     K.ITEM_SIGNOFF_RETURNED: _signoff_returned,
@@ -277,6 +297,8 @@ SCENARIOS: dict[str, Callable[[Net], Case]] = {
     K.URGENT_ESCALATION: _urgent_sweep("approver", 160),  # written passed 40 minutes ago: escalated
     K.URGENT_FINDING_PROPOSED: _finding_proposed,
     K.URGENT_FINDING_DECIDED: _finding_decided,
+    K.REMARK_WRITTEN: _remark_written,
+    K.SHARE_RECEIVED: _share_received,
 }
 
 

@@ -12,7 +12,8 @@ from xinxi.accounts.models import User
 class Command(BaseCommand):
     help = (
         "加载演示约稿与专题数据：临江市委办公室的约稿（一项进行中、部分单位已报送，一项已截止、一个单位逾期报送）、"
-        "本月舆论监督与群众意见建议清单（在 load_demo 和 load_demo_scores 之后运行；可重复运行）。"
+        "本月舆论监督与群众意见建议清单、一条点评和一条共享信息"
+        "（在 load_demo、load_demo_items 和 load_demo_scores 之后运行；可重复运行）。"
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             raise CommandError("请先运行 manage.py load_demo 加载演示省份。")
         self.commissions()
         self.lists()
+        self.remarks()
 
     def commissions(self) -> None:
         from xinxi.assignments import demo_commissions
@@ -42,4 +44,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"舆论监督与群众意见建议清单：新建 {made} 份。用 {demo_lists.EDITOR}（编辑）查看“清单”页和报送情况，"
             f"用 yjj_xxy 查看交办给{demo_lists.CONCERNED}的事项。" if made else "演示清单已存在，无需改动。"
+        )
+
+    def remarks(self) -> None:
+        from xinxi.assignments import demo_remarks
+
+        made = demo_remarks.load()
+        self.stdout.write(
+            f"演示点评和共享：新建 {made} 项。用 dc_xxy 在“我的信息”查看点评，用 xc_xxy 在“共享信息”查看共享。"
+            if made else "演示点评和共享已存在，无需改动。"
         )
