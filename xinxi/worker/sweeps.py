@@ -55,6 +55,7 @@ SWEEPS: tuple[Sweep, ...] = (
     Sweep("scoring_sweeps", "计分周期结算", "xinxi.scoring.tasks.scoring_sweeps", daily),
     Sweep("urgent_late_findings", "紧急信息迟报核查", "xinxi.urgent.tasks_findings.propose_late_findings",
           every_5_minutes, quiet=True),
+    Sweep("intake_mail", "收取各科室来稿邮箱", "xinxi.intake.tasks.intake_mail", every_5_minutes, quiet=True),
     Sweep("prune_task_results", "清理 30 天前的后台任务记录", "xinxi.worker.tasks.prune_task_results", daily),
 )
 
