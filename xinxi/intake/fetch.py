@@ -13,10 +13,10 @@ still go.
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import logging
 import re
-import socket
 import ssl
 
 from django.utils import timezone
@@ -94,10 +94,8 @@ def fetch_mailbox(mailbox: Mailbox) -> int:
                 taken += message is not None
             _mark_seen(conn, uid)  # only after the record is committed
     finally:
-        try:
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
             conn.logout()
-        except (imaplib.IMAP4.error, OSError):
-            pass
     return taken
 
 
@@ -108,7 +106,7 @@ def sweep() -> int:
         error = ""
         try:
             total += fetch_mailbox(mailbox)
-        except (imaplib.IMAP4.error, OSError, socket.timeout, ssl.SSLError, FetchError) as exc:
+        except (TimeoutError, imaplib.IMAP4.error, OSError, ssl.SSLError, FetchError) as exc:
             error = f"收取失败：{exc}"[:500]
             logger.warning("intake mailbox %s: %s", mailbox.pk, exc)
         Mailbox.objects.filter(pk=mailbox.pk).update(checked_at=timezone.now(), last_error=error)

@@ -17,8 +17,8 @@ from django.http import Http404
 from xinxi.accounts.models import Role
 from xinxi.intake.models import IntakeMessage
 from xinxi.network.models import Desk, DirectPoint, Unit
-from xinxi.network.services import parent_desk
 from xinxi.network.permissions import user_desk
+from xinxi.network.services import parent_desk
 
 WORK_ROLES = (Role.EDITOR, Role.DESK_CHIEF)
 

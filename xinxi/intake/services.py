@@ -16,7 +16,6 @@ gets a row "邮件收稿" naming the same.
 
 from __future__ import annotations
 
-import copy
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -107,8 +106,7 @@ def intake_ingest(
 
 def _on_behalf(editor: User, unit: Unit) -> User:
     """The editor as the items services should see them: same row, the unit's, with the unit roles."""
-    proxy = copy.copy(editor)
-    proxy.__dict__ = dict(editor.__dict__)
+    proxy = User.objects.get(pk=editor.pk)  # a fresh instance: the request's user stays as it is
     proxy.unit = unit
     proxy.__dict__["roles"] = editor.roles | {Role.REPORTER, Role.APPROVER}
     return proxy

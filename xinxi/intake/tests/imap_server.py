@@ -55,7 +55,7 @@ class ImapServer:
         conn = self.connect(user)
         try:
             conn.select(folder)
-            typ, data = conn.uid("SEARCH", "ALL")
+            _typ, data = conn.uid("SEARCH", "ALL")
             if data and data[0]:
                 conn.uid("STORE", b",".join(data[0].split()).decode(), "+FLAGS.SILENT", r"(\Deleted)")
                 conn.expunge()
@@ -66,7 +66,7 @@ class ImapServer:
         conn = self.connect(user)
         try:
             conn.select(folder, readonly=True)
-            typ, data = conn.uid("SEARCH", "UNSEEN")
+            _typ, data = conn.uid("SEARCH", "UNSEEN")
             return [int(u) for u in (data[0] or b"").split()]
         finally:
             conn.logout()
