@@ -74,13 +74,14 @@ def fetch_mailbox(mailbox: Mailbox) -> int:
     taken = 0
     conn = _connect(mailbox)
     try:
-        typ, _ = conn.login(mailbox.username, mailbox.password)
-        typ, _ = conn.select(_quote(mailbox.folder))
-        if typ != "OK":
+        conn.login(mailbox.username, mailbox.password)
+        selected: str = conn.select(_quote(mailbox.folder))[0]
+        if selected != "OK":
             raise FetchError(f"无法打开文件夹“{mailbox.folder}”")
         validity = _uidvalidity(conn, mailbox.folder)
-        typ, data = conn.uid("SEARCH", "UNSEEN")
-        uids = [int(u) for u in (data[0] or b"").split()] if typ == "OK" and data else []
+        searched: str
+        searched, data = conn.uid("SEARCH", "UNSEEN")
+        uids = [int(u) for u in (data[0] or b"").split()] if searched == "OK" and data else []
         recorded = set(
             IntakeMessage.objects.filter(mailbox=mailbox, uidvalidity=validity, uid__in=uids).values_list("uid",
                                                                                                         flat=True)

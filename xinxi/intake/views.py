@@ -62,7 +62,8 @@ class AcceptForm(forms.Form):
 
     def __init__(self, *args: object, units: list[Unit], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["unit"].choices = [("", "—— 请选择 ——"), *((u.pk, u.name) for u in units)]
+        unit_field: forms.TypedChoiceField = self.fields["unit"]  # type: ignore[assignment]
+        unit_field.choices = [("", "—— 请选择 ——"), *((u.pk, u.name) for u in units)]
         self.fields["unit"].error_messages["invalid_choice"] = "请选择本科室的下级单位或直报点。"
 
 
@@ -183,6 +184,7 @@ def mailbox_page(request: AuthedRequest) -> HttpResponse:
                 messages.success(request, "收稿邮箱已保存；工作进程每 5 分钟收取一次新邮件。")
                 return redirect("/intake/mailbox/" + (f"?desk={desk.pk}" if user.is_admin else ""))
     return render(request, "intake/mailbox.html", {
-        "form": form, "desk": desk, "desks": desks, "mailbox": mailbox, "has_password": bool(mailbox and mailbox.password),
+        "form": form, "desk": desk, "desks": desks, "mailbox": mailbox,
+        "has_password": bool(mailbox and mailbox.password),
     }, status=status)
 

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from xinxi.accounts.api.views import MeView, TokenView
 from xinxi.instructions.api import views as instructions
+from xinxi.intake.api import views as intake
 from xinxi.items.api import views as items
 from xinxi.network.api import views as network
 from xinxi.notifications.api.views import NotificationViewSet
@@ -35,7 +36,7 @@ router.register("instructions", instructions.InstructionViewSet, basename="instr
 router.register("supervision-tasks", instructions.SupervisionTaskViewSet, basename="supervision-task")
 router.register("periodicals", publications.PeriodicalViewSet, basename="periodical")
 router.register("issues", publications.IssueViewSet, basename="issue")
-for prefix, viewset, basename in [*scoring.ROUTES, *urgent.ROUTES]:
+for prefix, viewset, basename in [*scoring.ROUTES, *urgent.ROUTES, *intake.ROUTES]:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
@@ -46,6 +47,7 @@ urlpatterns = [
     path("search/", items.SearchView.as_view(), name="api_search"),
     *scoring.PATHS,
     *urgent.PATHS,
+    *intake.PATHS,
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file, so the page needs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

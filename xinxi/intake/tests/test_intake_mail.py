@@ -117,7 +117,8 @@ def test_an_empty_mail_is_quarantined_and_can_be_discarded(imap: Any, mailbox: A
 
 
 def test_a_gbk_mail_is_decoded(imap: Any, mailbox: Any, sender: Any) -> None:
-    imap.append("citydesk", gbk_mail(sender.email, "关于镕基石桥乡防汛工作的报告", "石桥乡组织干部群众300余人连夜加固堤坝。"))
+    raw = gbk_mail(sender.email, "关于镕基石桥乡防汛工作的报告", "石桥乡组织干部群众300余人连夜加固堤坝。")
+    imap.append("citydesk", raw)
     fetch.sweep()
     message = IntakeMessage.objects.get()
     assert message.state == IntakeState.QUEUED
