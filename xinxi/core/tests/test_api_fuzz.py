@@ -104,6 +104,20 @@ def _objects(net: Net) -> None:
     finding = proposed_late(net)
     assert Finding.objects.filter(pk=finding.pk).exists()
     _urgent(net)
+    _intake(net)
+
+
+def _intake(net: Net) -> None:
+    """E-mail intake: a queued and a quarantined mail at the city desk, and its mailbox."""
+    from xinxi.intake import services as intake
+    from xinxi.intake.models import Mailbox
+    from xinxi.intake.tests.mails import mail
+
+    net.reporter.email = "reporter@county.example"
+    net.reporter.save(update_fields=["email"])
+    intake.intake_ingest(desk=net.city.desk, raw=mail())
+    intake.intake_ingest(desk=net.city.desk, raw=mail(sender="stranger@example.org", subject="来历不明的邮件"))
+    Mailbox.objects.create(desk=net.city.desk, host="imap.example.org", port=993, username="desk", password="pw")
 
 
 def _urgent(net: Net) -> None:
