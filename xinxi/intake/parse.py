@@ -27,7 +27,12 @@ from xinxi.items import attachments as item_attachments
 from xinxi.items import text as item_text
 from xinxi.lib.errors import ServiceError
 
-TRIVIAL_BODY = 30  # characters: a body shorter than this ("见附件，请审阅。") gives way to a DOCX
+TRIVIAL_BODY = 100  # characters: a body shorter than this ("见附件，请审阅。") gives way to a DOCX
+TRIVIAL_WITH_NOTE = 300  # a body that points to the attachment ("报送信息一则，见附件" and a signature)
+
+
+def trivial(body: str) -> bool:
+    return len(body) < TRIVIAL_BODY or ("附件" in body and len(body) < TRIVIAL_WITH_NOTE)
 _ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "euc-cn": "gb18030"}
 
 
@@ -180,7 +185,7 @@ def parse(raw: bytes) -> Parsed:
         _check_attachment(found)
         if not found.ok:
             out.problems.append(found.reason)
-    if len(out.body) < TRIVIAL_BODY:
+    if trivial(out.body):
         docx = next((f for f in out.attachments if f.ok and f.docx_text), None)
         if docx is not None and docx.docx_text:
             out.body = docx.docx_text
