@@ -31,7 +31,7 @@ from xinxi.intake import permissions
 from xinxi.intake.models import IntakeMessage, IntakeState, Mailbox, Security
 from xinxi.items import services as item_services
 from xinxi.items import text as item_text
-from xinxi.items.models import DeskEntry
+from xinxi.items.models import DeskEntry, ItemEvent
 from xinxi.items.workflow import record_event
 from xinxi.lib.errors import ConflictError, ServiceError
 from xinxi.network.models import Desk, Unit
@@ -163,6 +163,9 @@ def intake_accept(
     note = f"邮件收稿：{actor} 代{unit.name}录入并报送（发件人 {message.sender or '未知'}，来稿 #{message.pk}）"
     for entry in DeskEntry.objects.filter(submission=submission):
         record_event(entry, actor, "intake", entry.state, entry.state, note[:300])
+    sent = ItemEvent.objects.filter(item=item, action="submit").order_by("-pk").first()
+    if sent is not None:  # the item's own history says who sent it and for whom
+        ItemEvent.objects.filter(pk=sent.pk).update(reason=f"{sent.reason}；{note}"[:500])
     message.unit = unit
     _close(message, actor, IntakeState.ACCEPTED, item=item)
     audit_record(

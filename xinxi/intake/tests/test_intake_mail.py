@@ -45,6 +45,8 @@ def test_a_good_mail_is_queued_and_accepted_into_the_desk_inbox(imap: Any, mailb
     entry = DeskEntry.objects.get(item=item)
     assert entry.desk.unit == net.city and entry.origin_unit == net.county
     assert EntryEvent.objects.filter(entry=entry, action="intake", actor=net.editor).exists()
+    submit = item.events.get(action="submit")
+    assert submit.actor == net.editor and "代东城县委办公室录入并报送" in submit.reason
     audit = AuditEvent.objects.get(action="intake_accept")
     assert audit.actor == net.editor and audit.detail["on_behalf_of"] == net.county.name
 
