@@ -23,6 +23,8 @@ missing_packages() {
     { command -v fc-list >/dev/null 2>&1 && [[ -n "$(fc-list :lang=zh family 2>/dev/null)" ]]; } \
         || printf 'fonts-noto-cjk '
     ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset\.so' || printf 'libharfbuzz-subset0 '
+    # The e-mail intake tests read mail from a real IMAP server on loopback: Debian's dovecot.
+    [[ -x /usr/sbin/dovecot ]] || printf 'dovecot-imapd '
     # The backup/restore tests on PostgreSQL run pg_dump and pg_restore.
     if [[ ${DATABASE_URL:-} == postgres* ]] && ! command -v pg_dump >/dev/null 2>&1; then
         printf 'postgresql-client '
@@ -38,6 +40,8 @@ if [[ -n $missing && $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; th
 fi
 find_chromium || die "浏览器测试需要 Debian 的 chromium，但未找到。请安装：sudo apt-get install --no-install-recommends chromium fonts-noto-cjk libharfbuzz-subset0
 Browser tests need Debian's chromium, which was not found. Install it: sudo apt-get install --no-install-recommends chromium fonts-noto-cjk libharfbuzz-subset0"
+[[ -x /usr/sbin/dovecot ]] || die "邮件收稿测试需要 Debian 的 dovecot-imapd，但未找到。请安装：sudo apt-get install --no-install-recommends dovecot-imapd
+The e-mail intake tests need Debian's dovecot-imapd, which was not found. Install it: sudo apt-get install --no-install-recommends dovecot-imapd"
 
 failed=()
 

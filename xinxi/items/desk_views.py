@@ -64,6 +64,7 @@ EVENT_LABELS = {
     "edit": "编辑",
     "combined": "综合生成",
     "forward": "转报",
+    "intake": "邮件收稿",
 }
 VERIFIABLE = {EntryState.NEW, EntryState.READ, EntryState.PREADOPTED, EntryState.ADOPTED}
 

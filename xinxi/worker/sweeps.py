@@ -60,6 +60,7 @@ SWEEPS: tuple[Sweep, ...] = (
           every_5_minutes, quiet=True),
     Sweep("commission_sweep", "约稿到期提醒与未报送记录", "xinxi.assignments.tasks_commissions.commission_sweep",
           every_5_minutes, quiet=True),
+    Sweep("intake_mail", "收取各科室来稿邮箱", "xinxi.intake.tasks.intake_mail", every_5_minutes, quiet=True),
     Sweep("prune_task_results", "清理 30 天前的后台任务记录", "xinxi.worker.tasks.prune_task_results", daily),
 )
 

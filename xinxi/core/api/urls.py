@@ -10,6 +10,7 @@ from xinxi.assignments.api import remarks as assignment_remarks
 from xinxi.assignments.api import routes as assignments
 from xinxi.assignments.api import sharing as assignment_sharing
 from xinxi.instructions.api import views as instructions
+from xinxi.intake.api import views as intake
 from xinxi.items.api import views as items
 from xinxi.network.api import views as network
 from xinxi.notifications.api.views import NotificationViewSet
@@ -46,6 +47,7 @@ ROUTES = [
     *assignment_lists.ROUTES,
     *assignment_remarks.ROUTES,
     *assignment_sharing.ROUTES,
+    *intake.ROUTES,
 ]
 for prefix, viewset, basename in ROUTES:
     router.register(prefix, viewset, basename=basename)
@@ -59,6 +61,7 @@ urlpatterns = [
     *scoring.PATHS,
     *urgent.PATHS,
     *assignments.PATHS,
+    *intake.PATHS,
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file, so the page needs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

@@ -1453,6 +1453,48 @@ API |= {
     ],
 }
 
+# --- e-mail intake (intake/urls.py, intake/api/views.py) ---
+# The city desk's editors and desk chief work its queue; everyone else (the duty officer and leader
+# included) gets 404, as for a missing mail; the mailbox settings are the desk chief's and the admin's.
+INTAKE_MAILBOX = frozenset({"desk_chief", "admin"})
+PAGES |= {
+    "intake/": [Case("the desk's queue", allow(ACTORS)), Case("all states", allow(ACTORS), query="state=all")],
+    "intake/mailbox/": [
+        Case("the desk's mailbox", allow(INTAKE_MAILBOX)),
+        Case("an empty form", allow({"desk_chief"}, 400, admin=404), POST),
+    ],
+    "intake/<pk>/": [
+        Case("queued", allow(ACTORS), pk="intake_msg"),
+        Case("quarantined", allow(ACTORS), pk="intake_quarantined"),
+        Case("other city's", NOBODY, pk="other_intake"),
+        missing(pk="missing"),
+    ],
+    **{f"intake/<pk>/{verb}/": [
+        Case("an empty form", allow(ACTORS, 400), POST, pk="intake_msg"),
+        Case("other city's", NOBODY, POST, pk="other_intake"),
+        missing(POST, pk="missing"),
+    ] for verb in ("accept", "reject", "discard")},
+}
+API |= {
+    A + "intake/messages/": [Case("the desk's mails (others: empty)", api(ALL)),
+                             Case("filter", api(ALL), query="state=quarantined")],
+    A + "intake/messages/<pk>/": [
+        Case("queued", api(ACTORS), pk="intake_msg"),
+        Case("other city's", API_NOBODY, pk="other_intake"),
+        api_missing(pk="missing"),
+    ],
+    **{A + f"intake/messages/<pk>/{verb}/": [
+        Case("an empty body", api(ACTORS, 400), POST, pk="intake_msg"),
+        Case("other city's", API_NOBODY, POST, pk="other_intake"),
+        api_missing(POST, pk="missing"),
+    ] for verb in ("accept", "reject", "discard")},
+    A + "intake/mailbox/": [
+        Case("the own desk's", api({"desk_chief"}, admin=400)),
+        Case("the city desk by id", api(INTAKE_MAILBOX), query="desk={city_desk}"),
+        Case("update: an empty body", api({"desk_chief"}, 400, admin=400), PUT),
+    ],
+}
+
 # The Django admin is one group: its own login, for system administrators only.
 ADMIN_SITE = "admin/"
 # Every admin pattern shares these rows: (label, path, expect); anyone but an admin is

@@ -156,6 +156,7 @@ def build_world() -> World:
     _commissions(net, ids)
     _supervision_lists(net, ids)
     _remarks(net, ids)
+    _intake(net, ids)
     return w
 
 
@@ -197,6 +198,23 @@ def _remarks(net: Net, ids: dict[str, Any]) -> None:
         actor=net.editor, entry=DeskEntry.objects.get(pk=ids["entry2"]), text="数字翔实。", rating="good").pk
     ids["share"] = services_sharing.share_create(
         actor=net.editor, entry=DeskEntry.objects.get(pk=ids["entry"]), units=[net.county], note="参考").pk
+
+
+def _intake(net: Net, ids: dict[str, Any]) -> None:
+    """E-mail intake: a queued mail from the county's reporter at the city desk, one quarantined, one
+    at the other city's desk, and the city desk's mailbox."""
+    from xinxi.intake import services as intake
+    from xinxi.intake.models import Mailbox
+    from xinxi.intake.tests.mails import mail
+
+    net.reporter.email = "reporter@county.example"
+    net.reporter.save(update_fields=["email"])
+    city, other = net.city.desk, net.other_city.desk
+    ids["intake_msg"] = intake.intake_ingest(desk=city, raw=mail()).pk  # type: ignore[union-attr]
+    ids["intake_quarantined"] = intake.intake_ingest(  # type: ignore[union-attr]
+        desk=city, raw=mail(sender="stranger@example.org", subject="来历不明的邮件")).pk
+    ids["other_intake"] = intake.intake_ingest(desk=other, raw=mail(subject="青山来稿")).pk  # type: ignore[union-attr]
+    Mailbox.objects.create(desk=city, host="imap.example.org", port=993, username="desk", password="pw")
 
 
 def _urgent(net: Net, ids: dict[str, Any]) -> None:

@@ -107,6 +107,7 @@ def _objects(net: Net) -> None:
     _commissions(net)
     _lists(net)
     _remarks(net, entries)
+    _intake(net)
 
 
 def _commissions(net: Net) -> None:
@@ -140,6 +141,19 @@ def _remarks(net: Net, entries: list[Any]) -> None:
     services_remarks.remark_write(actor=net.editor, entry=entries[0], text="数字翔实，标题具体。", rating="good",
                                   tags=["data"])
     services_sharing.share_create(actor=net.editor, entry=entries[0], units=[net.county, net.town], note="参考")
+
+
+def _intake(net: Net) -> None:
+    """E-mail intake: a queued and a quarantined mail at the city desk, and its mailbox."""
+    from xinxi.intake import services as intake
+    from xinxi.intake.models import Mailbox
+    from xinxi.intake.tests.mails import mail
+
+    net.reporter.email = "reporter@county.example"
+    net.reporter.save(update_fields=["email"])
+    intake.intake_ingest(desk=net.city.desk, raw=mail())
+    intake.intake_ingest(desk=net.city.desk, raw=mail(sender="stranger@example.org", subject="来历不明的邮件"))
+    Mailbox.objects.create(desk=net.city.desk, host="imap.example.org", port=993, username="desk", password="pw")
 
 
 def _urgent(net: Net) -> None:

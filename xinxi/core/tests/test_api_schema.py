@@ -179,6 +179,14 @@ ENDPOINTS = {
     "/api/v1/shares/{id}/": {"get"},
     "/api/v1/shares/{id}/read/": {"post"},
     # --- end of assignments: remarks and sharing ---
+    # --- e-mail intake (xinxi/intake/api/views.py) ---
+    "/api/v1/intake/messages/": {"get"},
+    "/api/v1/intake/messages/{id}/": {"get"},
+    "/api/v1/intake/messages/{id}/accept/": {"post"},
+    "/api/v1/intake/messages/{id}/reject/": {"post"},
+    "/api/v1/intake/messages/{id}/discard/": {"post"},
+    "/api/v1/intake/mailbox/": {"get", "put"},
+    # --- end of e-mail intake ---
 }
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver"}
 

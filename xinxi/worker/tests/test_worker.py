@@ -16,7 +16,7 @@ from xinxi.instructions.models import Reminder, SupervisionTask
 from xinxi.instructions.tests.factories import task_for
 from xinxi.notifications.testing import texts
 from xinxi.worker.models import SweepRun
-from xinxi.worker.sweeps import SWEEPS, enqueue_due, pause
+from xinxi.worker.sweeps import SWEEPS, enqueue_due, every_5_minutes, pause
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,14 +40,14 @@ def test_a_period_is_enqueued_once_however_often_workers_tick(net):
     assert enqueue_due(now + dt.timedelta(seconds=20)) == []  # same half minute, five minutes, hour, day
     assert enqueue_due(now + dt.timedelta(seconds=50)) == ["urgent_warnings"]  # a new half minute
     assert enqueue_due(now + dt.timedelta(minutes=4)) == ["urgent_warnings"]  # a new minute, same five minutes
-    assert set(enqueue_due(now + dt.timedelta(minutes=50))) == {"urgent_warnings", "urgent_late_findings"}
-    assert set(enqueue_due(now + dt.timedelta(hours=1))) == {
-        "urgent_warnings", "urgent_late_findings", "supervision_reminders"
-    }
+    five = {s.name for s in SWEEPS if s.period is every_5_minutes}  # urgent_late_findings, intake_mail, ...
+    assert set(enqueue_due(now + dt.timedelta(minutes=50))) == {"urgent_warnings", *five}
+    assert set(enqueue_due(now + dt.timedelta(hours=1))) == {"urgent_warnings", *five, "supervision_reminders"}
     assert SweepRun.objects.filter(name="supervision_reminders").count() == 2
     assert SweepRun.objects.filter(name="urgent_warnings").count() == 5
     assert SweepRun.objects.filter(name="urgent_late_findings").count() == 3
-    assert DBTaskResult.objects.count() == SweepRun.objects.count() == len(SWEEPS) + 7
+    # four more half minutes of warnings, an hour's reminders, two more runs of each five-minute sweep
+    assert DBTaskResult.objects.count() == SweepRun.objects.count() == len(SWEEPS) + 4 + 1 + 2 * len(five)
 
 
 def test_the_worker_wakes_at_each_half_minute_so_the_warning_sweep_is_not_late():
