@@ -44,7 +44,10 @@ def _remove(net: Any) -> Call:
 @scenario(f"{S}.list_upload", "supervision_list_upload")
 def _upload(net: Any) -> Call:
     lst = _draft(net)
-    data = "类型,来源（媒体名称/渠道）,日期,内容摘要,涉及单位,意见建议\n舆论监督,临江日报,2026-11-30,报道路灯不亮,城管局,\n"
+    data = (
+        "类型,来源（媒体名称/渠道）,日期,内容摘要,涉及单位,意见建议\n"
+        "舆论监督,临江日报,2026-11-30,报道路灯不亮,城管局,\n"
+    )
     upload = SimpleUploadedFile("清单.csv", data.encode("gbk"))
     return lambda: services.list_upload(actor=net.reporter, lst=lst, upload=upload)
 
