@@ -126,6 +126,7 @@ ACTION_LABELS = {
     "supervision_row_route": "交办清单条目",
     "supervision_row_reply": "反馈清单条目办理结果",
     "sentiment_compile": "汇编社情民意季度综合报告",
+    "supervision_row_overdue": "发送清单条目逾期提醒",
     "audit_export": "导出审计日志",
     "admin_change": "后台修改",
     "admin_delete": "后台删除",

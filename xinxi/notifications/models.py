@@ -60,6 +60,7 @@ class NotificationKind(models.TextChoices):
     SUPERVISION_LIST_SENT = "supervision_list_sent", "舆论监督与群众意见建议清单"
     SUPERVISION_ROW_ROUTED = "supervision_row_routed", "舆论监督与群众意见建议交办"
     SUPERVISION_ROW_REPLIED = "supervision_row_replied", "舆论监督与群众意见建议办理结果"
+    SUPERVISION_ROW_OVERDUE = "supervision_row_overdue", "舆论监督与群众意见建议逾期未反馈"
     # text snapshots written before notifications became references (see the migration)
     LEGACY = "legacy", "旧通知"
 

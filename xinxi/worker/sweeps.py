@@ -55,6 +55,8 @@ SWEEPS: tuple[Sweep, ...] = (
     Sweep("scoring_sweeps", "计分周期结算", "xinxi.scoring.tasks.scoring_sweeps", daily),
     Sweep("urgent_late_findings", "紧急信息迟报核查", "xinxi.urgent.tasks_findings.propose_late_findings",
           every_5_minutes, quiet=True),
+    Sweep("supervision_list_overdue", "舆论监督与群众意见建议逾期提醒",
+          "xinxi.assignments.tasks_lists.lists_overdue_reminders", daily),
     Sweep("prune_task_results", "清理 30 天前的后台任务记录", "xinxi.worker.tasks.prune_task_results", daily),
 )
 

@@ -74,6 +74,14 @@ def _reply(net: Any) -> Call:
     return lambda: services.row_reply(actor=net.reporter, row=row, result="已办结")
 
 
+@scenario(f"{S}.remind_overdue", "supervision_row_overdue")
+def _overdue(net: Any) -> Call:
+    from xinxi.assignments.tests.helpers_lists import routed_row, sent_list
+
+    routed_row(sent_list(net.reporter, rows=1), net.editor, net.county)
+    return lambda: services.remind_overdue(today=dt.date(2027, 1, 31))
+
+
 @scenario(f"{S}.sentiment_compile", "sentiment_compile")
 def _compile(net: Any) -> Call:
     from xinxi.assignments.tests.test_sentiment import sentiment_entries
