@@ -99,6 +99,7 @@ def test_pages_add_send_route_reply(net: Net, client_for: Any) -> None:
     row = SupervisionRow.objects.get()
     editor = client_for("editor")
     assert editor.post(f"/assignments/lists/rows/{row.pk}/route/", {"unit": "x"}).status_code == 400
+    assert editor.post(f"/assignments/lists/rows/{row.pk}/route/", {"unit": "9" * 30}).status_code == 400
     assert editor.post(f"/assignments/lists/rows/{row.pk}/route/", {"unit": net.county.pk}).status_code == 302
     assert client_for("duty_officer").post(f"/assignments/lists/rows/{row.pk}/route/",
                                            {"unit": net.county.pk}).status_code == 403
