@@ -11,6 +11,7 @@ class AssignmentsConfig(AppConfig):
             notices_lists,
             notices_remarks,
             panels_commissions,
+            panels_lists,
             panels_remarks,
             permissions_commissions,
             services_commissions,
@@ -28,3 +29,5 @@ class AssignmentsConfig(AppConfig):
         if panels_remarks.item_panel not in item_panels.ITEM:
             item_panels.ITEM.append(panels_remarks.item_panel)
             item_panels.ROW.append(panels_remarks.row_marks)
+        if panels_lists.sentiment_panel not in item_panels.ITEM:
+            item_panels.ITEM.append(panels_lists.sentiment_panel)

@@ -38,7 +38,7 @@ def load_lists() -> int:
     month = today.replace(day=1)
     sender = User.objects.get(username=SENDER)
     made = 0
-    if not SupervisionList.objects.filter(unit_id=sender.unit_id, month=month).exists():
+    if not SupervisionList.objects.filter(unit=sender.unit, month=month).exists():
         lst = services.list_create(actor=sender, month=month)
         for n, (kind, source, summary, concerned, suggestion) in enumerate(ROWS):
             day = max(month, today - dt.timedelta(days=len(ROWS) - n))
@@ -52,7 +52,7 @@ def load_lists() -> int:
                            unit=Unit.objects.get(name=CONCERNED), note="请核实并督促整改，按期反馈。")
         made += 1
     drafter = User.objects.get(username=DRAFTER)
-    if not SupervisionList.objects.filter(unit_id=drafter.unit_id, month=month).exists():
+    if not SupervisionList.objects.filter(unit=drafter.unit, month=month).exists():
         services.list_create(actor=drafter, month=month)
         made += 1
     return made

@@ -26,8 +26,9 @@ class UploadForm(forms.Form):
 
 
 class RouteForm(forms.Form):
-    unit = forms.IntegerField(label="承办单位", min_value=1, error_messages={"required": "请选择承办单位。",
-                                                                        "invalid": "请选择承办单位。"})
+    unit = forms.IntegerField(label="承办单位", min_value=1, max_value=2_147_483_647,
+                              error_messages={"required": "请选择承办单位。", "invalid": "请选择承办单位。",
+                                              "max_value": "承办单位不存在。", "min_value": "承办单位不存在。"})
     due_on = forms.DateField(label="反馈期限", required=False, widget=forms.DateInput(attrs={"type": "date"}),
                              error_messages={"invalid": "请填写正确的日期。"})
     note = forms.CharField(label="交办要求", max_length=300, required=False)

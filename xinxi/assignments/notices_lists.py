@@ -27,6 +27,11 @@ def _replied(row: SupervisionRow, d: dict[str, Any]) -> str:
     return f"办理结果：{d.get('unit', '')}已反馈“{row.title}”的办理情况"
 
 
+def _overdue(row: SupervisionRow, d: dict[str, Any]) -> str:
+    return f"逾期提醒：交办{d.get('unit', '')}的“{row.title}”已过反馈期限（{d.get('due_on', '')}），尚未反馈办理结果"
+
+
+register(K.SUPERVISION_ROW_OVERDUE, visible=visible_rows, text=_overdue, related=("list__unit",))
 register(K.SUPERVISION_LIST_SENT, visible=visible_lists, text=_sent, related=("unit",))
 register(K.SUPERVISION_ROW_ROUTED, visible=visible_rows, text=_routed, related=("list__unit",))
 register(K.SUPERVISION_ROW_REPLIED, visible=visible_rows, text=_replied, related=("list__unit",))

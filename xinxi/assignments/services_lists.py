@@ -222,8 +222,9 @@ def row_route(*, actor: User, row: SupervisionRow, unit: Unit, note: str = "",
     if len(note) > NOTE_MAX:
         raise ServiceError(f"交办要求不能超过 {NOTE_MAX} 字。")
     row.state, row.routed_to, row.routed_by = RowState.ROUTED, unit, actor
-    row.routed_at, row.route_note, row.due_on = timezone.now(), note, due_on
-    row.save(update_fields=["state", "routed_to", "routed_by", "routed_at", "route_note", "due_on"])
+    row.routed_at, row.route_note, row.due_on, row.overdue_reminded_at = timezone.now(), note, due_on, None
+    row.save(update_fields=["state", "routed_to", "routed_by", "routed_at", "route_note", "due_on",
+                            "overdue_reminded_at"])
     audit_record(actor=actor, action="supervision_row_route", obj=row.list,
                  detail={"row": row.pk, "unit": unit.pk, "due_on": str(due_on)})
     notify(users=_unit_people(unit.pk), kind=K.SUPERVISION_ROW_ROUTED, obj=row, url=_row_url(row),
@@ -253,6 +254,35 @@ def row_reply(*, actor: User, row: SupervisionRow, result: str) -> SupervisionRo
     notify(users=told, kind=K.SUPERVISION_ROW_REPLIED, obj=row, url=_row_url(row),
            detail={"unit": actor.unit.name if actor.unit else ""})
     return row
+
+
+def remind_overdue(*, today: dt.date | None = None) -> int:
+    """Tell the concerned unit and the router once that a routed row is past its reply date.
+
+    Safe to run any number of times and by several workers: each row is claimed with a
+    conditional update in the transaction that notifies; routing again clears the mark.
+    """
+    today = today or timezone.localdate()
+    rows = list(SupervisionRow.objects.filter(state=RowState.ROUTED, due_on__lt=today,
+                                              overdue_reminded_at__isnull=True)
+                .select_related("routed_to", "routed_by", "list").order_by("id")[:1000])
+    sent = 0
+    for row in rows:
+        with transaction.atomic():
+            claimed = SupervisionRow.objects.filter(pk=row.pk, state=RowState.ROUTED,
+                                                    overdue_reminded_at__isnull=True).update(
+                overdue_reminded_at=timezone.now())
+            if not claimed or row.routed_to is None:
+                continue
+            told = list(_unit_people(row.routed_to.pk))
+            if row.routed_by is not None:
+                told.append(row.routed_by)
+            notify(users=told, kind=K.SUPERVISION_ROW_OVERDUE, obj=row, url=_row_url(row),
+                   detail={"unit": row.routed_to.name, "due_on": str(row.due_on)})
+            audit_record(actor=None, action="supervision_row_overdue", obj=row.list,
+                         detail={"row": row.pk, "due_on": str(row.due_on)})
+        sent += 1
+    return sent
 
 
 # --- 社情民意: the quarterly comprehensive report ---

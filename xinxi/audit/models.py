@@ -145,6 +145,7 @@ ACTION_LABELS = {
     "intake_reject": "退回来稿邮件",
     "intake_discard": "丢弃隔离的来稿邮件",
     "intake_mailbox_save": "设置收稿邮箱",
+    "supervision_row_overdue": "发送清单条目逾期提醒",
     "audit_export": "导出审计日志",
     "admin_change": "后台修改",
     "admin_delete": "后台删除",

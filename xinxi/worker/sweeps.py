@@ -61,6 +61,8 @@ SWEEPS: tuple[Sweep, ...] = (
     Sweep("commission_sweep", "约稿到期提醒与未报送记录", "xinxi.assignments.tasks_commissions.commission_sweep",
           every_5_minutes, quiet=True),
     Sweep("intake_mail", "收取各科室来稿邮箱", "xinxi.intake.tasks.intake_mail", every_5_minutes, quiet=True),
+    Sweep("supervision_list_overdue", "舆论监督与群众意见建议逾期提醒",
+          "xinxi.assignments.tasks_lists.lists_overdue_reminders", daily),
     Sweep("prune_task_results", "清理 30 天前的后台任务记录", "xinxi.worker.tasks.prune_task_results", daily),
 )
 

@@ -85,6 +85,8 @@ class SupervisionRow(models.Model):
     replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="反馈人", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     replied_at = models.DateTimeField("反馈时间", null=True, blank=True)
+    # set when the overdue reminder went out for the current routing; routing again clears it
+    overdue_reminded_at = models.DateTimeField("逾期提醒时间", null=True, blank=True)
 
     class Meta:
         ordering = ["list_id", "position", "id"]

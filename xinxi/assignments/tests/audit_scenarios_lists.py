@@ -44,7 +44,10 @@ def _remove(net: Any) -> Call:
 @scenario(f"{S}.list_upload", "supervision_list_upload")
 def _upload(net: Any) -> Call:
     lst = _draft(net)
-    data = "类型,来源（媒体名称/渠道）,日期,内容摘要,涉及单位,意见建议\n舆论监督,临江日报,2026-11-30,报道路灯不亮,城管局,\n"
+    data = (
+        "类型,来源（媒体名称/渠道）,日期,内容摘要,涉及单位,意见建议\n"
+        "舆论监督,临江日报,2026-11-30,报道路灯不亮,城管局,\n"
+    )
     upload = SimpleUploadedFile("清单.csv", data.encode("gbk"))
     return lambda: services.list_upload(actor=net.reporter, lst=lst, upload=upload)
 
@@ -69,6 +72,14 @@ def _reply(net: Any) -> Call:
 
     row = routed_row(sent_list(net.reporter, rows=1), net.editor, net.county)
     return lambda: services.row_reply(actor=net.reporter, row=row, result="已办结")
+
+
+@scenario(f"{S}.remind_overdue", "supervision_row_overdue")
+def _overdue(net: Any) -> Call:
+    from xinxi.assignments.tests.helpers_lists import routed_row, sent_list
+
+    routed_row(sent_list(net.reporter, rows=1), net.editor, net.county)
+    return lambda: services.remind_overdue(today=dt.date(2027, 1, 31))
 
 
 @scenario(f"{S}.sentiment_compile", "sentiment_compile")

@@ -99,6 +99,7 @@ def test_pages_add_send_route_reply(net: Net, client_for: Any) -> None:
     row = SupervisionRow.objects.get()
     editor = client_for("editor")
     assert editor.post(f"/assignments/lists/rows/{row.pk}/route/", {"unit": "x"}).status_code == 400
+    assert editor.post(f"/assignments/lists/rows/{row.pk}/route/", {"unit": "9" * 30}).status_code == 400
     assert editor.post(f"/assignments/lists/rows/{row.pk}/route/", {"unit": net.county.pk}).status_code == 302
     assert client_for("duty_officer").post(f"/assignments/lists/rows/{row.pk}/route/",
                                            {"unit": net.county.pk}).status_code == 403
@@ -195,6 +196,27 @@ def test_overdue_rows(net: Net, client_for: Any, django_assert_max_num_queries: 
             page = client.get("/assignments/lists/desk/")
         assert page.status_code == 200 and "已逾期" in page.content.decode()
     assert client_for("editor").get("/assignments/lists/desk/?month=2026-13x").status_code == 400
+
+
+def test_overdue_reminder_goes_out_once_and_again_after_routing_anew(
+        net: Net, django_capture_on_commit_callbacks: Any) -> None:
+    lst = sent_list(net.reporter)
+    row = routed_row(lst, net.editor, net.county)
+    assert services.remind_overdue(today=dt.date(2026, 12, 16)) == 0  # due that day: not yet overdue
+    with time_machine.travel(dt.datetime(2026, 12, 17, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))):
+        from xinxi.assignments.tasks_lists import lists_overdue_reminders
+        from xinxi.worker.sweeps import SWEEPS
+
+        assert "xinxi.assignments.tasks_lists.lists_overdue_reminders" in {s.task for s in SWEEPS}
+        assert lists_overdue_reminders.call("2026-12-17") == "发送逾期提醒 1 条"
+    overdue = Notification.objects.filter(kind=K.SUPERVISION_ROW_OVERDUE, object_id=row.pk)
+    assert set(overdue.values_list("user__username", flat=True)) == {"reporter", "approver", "no_clearance",
+                                                                     "editor"}
+    assert services.remind_overdue(today=dt.date(2026, 12, 18)) == 0  # once
+    services.row_route(actor=net.editor, row=row, unit=net.county, due_on=dt.date(2026, 12, 20))
+    assert services.remind_overdue(today=dt.date(2026, 12, 21)) == 1
+    services.row_reply(actor=net.reporter, row=row, result="已办")
+    assert services.remind_overdue(today=dt.date(2027, 1, 21)) == 0
 
 
 def test_access_unit_sees_own_lists_and_tasks_desk_sees_what_reached_it(net: Net, client_for: Any) -> None:

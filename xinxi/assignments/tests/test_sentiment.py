@@ -41,6 +41,8 @@ def test_compilation_credits_every_source_and_records_the_quarter(net: Net, clie
     assert all(DeskEntry.objects.get(pk=e.pk).state == EntryState.COMBINED for e in entries)
     again = client_for("editor").get("/assignments/sentiment/?quarter=2026-Q4").content.decode()
     assert "已汇编" in again
+    entry_page = client_for("editor").get(f"/desk/entries/{report.entry_id}/")
+    assert entry_page.status_code == 200 and "社情民意季度综合报告：2026年第4季度" in entry_page.content.decode()
     with pytest.raises(ServiceError, match="已经汇编"):
         services.sentiment_compile(actor=net.editor, year=2026, quarter=4, entries=[other, entries[0]],
                                    title="再来", body="再来")

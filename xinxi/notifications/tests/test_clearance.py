@@ -324,7 +324,8 @@ def what_they_read(user: User) -> dict[str, str]:
 UNCLASSIFIED = {K.CIRCULAR_PENDING, K.CIRCULAR_RETURNED, K.CIRCULAR_SIGNED, K.CIRCULAR_ISSUED}
 # 舆论监督与群众意见建议 lists are never classified (what media and the public said openly);
 # ``assignments/tests/test_lists.py`` checks who is told.
-UNCLASSIFIED |= {K.SUPERVISION_LIST_SENT, K.SUPERVISION_ROW_ROUTED, K.SUPERVISION_ROW_REPLIED}
+UNCLASSIFIED |= {K.SUPERVISION_LIST_SENT, K.SUPERVISION_ROW_ROUTED, K.SUPERVISION_ROW_REPLIED,
+                 K.SUPERVISION_ROW_OVERDUE}
 
 
 def test_every_kind_is_covered() -> None:
