@@ -63,7 +63,7 @@ class TargetSerializer(serializers.ModelSerializer[CommissionTarget]):
         return int(late.total_seconds() // 60) if late is not None else None
 
 
-class CountsSerializer(serializers.Serializer[Any]):
+class CommissionCountsSerializer(serializers.Serializer[Any]):
     total = serializers.IntegerField()
     pending = serializers.IntegerField()
     answered = serializers.IntegerField()
@@ -89,7 +89,7 @@ class CommissionSerializer(serializers.ModelSerializer[Commission]):
     def get_created_by_name(self, c: Commission) -> str:
         return c.created_by.full_name or c.created_by.username
 
-    @extend_schema_field(CountsSerializer(allow_null=True))
+    @extend_schema_field(CommissionCountsSerializer(allow_null=True))
     def get_counts(self, c: Commission) -> dict[str, int] | None:
         if c.desk_id != self.context.get("desk_id"):
             return None

@@ -97,7 +97,7 @@ class RemarkFilter(filters.FilterSet):
         fields = ["item", "entry", "rating"]
 
 
-class CountsQuerySerializer(QuerySerializer):
+class RemarkCountsQuerySerializer(QuerySerializer):
     period = serializers.RegexField(selectors.PERIOD_PATTERN, required=False, max_length=7,
                                     help_text="统计周期：月份 2026-11，季度 2026-Q4，年度 2026（1970—2099 年）；"
                                     "不给为本月")
@@ -115,7 +115,7 @@ class CountRowSerializer(serializers.Serializer[Any]):
     unrated = serializers.IntegerField(read_only=True, help_text="未评级")
 
 
-class CountsSerializer(serializers.Serializer[Any]):
+class RemarkCountsSerializer(serializers.Serializer[Any]):
     period = PeriodSerializer(read_only=True)
     rows = CountRowSerializer(many=True, read_only=True)
 
@@ -164,13 +164,13 @@ class RemarkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceVie
     @extend_schema(summary="点评统计（按报送人）",
                    description="本科室在统计期内写的点评，按报送人（信息的录入人）和评价计数，供人员考核；"
                    "只给科室人员，其他人 403。",
-                   parameters=[CountsQuerySerializer], responses=documented({200: CountsSerializer}, 400))
+                   parameters=[RemarkCountsQuerySerializer], responses=documented({200: RemarkCountsSerializer}, 400))
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def counts(self, request: Request) -> Response:
         user = acting_user(request)
         if desk_of(user) is None:
             raise PermissionDenied("只有信息科室人员可以查看点评统计。")
-        query = CountsQuerySerializer(data=request.query_params)
+        query = RemarkCountsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         try:
             period = selectors.read_period(query.validated_data.get("period"))
@@ -178,7 +178,7 @@ class RemarkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceVie
             raise ValidationError({exc.param: [exc.message]}) from None
         rows = [{"reporter_id": r.reporter_id, "reporter": r.reporter, "unit": r.unit, "total": r.total,
                  **r.by_rating, "unrated": r.unrated} for r in selectors.reporter_counts(user, period)]
-        return Response(CountsSerializer({"period": period, "rows": rows}).data)
+        return Response(RemarkCountsSerializer({"period": period, "rows": rows}).data)
 
 
 ROUTES: list[tuple[str, Any, str]] = [("remarks", RemarkViewSet, "remark")]
