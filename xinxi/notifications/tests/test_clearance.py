@@ -299,7 +299,9 @@ def what_they_read(user: User) -> dict[str, str]:
 # Kinds about objects that are never classified: a circular (通报) names units and numbers
 # only, never an item or its title (``scoring.circulars``), so every reader it is sent to
 # may read it; ``scoring/tests/test_circulars_services.py`` checks who is told.
-UNCLASSIFIED = {K.CIRCULAR_PENDING, K.CIRCULAR_RETURNED, K.CIRCULAR_SIGNED, K.CIRCULAR_ISSUED}
+UNCLASSIFIED = {K.CIRCULAR_PENDING, K.CIRCULAR_RETURNED, K.CIRCULAR_SIGNED, K.CIRCULAR_ISSUED,
+                # commissions (约稿) carry no classification: a topic and a due time
+                K.COMMISSION_ISSUED, K.COMMISSION_REMINDER, K.COMMISSION_DECLINED}
 
 
 def test_every_kind_is_covered() -> None:

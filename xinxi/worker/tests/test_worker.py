@@ -39,14 +39,17 @@ def test_a_period_is_enqueued_once_however_often_workers_tick(net):
     assert enqueue_due(now) == []
     assert enqueue_due(now + dt.timedelta(seconds=50)) == []  # same minute, same five minutes, hour, day
     assert enqueue_due(now + dt.timedelta(minutes=4)) == ["urgent_warnings"]  # a new minute, same five minutes
-    assert set(enqueue_due(now + dt.timedelta(minutes=50))) == {"urgent_warnings", "urgent_late_findings"}
+    assert set(enqueue_due(now + dt.timedelta(minutes=50))) == {
+        "urgent_warnings", "urgent_late_findings", "commission_sweep"
+    }
     assert set(enqueue_due(now + dt.timedelta(hours=1))) == {
-        "urgent_warnings", "urgent_late_findings", "supervision_reminders"
+        "urgent_warnings", "urgent_late_findings", "commission_sweep", "supervision_reminders"
     }
     assert SweepRun.objects.filter(name="supervision_reminders").count() == 2
     assert SweepRun.objects.filter(name="urgent_warnings").count() == 4
     assert SweepRun.objects.filter(name="urgent_late_findings").count() == 3
-    assert DBTaskResult.objects.count() == SweepRun.objects.count() == len(SWEEPS) + 6
+    assert SweepRun.objects.filter(name="commission_sweep").count() == 3
+    assert DBTaskResult.objects.count() == SweepRun.objects.count() == len(SWEEPS) + 8
 
 
 def test_the_worker_wakes_at_each_minute_so_the_minute_sweep_is_not_late():
