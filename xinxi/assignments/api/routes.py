@@ -4,8 +4,8 @@ from typing import Any
 
 from django.urls import URLPattern
 
-from xinxi.assignments.api import commissions
+from xinxi.assignments.api import commissions, lists, remarks, sharing
 
-_AREAS = (commissions,)
+_AREAS = (commissions, lists, remarks, sharing)
 ROUTES: list[tuple[str, Any, str]] = [route for area in _AREAS for route in area.ROUTES]
-PATHS: list[URLPattern] = [p for area in _AREAS for p in area.PATHS]
+PATHS: list[URLPattern] = [p for area in _AREAS for p in getattr(area, "PATHS", [])]

@@ -5,10 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from xinxi.accounts.api.views import MeView, TokenView
-from xinxi.assignments.api import lists as assignment_lists
-from xinxi.assignments.api import remarks as assignment_remarks
 from xinxi.assignments.api import routes as assignments
-from xinxi.assignments.api import sharing as assignment_sharing
 from xinxi.instructions.api import views as instructions
 from xinxi.intake.api import views as intake
 from xinxi.items.api import views as items
@@ -44,9 +41,6 @@ ROUTES = [
     *scoring.ROUTES,
     *urgent.ROUTES,
     *assignments.ROUTES,
-    *assignment_lists.ROUTES,
-    *assignment_remarks.ROUTES,
-    *assignment_sharing.ROUTES,
     *intake.ROUTES,
 ]
 for prefix, viewset, basename in ROUTES:

@@ -326,6 +326,8 @@ UNCLASSIFIED = {K.CIRCULAR_PENDING, K.CIRCULAR_RETURNED, K.CIRCULAR_SIGNED, K.CI
 # ``assignments/tests/test_lists.py`` checks who is told.
 UNCLASSIFIED |= {K.SUPERVISION_LIST_SENT, K.SUPERVISION_ROW_ROUTED, K.SUPERVISION_ROW_REPLIED,
                  K.SUPERVISION_ROW_OVERDUE}
+# commissions (约稿) carry no classification: a topic and a due time
+UNCLASSIFIED |= {K.COMMISSION_ISSUED, K.COMMISSION_REMINDER, K.COMMISSION_DECLINED}
 
 
 def test_every_kind_is_covered() -> None:

@@ -46,6 +46,7 @@ def test_a_period_is_enqueued_once_however_often_workers_tick(net):
     assert SweepRun.objects.filter(name="supervision_reminders").count() == 2
     assert SweepRun.objects.filter(name="urgent_warnings").count() == 5
     assert SweepRun.objects.filter(name="urgent_late_findings").count() == 3
+    assert SweepRun.objects.filter(name="commission_sweep").count() == 3
     # four more half minutes of warnings, an hour's reminders, two more runs of each five-minute sweep
     assert DBTaskResult.objects.count() == SweepRun.objects.count() == len(SWEEPS) + 4 + 1 + 2 * len(five)
 
