@@ -242,6 +242,8 @@ def mailbox_save(*, actor: User, desk: Desk, values: dict[str, Any]) -> Mailbox:
         raise ServiceError("密码过长。")
     if not password and not mailbox.password:
         raise ServiceError("请填写邮箱密码。")
+    if (mailbox.host, mailbox.username, mailbox.folder) != (host, username, folder):
+        mailbox.uidvalidity = mailbox.last_uid = None  # another folder: its first sweep takes only the unseen
     mailbox.host, mailbox.port, mailbox.security = host, port, security
     mailbox.username, mailbox.folder = username, folder
     mailbox.active = bool(values.get("active", True))
