@@ -94,7 +94,7 @@ def intake_ingest(
     try:
         with transaction.atomic():
             message.save()
-            audit_record(actor=None, action="intake_receive", obj=message,
+            audit_record(actor=None, actor_name="system", action="intake_receive", obj=message,
                          detail={"desk": desk.pk, "sender": parsed.sender, "state": message.state, "uid": uid})
     except IntegrityError:  # taken meanwhile by another worker
         return None
