@@ -1,14 +1,15 @@
 """Reading a desk's mailbox over IMAP (the worker's sweep ``intake_mail``, every five minutes).
 
 For each active mailbox: log in (SSL, STARTTLS or plain), select the folder, read its
-UIDVALIDITY, search the UIDs not yet \\Seen, and for each UID not recorded under this
-UIDVALIDITY fetch the raw message (BODY.PEEK[], which does not set \\Seen) and record it
-through ``services.intake_ingest`` (its own transaction). Only after the record is committed
-is the message marked \\Seen on the server. A crash between the two leaves an unseen message
-whose UID is recorded: the next sweep skips it (and marks it seen). A message already taken
-under another UID (UIDVALIDITY changed, a copy in the folder) is recognised by its Message-ID.
-Quiet when nothing is new; a mailbox that fails is noted on it (``last_error``) and the others
-still go.
+UIDVALIDITY, search the UIDs not yet \\Seen and (once it knows where it got to: the mailbox's
+``uidvalidity`` and ``last_uid``) every later UID, read or not — a person reading the mailbox
+in a mail client loses nothing — and for each UID not recorded under this UIDVALIDITY fetch the
+raw message (BODY.PEEK[], which does not set \\Seen) and record it through
+``services.intake_ingest`` (its own transaction). Only after the record is committed is the
+message marked \\Seen on the server. A crash between the two leaves an unseen message whose UID
+is recorded: the next sweep skips it (and marks it seen). A message already taken under another
+UID (UIDVALIDITY changed, a copy in the folder) is recognised by its Message-ID. Quiet when
+nothing is new; a mailbox that fails is noted on it (``last_error``) and the others still go.
 """
 
 from __future__ import annotations
@@ -47,12 +48,14 @@ def _quote(folder: str) -> str:
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _uidvalidity(conn: imaplib.IMAP4, folder: str) -> int:
-    typ, data = conn.status(_quote(folder), "(UIDVALIDITY)")
-    found = re.search(rb"UIDVALIDITY (\d+)", data[0] if typ == "OK" and data and data[0] else b"")
-    if found is None:
+def _status(conn: imaplib.IMAP4, folder: str) -> tuple[int, int]:
+    """The folder's UIDVALIDITY and UIDNEXT."""
+    typ, data = conn.status(_quote(folder), "(UIDVALIDITY UIDNEXT)")
+    text = data[0] if typ == "OK" and data and isinstance(data[0], bytes) else b""
+    validity, uidnext = re.search(rb"UIDVALIDITY (\d+)", text), re.search(rb"UIDNEXT (\d+)", text)
+    if validity is None or uidnext is None:
         raise FetchError("服务器没有返回 UIDVALIDITY")
-    return int(found.group(1))
+    return int(validity.group(1)), int(uidnext.group(1))
 
 
 def _fetch_raw(conn: imaplib.IMAP4, uid: int) -> bytes | None:
@@ -69,6 +72,29 @@ def _mark_seen(conn: imaplib.IMAP4, uid: int) -> None:
     conn.uid("STORE", str(uid), "+FLAGS.SILENT", r"(\Seen)")
 
 
+def _search(conn: imaplib.IMAP4, criteria: str) -> set[int]:
+    found: str
+    found, data = conn.uid("SEARCH", criteria)
+    return {int(u) for u in (data[0] or b"").split()} if found == "OK" and data else set()
+
+
+def _candidates(conn: imaplib.IMAP4, mailbox: Mailbox, validity: int) -> list[int]:
+    """The UIDs to look at: the unseen ones, and (once the sweep knows where it got to in this
+    UIDVALIDITY) every later one, read or not. A first sweep takes only the unseen: a mailbox
+    with years of read mail does not flood the queue."""
+    uids = _search(conn, "UNSEEN")
+    if mailbox.uidvalidity == validity and mailbox.last_uid is not None:
+        later = mailbox.last_uid + 1
+        uids |= {u for u in _search(conn, f"UID {later}:*") if u >= later}  # n:* always names the last one
+    return sorted(uids)[:BATCH]
+
+
+def _advance(mailbox: Mailbox, validity: int, uid: int) -> None:
+    if mailbox.uidvalidity != validity or mailbox.last_uid is None or uid > mailbox.last_uid:
+        mailbox.uidvalidity, mailbox.last_uid = validity, uid
+        Mailbox.objects.filter(pk=mailbox.pk).update(uidvalidity=validity, last_uid=uid)
+
+
 def fetch_mailbox(mailbox: Mailbox) -> int:
     """Take the new messages of one mailbox; returns how many were recorded."""
     taken = 0
@@ -78,15 +104,15 @@ def fetch_mailbox(mailbox: Mailbox) -> int:
         selected: str = conn.select(_quote(mailbox.folder))[0]
         if selected != "OK":
             raise FetchError(f"无法打开文件夹“{mailbox.folder}”")
-        validity = _uidvalidity(conn, mailbox.folder)
-        searched: str
-        searched, data = conn.uid("SEARCH", "UNSEEN")
-        uids = [int(u) for u in (data[0] or b"").split()] if searched == "OK" and data else []
+        validity, uidnext = _status(conn, mailbox.folder)
+        uids = _candidates(conn, mailbox, validity)
         recorded = set(
-            IntakeMessage.objects.filter(mailbox=mailbox, uidvalidity=validity, uid__in=uids).values_list("uid",
-                                                                                                        flat=True)
+            IntakeMessage.objects.filter(mailbox=mailbox, uidvalidity=validity, uid__in=uids).values_list(
+                "uid", flat=True)
         )
-        for uid in sorted(uids)[:BATCH]:
+        if mailbox.uidvalidity != validity:  # a first sweep, or the folder was rebuilt: from here on
+            _advance(mailbox, validity, uidnext - 1)
+        for uid in uids:
             if uid not in recorded:
                 raw = _fetch_raw(conn, uid)
                 if raw is None:
@@ -94,6 +120,7 @@ def fetch_mailbox(mailbox: Mailbox) -> int:
                 message = intake_ingest(desk=mailbox.desk, raw=raw, mailbox=mailbox, uidvalidity=validity, uid=uid)
                 taken += message is not None
             _mark_seen(conn, uid)  # only after the record is committed
+            _advance(mailbox, validity, uid)
     finally:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
             conn.logout()

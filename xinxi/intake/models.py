@@ -33,6 +33,10 @@ class Mailbox(models.Model):
     password = models.CharField("密码", max_length=200, blank=True)
     folder = models.CharField("文件夹", max_length=200, default="INBOX")
     active = models.BooleanField("启用", default=True)
+    # Where the sweep got to in the folder: its UIDVALIDITY and the highest UID taken (or skipped as a
+    # duplicate). Later mail is taken even if someone read it in a mail client meanwhile.
+    uidvalidity = models.BigIntegerField(null=True, blank=True, editable=False)
+    last_uid = models.BigIntegerField(null=True, blank=True, editable=False)
     checked_at = models.DateTimeField("上次收取时间", null=True, blank=True)
     last_error = models.CharField("上次收取错误", max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

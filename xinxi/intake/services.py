@@ -94,7 +94,7 @@ def intake_ingest(
     try:
         with transaction.atomic():
             message.save()
-            audit_record(actor=None, action="intake_receive", obj=message,
+            audit_record(actor=None, actor_name="system", action="intake_receive", obj=message,
                          detail={"desk": desk.pk, "sender": parsed.sender, "state": message.state, "uid": uid})
     except IntegrityError:  # taken meanwhile by another worker
         return None
@@ -242,6 +242,8 @@ def mailbox_save(*, actor: User, desk: Desk, values: dict[str, Any]) -> Mailbox:
         raise ServiceError("密码过长。")
     if not password and not mailbox.password:
         raise ServiceError("请填写邮箱密码。")
+    if (mailbox.host, mailbox.username, mailbox.folder) != (host, username, folder):
+        mailbox.uidvalidity = mailbox.last_uid = None  # another folder: its first sweep takes only the unseen
     mailbox.host, mailbox.port, mailbox.security = host, port, security
     mailbox.username, mailbox.folder = username, folder
     mailbox.active = bool(values.get("active", True))

@@ -62,6 +62,15 @@ class ImapServer:
         finally:
             conn.logout()
 
+    def mark_all_seen(self, user: str, folder: str = "INBOX") -> None:
+        """What a person reading the mailbox in a mail client does."""
+        conn = self.connect(user)
+        try:
+            conn.select(folder)
+            conn.store("1:*", "+FLAGS", r"(\Seen)")
+        finally:
+            conn.logout()
+
     def unseen(self, user: str, folder: str = "INBOX") -> list[int]:
         conn = self.connect(user)
         try:

@@ -169,6 +169,20 @@ def test_a_crash_between_recording_and_marking_seen_takes_nothing_twice(imap: An
     assert IntakeMessage.objects.count() == 2 and imap.unseen("citydesk") == []
 
 
+def test_mail_read_in_a_mail_client_is_still_taken_but_old_read_mail_is_not(imap: Any, mailbox: Any,
+                                                                            sender: Any) -> None:
+    imap.append("citydesk", mail(subject="早已读过的旧邮件"))
+    imap.mark_all_seen("citydesk")  # before the desk set up its mailbox here
+    assert fetch.sweep() == 0
+    imap.append("citydesk", mail(subject="新来稿，被人先在邮件客户端里打开了"))
+    imap.mark_all_seen("citydesk")
+    assert fetch.sweep() == 1
+    assert list(IntakeMessage.objects.values_list("subject", flat=True)) == ["新来稿，被人先在邮件客户端里打开了"]
+    mailbox.refresh_from_db()
+    assert mailbox.last_uid == IntakeMessage.objects.get().uid and mailbox.uidvalidity
+    assert fetch.sweep() == 0
+
+
 def test_reject_tells_the_sender(imap: Any, mailbox: Any, sender: Any, net: Any,
                                  django_capture_on_commit_callbacks: Any) -> None:
     imap.append("citydesk", mail())
