@@ -1232,6 +1232,7 @@ API |= {
 COMMISSION_SEEING = CITY_DESK | UNIT
 NOT_UNIT = dict.fromkeys(CITY_DESK, 403)
 PAGES |= {
+    "assignments/": [Case("约稿与专题: the areas of the user's roles", allow(ALL - {"admin"}))],
     "assignments/commissions/": [Case("the desk's or the unit's", allow(ALL - {"admin"}))],
     "assignments/commissions/new/": [
         Case("form", allow(ACTORS, rest=403)),
