@@ -2,5 +2,7 @@
 
 from django.urls import URLPattern, URLResolver
 
+from xinxi.assignments import urls_priorities
+
 app_name = "assignments"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [*urls_priorities.urlpatterns]
