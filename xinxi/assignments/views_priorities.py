@@ -125,7 +125,8 @@ def unit_chart(data: dict[str, Any]) -> BarChart:
     units = data["units"][:MAX_BARS]
     return BarChart("各单位报送要点覆盖情况", [u["unit"] for u in units],
                     [Series("本期收到", [u["received"] for u in units]),
-                     Series("标注要点", [u["tagged"] for u in units]), Series("标注且采用", [u["adopted"] for u in units])], unit="条")
+                     Series("标注要点", [u["tagged"] for u in units]),
+                     Series("标注且采用", [u["adopted"] for u in units])], unit="条")
 
 
 def _own_list(request: AuthedRequest, pk: int) -> PriorityList:
