@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
 from typing import Any
 
 import jieba
@@ -133,28 +132,20 @@ def coverage(user: Any, plist: PriorityList) -> dict[str, Any]:
     entries = DeskEntry.objects.filter(
         desk_id=plist.desk_id, classification__lte=user.clearance, item__in=tagged.values("item")
     )
-    rows = (
-        tagged.filter(item__in=entries.values("item"))
-        .values("topic_id", "item__unit_id")
-        .annotate(
-            n=Count("item", distinct=True),
-            adopted=Count(
-                "item",
-                distinct=True,
-                filter=Q(item__entries__desk_id=plist.desk_id, item__entries__state=EntryState.ADOPTED),
-            ),
-        )
+    counted = tagged.filter(item__in=entries.values("item"))
+    adopted = Count(
+        "item", distinct=True,
+        filter=Q(item__entries__desk_id=plist.desk_id, item__entries__state=EntryState.ADOPTED),
     )
-    topics = list(plist.topics.all())
-    per_topic = {t.pk: {"topic": t, "tagged": 0, "adopted": 0} for t in topics}
-    per_unit: dict[int, dict[str, Any]] = defaultdict(lambda: {"received": 0, "adopted": 0, "topics": set()})
-    for row in rows:
-        per_topic[row["topic_id"]]["tagged"] += row["n"]
-        per_topic[row["topic_id"]]["adopted"] += row["adopted"]
-        unit_row = per_unit[row["item__unit_id"]]
-        unit_row["received"] += row["n"]
-        unit_row["adopted"] += row["adopted"]
-        unit_row["topics"].add(row["topic_id"])
+    per_topic = {t.pk: {"topic": t, "tagged": 0, "adopted": 0} for t in plist.topics.all()}
+    for row in counted.values("topic_id").annotate(n=Count("item", distinct=True), adopted=adopted):
+        per_topic[row["topic_id"]].update(tagged=row["n"], adopted=row["adopted"])
+    per_unit = {
+        row["item__unit_id"]: row
+        for row in counted.values("item__unit_id").annotate(
+            n=Count("item", distinct=True), adopted=adopted, topics=Count("topic", distinct=True)
+        )
+    }
     period_received = dict(
         DeskEntry.objects.filter(
             desk_id=plist.desk_id, classification__lte=user.clearance,
@@ -165,9 +156,9 @@ def coverage(user: Any, plist: PriorityList) -> dict[str, Any]:
     names = dict(Unit.objects.filter(pk__in=set(per_unit) | set(period_received)).values_list("pk", "name"))
     units = [
         {"unit_id": pk, "unit": names.get(pk, ""), "received": period_received.get(pk, 0),
-         "tagged": per_unit[pk]["received"] if pk in per_unit else 0,
+         "tagged": per_unit[pk]["n"] if pk in per_unit else 0,
          "adopted": per_unit[pk]["adopted"] if pk in per_unit else 0,
-         "topics": len(per_unit[pk]["topics"]) if pk in per_unit else 0}
+         "topics": per_unit[pk]["topics"] if pk in per_unit else 0}
         for pk in names
     ]
     units.sort(key=lambda r: (-int(r["tagged"]), -int(r["received"]), str(r["unit"])))
@@ -206,14 +197,15 @@ def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date, int]:
     return start, end - dt.timedelta(days=1), quarter
 
 
-def quota_status(user: Any, desk: Desk, on: dt.date | None = None) -> dict[str, Any]:
+def quota_status(user: Any, desk: Desk, on: dt.date | None = None, today: dt.date | None = None) -> dict[str, Any]:
     """Research reports received from each unit this quarter against its quota (报送频次's 每季度调研).
 
     The period is the calendar quarter; its deadline is the quarter's last official working
     day (``network.calendar``). A unit is short while it has fewer than its quota, and
-    overdue once the deadline has passed.
+    overdue once the deadline has passed. ``on`` picks the quarter (default: today's).
     """
-    day = on or timezone.localdate()
+    today = today or timezone.localdate()
+    day = on or today
     start, end, quarter = quarter_bounds(day)
     days = calendar.working_days(start, end)
     deadline = days[-1] if days else end
@@ -247,8 +239,8 @@ def quota_status(user: Any, desk: Desk, on: dt.date | None = None) -> dict[str, 
     return {
         "year": day.year, "quarter": quarter, "start": start, "end": end, "deadline": deadline,
         "working_days": len(days),
-        "working_days_left": sum(1 for d in days if d >= day),
-        "overdue": day > deadline,
+        "working_days_left": sum(1 for d in days if d >= today),
+        "overdue": today > deadline,
         "rows": rows,
         "short": [r for r in rows if r["short"]],
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -29,6 +30,7 @@ from xinxi.lib.errors import ServiceError
 from xinxi.lib.http import AuthedRequest
 
 MAX_BARS = 20
+QUARTER_PARAM = re.compile(r"(20[0-9]{2})-Q([1-4])")
 
 
 def _date(raw: str, label: str) -> dt.date:
@@ -195,9 +197,15 @@ def research_home(request: AuthedRequest) -> HttpResponse:
             error = exc.messages[0] if isinstance(exc, ServiceError) else "年度或季度不正确。"
     status = None
     status_error = ""
-    if desk is not None:
+    on = today
+    match = QUARTER_PARAM.fullmatch(request.GET.get("quarter", ""))
+    if match:
+        on = dt.date(int(match[1]), 3 * int(match[2]) - 2, 1)
+    elif request.GET.get("quarter"):
+        status_error = "季度参数格式应为 2026-Q4。"
+    if desk is not None and not status_error:
         try:
-            status = selectors.quota_status(user, desk, today)
+            status = selectors.quota_status(user, desk, on, today)
         except ServiceError as exc:
             status_error = exc.messages[0]
     topics = selectors.visible_research_topics(user).select_related("desk").order_by("-year", "-quarter", "id")[:50]
