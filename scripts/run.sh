@@ -51,6 +51,7 @@ python manage.py load_demo
 python manage.py load_demo_items
 python manage.py load_demo_scores
 python manage.py load_demo_urgent
+python manage.py load_demo_assignments
 
 # 后台任务 worker（督办提醒等例行任务）与 web 进程一起启动、一起退出。
 # The background worker (supervision reminders and other periodic sweeps) starts with
