@@ -20,7 +20,8 @@ class Command(BaseCommand):
         if demo_priorities.load_priorities():
             self.stdout.write(
                 f"演示报送要点：临江市委办公室印发“{demo_priorities.this_quarter_title()}”，各单位已标注报送；"
-                f"调研题目“{demo_priorities.RESEARCH_TITLE}”。用 {demo_priorities.CITY_CHIEF}（科长）查看覆盖情况和调研完成情况。"
+                f"调研题目“{demo_priorities.RESEARCH_TITLE}”。"
+                f"用 {demo_priorities.CITY_CHIEF}（科长）查看覆盖情况和调研完成情况。"
             )
         else:
             self.stdout.write("演示报送要点已存在，无需改动。")
