@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from xinxi.accounts.api.views import MeView, TokenView
+from xinxi.assignments.api import priorities as assignments_priorities
 from xinxi.instructions.api import views as instructions
 from xinxi.items.api import views as items
 from xinxi.network.api import views as network
@@ -35,7 +36,7 @@ router.register("instructions", instructions.InstructionViewSet, basename="instr
 router.register("supervision-tasks", instructions.SupervisionTaskViewSet, basename="supervision-task")
 router.register("periodicals", publications.PeriodicalViewSet, basename="periodical")
 router.register("issues", publications.IssueViewSet, basename="issue")
-for prefix, viewset, basename in [*scoring.ROUTES, *urgent.ROUTES]:
+for prefix, viewset, basename in [*scoring.ROUTES, *urgent.ROUTES, *assignments_priorities.ROUTES]:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
@@ -46,6 +47,7 @@ urlpatterns = [
     path("search/", items.SearchView.as_view(), name="api_search"),
     *scoring.PATHS,
     *urgent.PATHS,
+    *assignments_priorities.PATHS,
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file, so the page needs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

@@ -1262,6 +1262,41 @@ PAGES |= {
     ],
 }
 
+API |= {
+    A + "priorities/": [
+        Case("list", api(ALL)),
+        Case("create: an empty body", api(ACTORS, 400, rest=400), POST),
+    ],
+    A + "priorities/<pk>/": [
+        Case("published", api(PRIORITY_READERS), pk="priorities"),
+        Case("draft", api(CITY_DESK | {"admin"}), pk="priorities_draft"),
+        api_missing(pk="missing"),
+    ],
+    A + "priorities/<pk>/publish/": [
+        Case("draft", api({"desk_chief"}, rest=404, editor=409, duty_officer=409, leader=409, admin=409), POST,
+             pk="priorities_draft"),
+        Case("published", api(PRIORITY_READERS, 409), POST, pk="priorities"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "priorities/<pk>/coverage/": [
+        Case("published", api(CITY_DESK | {"admin"}), pk="priorities"),
+        api_missing(pk="missing"),
+    ],
+    A + "priorities/tag/": [
+        Case("an empty body", api((), 400, rest=400), POST),
+        Case("an item nobody sees: 409 like a missing one", api((), rest=409), POST,
+             data={"item": 2_000_000_000, "topics": []}),
+    ],
+    A + "research/topics/": [
+        Case("list", api(ALL)),
+        Case("create: an empty body", api((), 400, rest=400), POST),
+    ],
+    A + "research/quota/": [
+        Case("the desk's staff", api(CITY_DESK)),
+        Case("a bad quarter", api(CITY_DESK, 400, rest=400), query="quarter=2026-Q5"),
+    ],
+}
+
 # The Django admin is one group: its own login, for system administrators only.
 ADMIN_SITE = "admin/"
 # Every admin pattern shares these rows: (label, path, expect); anyone but an admin is
