@@ -28,6 +28,7 @@ from xinxi.assignments.models.priorities import PriorityList, PriorityPeriod, Pr
 from xinxi.assignments.models.research import ResearchPeriod, ResearchTopic
 from xinxi.items.models import Item
 from xinxi.items.permissions import visible_items
+from xinxi.lib.api_filters import QuerySerializer
 from xinxi.lib.api_views import ServiceViewSet, acting_user, documented
 from xinxi.network.api.serializers import MAX_INT, VisibleRelatedField
 
@@ -65,7 +66,8 @@ class PriorityCreateSerializer(serializers.Serializer[Any]):
     period = serializers.ChoiceField(choices=PriorityPeriod.choices)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
-    topics = TopicInputSerializer(many=True, allow_empty=False, max_length=services.MAX_TOPICS)  # type: ignore[call-arg]
+    topics = serializers.ListField(child=TopicInputSerializer(), allow_empty=False, max_length=services.MAX_TOPICS,
+                                   help_text="题目，按顺序编号")
 
 
 class TopicCoverageSerializer(serializers.Serializer[Any]):
@@ -222,7 +224,7 @@ class QuotaStatusSerializer(serializers.Serializer[Any]):
     rows = QuotaRowSerializer(many=True, read_only=True)
 
 
-class QuotaQuerySerializer(serializers.Serializer[Any]):
+class QuotaQuerySerializer(QuerySerializer):
     quarter = serializers.RegexField(r"^20[0-9]{2}-Q[1-4]$", required=False, max_length=7,
                                      help_text="季度，如 2026-Q4；不给为本季度")
 
