@@ -12,6 +12,7 @@ class AssignmentsConfig(AppConfig):
             notices_remarks,
             panels_commissions,
             panels_lists,
+            panels_priorities,
             panels_remarks,
             permissions_commissions,
             services_commissions,
@@ -31,3 +32,6 @@ class AssignmentsConfig(AppConfig):
             item_panels.ROW.append(panels_remarks.row_marks)
         if panels_lists.sentiment_panel not in item_panels.ITEM:
             item_panels.ITEM.append(panels_lists.sentiment_panel)
+        if panels_priorities.FORM_PART not in item_panels.FORM:
+            item_panels.FORM.append(panels_priorities.FORM_PART)
+            item_panels.ITEM.append(panels_priorities.item_panel)

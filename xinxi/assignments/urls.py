@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from xinxi.assignments import urls_commissions, urls_lists, urls_remarks, views_hub
+from xinxi.assignments import urls_commissions, urls_lists, urls_priorities, urls_remarks, views_hub
 
 app_name = "assignments"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -10,4 +10,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *urls_commissions.urlpatterns,
     *urls_lists.urlpatterns,
     *urls_remarks.urlpatterns,
+    *urls_priorities.urlpatterns,
 ]

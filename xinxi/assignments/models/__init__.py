@@ -1,4 +1,5 @@
 """The work a desk assigns: each area keeps its models in its own module, imported here."""
+from xinxi.assignments.models import priorities, research  # noqa: F401  (报送要点, 调研)
 from xinxi.assignments.models.commissions import Commission, CommissionTarget, TargetStatus  # noqa: F401
 from xinxi.assignments.models.lists import (  # noqa: F401
     ListState,

@@ -19,12 +19,15 @@ def test_a_reporter_sees_the_units_areas(net, client_for):
 
 def test_an_editor_also_sees_the_desks_work(net, client_for):
     response = client_for(net.editor).get(URL)
-    assert titles(response) == ["约稿", "报送要点", "调研", "舆情清单", "社情民意季度汇编", "共享信息", "点评统计", "邮件收稿"]
+    assert titles(response) == [
+        "约稿", "报送要点", "调研", "舆情清单", "社情民意季度汇编", "共享信息", "点评统计", "邮件收稿",
+    ]
     assert 'href="/intake/"' in response.content.decode()
 
 
 def test_a_duty_officer_reads_but_does_not_compile_or_take_mail(net, client_for):
-    assert titles(client_for(net.duty_officer).get(URL)) == ["约稿", "报送要点", "调研", "舆情清单", "共享信息", "点评统计"]
+    shown = titles(client_for(net.duty_officer).get(URL))
+    assert shown == ["约稿", "报送要点", "调研", "舆情清单", "共享信息", "点评统计"]
 
 
 def test_the_menu_has_one_entry_and_an_admin_without_that_work_gets_404(net, client_for):

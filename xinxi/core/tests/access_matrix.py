@@ -1496,6 +1496,79 @@ API |= {
     ],
 }
 
+# --- 报送要点 and 调研 (assignments/views_priorities.py) ---
+# The city desk's published list reaches its staff and the county (which reports to the city desk);
+# its draft only the staff. Editors and the chief create; the chief publishes (an editor: 409 from
+# the service; a published list: 409 for both). Coverage is for the desk's staff and admins.
+PRIORITY_READERS = CITY_DESK | UNIT | {"admin"}
+PAGES |= {
+    "assignments/priorities/": [Case("the lists one may see", allow(ALL))],
+    "assignments/priorities/new/": [
+        Case("the form", allow(ACTORS)),
+        Case("an empty list", allow(ACTORS, 400), POST, data={"title": ""}),
+    ],
+    "assignments/priorities/<pk>/": [
+        Case("published", allow(PRIORITY_READERS), pk="priorities"),
+        Case("draft", allow(CITY_DESK | {"admin"}), pk="priorities_draft"),
+        missing(pk="missing"),
+    ],
+    "assignments/priorities/<pk>/publish/": [
+        Case("draft", allow({"desk_chief"}, 302, editor=409), POST, pk="priorities_draft"),
+        Case("already published", allow(ACTORS, 409), POST, pk="priorities"),
+        missing(POST, pk="missing"),
+    ],
+    "assignments/priorities/<pk>/notice.docx": [
+        Case("published", allow(PRIORITY_READERS), pk="priorities"),
+        Case("draft", allow(CITY_DESK | {"admin"}), pk="priorities_draft"),
+        missing(pk="missing"),
+    ],
+    "assignments/priorities/<pk>/coverage/": [
+        Case("published", allow(CITY_DESK | {"admin"}), pk="priorities"),
+        Case("as XLSX", allow(CITY_DESK | {"admin"}), pk="priorities", query="format=xlsx"),
+        missing(pk="missing"),
+    ],
+    "assignments/research/": [
+        Case("topics and quota status", allow(ALL - {"admin"})),
+        Case("a bad quarter", allow(ALL - {"admin"}), query="quarter=x"),
+        Case("an empty topic", allow(ACTORS, 400), POST, data={"title": ""}),
+    ],
+}
+
+API |= {
+    A + "priorities/": [
+        Case("list", api(ALL)),
+        Case("create: an empty body", api(ACTORS, 400, rest=400), POST),
+    ],
+    A + "priorities/<pk>/": [
+        Case("published", api(PRIORITY_READERS), pk="priorities"),
+        Case("draft", api(CITY_DESK | {"admin"}), pk="priorities_draft"),
+        api_missing(pk="missing"),
+    ],
+    A + "priorities/<pk>/publish/": [
+        Case("draft", api({"desk_chief"}, rest=404, editor=409, duty_officer=409, leader=409, admin=409), POST,
+             pk="priorities_draft"),
+        Case("published", api(PRIORITY_READERS, 409), POST, pk="priorities"),
+        api_missing(POST, pk="missing"),
+    ],
+    A + "priorities/<pk>/coverage/": [
+        Case("published", api(CITY_DESK | {"admin"}), pk="priorities"),
+        api_missing(pk="missing"),
+    ],
+    A + "priorities/tag/": [
+        Case("an empty body", api((), 400, rest=400), POST),
+        Case("an item nobody sees: 409 like a missing one", api((), rest=409), POST,
+             data={"item": 2_000_000_000, "topics": []}),
+    ],
+    A + "research/topics/": [
+        Case("list", api(ALL)),
+        Case("create: an empty body", api((), 400, rest=400), POST),
+    ],
+    A + "research/quota/": [
+        Case("the desk's staff", api(CITY_DESK)),
+        Case("a bad quarter", api(CITY_DESK, 400, rest=400), query="quarter=2026-Q5"),
+    ],
+}
+
 # The Django admin is one group: its own login, for system administrators only.
 ADMIN_SITE = "admin/"
 # Every admin pattern shares these rows: (label, path, expect); anyone but an admin is
@@ -1507,3 +1580,4 @@ ADMIN: list[tuple[str, str, dict[str, int]]] = [
 ]
 
 MATRIX: dict[str, list[Case]] = {**PAGES, **API}
+

@@ -152,6 +152,7 @@ def build_world() -> World:
     _scoring_ledger(net, ids)
     _circulars(net, ids)
     _findings(net, ids)
+    _priorities(net, ids)
     _urgent(net, ids)
     _commissions(net, ids)
     _supervision_lists(net, ids)
@@ -308,3 +309,11 @@ def _findings(net: Net, ids: dict[str, Any]) -> None:
         actor=net.duty_officer, incident=finding.incident, unit=net.county, kind="missed",
         evidence="先从媒体获知。", files=[pdf("截图.pdf")])
     ids["finding_recorded"], ids["finding_file"] = recorded.pk, recorded.attachments.get().pk
+
+
+def _priorities(net: Net, ids: dict[str, Any]) -> None:
+    """报送要点 of the city desk: a published list (临江信要〔2026〕1号) and a draft."""
+    from xinxi.assignments.tests.helpers_priorities import make_list
+
+    ids["priorities"] = make_list(net).pk
+    ids["priorities_draft"] = make_list(net, publish=False, title="草稿要点").pk

@@ -108,6 +108,7 @@ def _objects(net: Net) -> None:
     _lists(net)
     _remarks(net, entries)
     _intake(net)
+    _priorities(net)
 
 
 def _commissions(net: Net) -> None:
@@ -174,6 +175,18 @@ def _urgent(net: Net) -> None:
                        body="12月1日8时许，东城镇红星煤矿发生透水事故。")
     urgent.incident_record(actor=net.duty_officer, desk=desk, units=[net.county, net.town],
                            **facts(title="东城镇仓库火灾", subtype="fire", severity=4, occurred_at=happened))
+
+
+def _priorities(net: Net) -> None:
+    """报送要点 of the city desk (published, with a tagged item) and a draft; a research topic."""
+    from xinxi.assignments import services_priorities
+    from xinxi.assignments.tests.helpers_priorities import make_list, sent_item
+
+    plist = make_list(net)
+    make_list(net, publish=False, title="草稿要点")
+    sent_item(net.reporter, title="东城县优化营商环境", topics=[plist.topics.first()])
+    services_priorities.research_topic_create(actor=net.editor, title="县域经济调研", description="",
+                                              period="year", year=2026, quarter=None)
 
 
 def _session_headers(user: Any) -> list[str]:

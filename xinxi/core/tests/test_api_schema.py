@@ -139,6 +139,13 @@ ENDPOINTS = {
     "/api/v1/urgent/findings/{id}/dismiss/": {"post"},
     "/api/v1/urgent/findings/{id}/circular/": {"get"},
     "/api/v1/urgent/stats/": {"get"},
+    "/api/v1/priorities/": {"get", "post"},
+    "/api/v1/priorities/{id}/": {"get"},
+    "/api/v1/priorities/{id}/publish/": {"post"},
+    "/api/v1/priorities/{id}/coverage/": {"get"},
+    "/api/v1/priorities/tag/": {"post"},
+    "/api/v1/research/topics/": {"get", "post"},
+    "/api/v1/research/quota/": {"get"},
     # --- end of urgent: findings and statistics ---
     # --- urgent information: incidents, the board, settings (xinxi/urgent/api/incidents.py, board.py) ---
     "/api/v1/incidents/": {"get", "post"},

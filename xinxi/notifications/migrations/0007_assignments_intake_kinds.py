@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0006_merge_20261204_2206'),
+        ('notifications', '0006_merge_assignment_kinds'),
     ]
 
     operations = [
