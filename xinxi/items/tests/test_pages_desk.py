@@ -248,10 +248,12 @@ def test_inbox_queries_are_bounded(net, client_for, django_assert_max_num_querie
         desk_services.entry_open(actor=net.editor, entry=entry)
     client = client_for("editor")
     client.get("/desk/")  # warm the similarity cache of the page's texts
-    with django_assert_max_num_queries(15):
+    # 16: the inbox's own, plus one each for the blocks other apps add (urgent entries, the
+    # e-mail intake counts, the 约稿 badges of the page's rows): none grows with the rows
+    with django_assert_max_num_queries(16):
         page = client.get("/desk/").content.decode()
     assert page.count('name="ids"') == 50 and "标签59" in page
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         client.get("/desk/?state=read&tag=安全生产&unread=on&sort=unit&unit=东城&page=1")
 
 
