@@ -19,7 +19,7 @@ from xinxi.lib.errors import ConflictError, ServiceError
 from xinxi.lib.http import AuthedRequest
 from xinxi.lib.listing import choice_param, paginate, query_without
 from xinxi.network.models import Desk, Unit
-from xinxi.network.permissions import user_desk
+from xinxi.network.permissions import settings_desk
 
 PER_PAGE = 30
 
@@ -146,18 +146,8 @@ class MailboxForm(forms.Form):
 
 
 def _mailbox_desk(request: AuthedRequest) -> Desk | None:
-    user = request.user
-    desk = user_desk(user) if user.is_authenticated else None
-    raw = request.GET.get("desk", "")
-    if user.is_admin and raw.isdigit():
-        desk = Desk.objects.select_related("unit").filter(pk=int(raw)).first()
-        if desk is None:
-            raise Http404
-    if desk is None and user.is_admin and request.method == "GET":
-        return None
-    if desk is None or not permissions.can_edit_mailbox(user, desk):
-        raise Http404
-    return desk
+    return settings_desk(request.user, request.GET.get("desk", ""), request.method or "GET",
+                         permissions.can_edit_mailbox)
 
 
 @login_required

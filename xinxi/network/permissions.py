@@ -17,6 +17,7 @@ missing one (404), so ids leak nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
@@ -133,3 +134,19 @@ def can_manage_network(user: Any) -> bool:
         and user.is_active
         and (user.is_admin or (user.has_role(Role.DESK_CHIEF) and user_desk(user) is not None))
     )
+
+
+def settings_desk(user: Any, chosen: str, method: str, may_edit: Callable[[Any, Desk], bool]) -> Desk | None:
+    """The desk a settings page edits: the user's own, or for an administrator the one
+    ``?desk=`` names (``chosen``); None when an administrator has not chosen one yet (GET).
+    A desk the user may not edit (``may_edit``) is missing, not forbidden."""
+    desk = user_desk(user) if user.is_authenticated and user.is_active else None
+    if user.is_admin and chosen.isdigit():
+        desk = Desk.objects.select_related("unit").filter(pk=int(chosen)).first()
+        if desk is None:
+            raise Http404
+    if desk is None and user.is_admin and method == "GET":
+        return None
+    if desk is None or not may_edit(user, desk):
+        raise Http404
+    return desk

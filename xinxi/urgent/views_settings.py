@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from xinxi.lib.errors import ServiceError
 from xinxi.lib.http import AuthedRequest
 from xinxi.network.models import Desk
+from xinxi.network.permissions import settings_desk
 from xinxi.urgent import permissions, services_settings
 from xinxi.urgent.forms_settings import SettingsForm
 from xinxi.urgent.views_incidents import status_of
@@ -17,18 +18,8 @@ from xinxi.urgent.views_incidents import status_of
 
 def _desk(request: AuthedRequest) -> Desk | None:
     """The user's own desk, or for an administrator the one ``?desk=`` names (None: choose one)."""
-    user = request.user
-    desk = permissions.desk_of(user)
-    raw = request.GET.get("desk", "")
-    if user.is_admin and raw.isdigit():
-        desk = Desk.objects.select_related("unit").filter(pk=int(raw)).first()
-        if desk is None:
-            raise Http404
-    if desk is None and user.is_admin and request.method == "GET":
-        return None
-    if desk is None or not permissions.can_edit_settings(user, desk):
-        raise Http404
-    return desk
+    return settings_desk(request.user, request.GET.get("desk", ""), request.method or "GET",
+                         permissions.can_edit_settings)
 
 
 @login_required
