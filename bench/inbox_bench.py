@@ -32,13 +32,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.generate import HOT_CITY, describe_database, load_note, setup_django
 from bench.submit_bench import cpu_seconds, database_pids, percentile
 
-SHAPES = {
-    "默认（最新 50 条）": "",
-    "第 2 页": "page=2",
-    "待处理": "state=new",
-    "类别=经验": "category=experience",
-    "按紧急程度": "sort=urgency",
-    "近 90 天": "received_from={since}",
+UNIT_CLASS = "EXISTS (SELECT 1 FROM network_unit u2 WHERE u2.id = e.origin_unit_id AND u2.unit_class_id = %s)"
+# Each shape: its query string, and the same page's filter, order and offset in plain SQL.
+# ``{since}`` and ``{unit_class}`` are filled in at run time.
+SHAPES: dict[str, tuple[str, dict[str, Any]]] = {
+    "默认（最新 50 条）": ("", {}),
+    "第 2 页": ("page=2", {"offset": 50}),
+    **{
+        f"状态={label}": (f"state={code}", {"state": code})
+        for code, label in [
+            ("new", "待处理"),
+            ("read", "处理中"),
+            ("returned", "退回修改"),
+            ("preadopted", "预采用"),
+            ("not_adopted", "不采用"),
+            ("duplicate", "重复"),
+            ("combined", "已综合"),
+            ("adopted", "已采用"),
+        ]
+    },
+    "类别=经验": ("category=experience", {"where": "e.category = %s", "params": ["experience"]}),
+    "基调=忧": ("tone=problem", {"where": "e.tone = %s", "params": ["problem"]}),
+    "单位类别": ("unit_class={unit_class}", {"where": UNIT_CLASS, "params": ["{unit_class}"]}),
+    "按紧急程度": ("sort=urgency", {"order": "e.urgency DESC, e.received_at DESC, e.id DESC"}),
+    "近 90 天": ("received_from={since}", {"where": "e.received_at >= %s", "params": ["{since}"]}),
 }
 
 
@@ -53,22 +70,27 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-def raw_page(cursor: Any, desk_id: int, user_id: int, clearance: int) -> int:
-    """The same page in plain SQL: counts per state, the 50 newest rows, their tags."""
-    cursor.execute(
-        "SELECT state, COUNT(*) FROM items_deskentry WHERE desk_id = %s AND classification <= %s GROUP BY state",
-        [desk_id, clearance],
-    )
+def raw_page(cursor: Any, desk_id: int, user_id: int, clearance: int, shape: dict[str, Any]) -> int:
+    """The same page in plain SQL: counts per state under the filter, the page's 50 rows, their tags."""
+    where = "e.desk_id = %s AND e.classification <= %s"
+    params: list[Any] = [desk_id, clearance]
+    if shape.get("where"):
+        where += " AND " + shape["where"]
+        params += shape["params"]
+    cursor.execute(f"SELECT e.state, COUNT(*) FROM items_deskentry e WHERE {where} GROUP BY e.state", params)
     cursor.fetchall()
+    if shape.get("state"):
+        where += " AND e.state = %s"
+        params = [*params, shape["state"]]
+    order = shape.get("order", "e.received_at DESC, e.id DESC")
     cursor.execute(
         "SELECT e.id, e.item_id, e.title, e.state, e.category, e.tone, e.urgency, e.classification, e.received_at,"
         " u.name, a.full_name,"
         " EXISTS (SELECT 1 FROM items_entryread r WHERE r.entry_id = e.id AND r.user_id = %s)"
         " FROM items_deskentry e JOIN network_unit u ON u.id = e.origin_unit_id"
         " LEFT JOIN accounts_user a ON a.id = e.assignee_id"
-        " WHERE e.desk_id = %s AND e.classification <= %s"
-        " ORDER BY e.received_at DESC, e.id DESC LIMIT 50",
-        [user_id, desk_id, clearance],
+        f" WHERE {where} ORDER BY {order} LIMIT 50 OFFSET {int(shape.get('offset', 0))}",
+        [user_id, *params],
     )
     rows = cursor.fetchall()
     ids = [row[1] for row in rows]
@@ -83,6 +105,19 @@ def raw_page(cursor: Any, desk_id: int, user_id: int, clearance: int) -> int:
     return len(rows)
 
 
+def timed(runs: int, call: Any) -> tuple[list[float], float]:
+    """Wall times of ``runs`` calls, and the CPU per call (this process plus its PostgreSQL backend)."""
+    times = []
+    backend = database_pids(own=True)  # a request may reconnect
+    cpu_before, db_before = time.process_time(), cpu_seconds(backend)
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - t0)
+    cpu = (time.process_time() - cpu_before + cpu_seconds(backend) - db_before) * 1000 / runs
+    return times, cpu
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="收件箱页面基准")
     parser.add_argument("--runs", type=int, default=60)
@@ -92,6 +127,7 @@ def main(argv: list[str] | None = None) -> None:
     import datetime as dt
 
     from django.db import connection
+    from django.db.models import Count
     from django.test import Client
     from django.utils import timezone
 
@@ -119,39 +155,36 @@ def main(argv: list[str] | None = None) -> None:
     if first.status_code != 200:
         raise SystemExit(f"/desk/ 返回 {first.status_code}：收件箱页面还不可用。")
     print(f"首次渲染（冷：含 50 条正文的 jieba 分词）：{cold * 1000:.0f} ms")
-    backend = database_pids(own=True)
-    db = "+PostgreSQL" if backend else ""
-    print(f"{'页面':<14}{'p50':>9}{'p95':>9}{'查询数':>7}   每次 CPU（Python{db}，平均）")
-    for label, query in SHAPES.items():
-        url = "/desk/" + ("?" + query.format(since=since) if query else "")
+    unit_class = (
+        DeskEntry.objects.filter(desk=desk).values("origin_unit__unit_class").annotate(n=Count("pk")).order_by("-n")
+    ).first()
+    fill = {"since": since, "unit_class": unit_class["origin_unit__unit_class"] if unit_class else 0}
+    db = "+PostgreSQL" if database_pids(own=True) else ""
+    print(
+        f"{'页面':<12}{'页面 p50':>10}{'p95':>9}{'裸SQL p50':>11}{'p95':>9}{'p95 之比':>9}{'查询数':>6}"
+        f"   每次 CPU（Python{db}）页面 / 裸 SQL"
+    )
+    worst = 0.0
+    for label, (query, shape) in SHAPES.items():
+        url = "/desk/" + ("?" + query.format(**fill) if query else "")
+        shape = {**shape, "params": [str(p).format(**fill) for p in shape.get("params", [])]}
         client.get(url)  # warm: this shape's texts segmented once
         queries = QueryCounter()
         with connection.execute_wrapper(queries):
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        times = []
-        backend = database_pids(own=True)  # a request may reconnect
-        cpu_before, db_before = time.process_time(), cpu_seconds(backend)
-        for _ in range(args.runs):
-            t0 = time.perf_counter()
-            client.get(url)
-            times.append(time.perf_counter() - t0)
-        cpu = (time.process_time() - cpu_before + cpu_seconds(backend) - db_before) * 1000 / args.runs
-        print(f"{label:<14}{percentile(times, 0.5) * 1000:>7.1f}ms{percentile(times, 0.95) * 1000:>7.1f}ms"
-              f"{queries.count:>7}   {cpu:.1f} ms")
-
-    raw = []
-    with connection.cursor() as cursor:
-        raw_page(cursor, desk.pk, user.pk, user.clearance)
-        backend = database_pids(own=True)
-        cpu_before, db_before = time.process_time(), cpu_seconds(backend)
-        for _ in range(args.runs):
-            t0 = time.perf_counter()
-            raw_page(cursor, desk.pk, user.pk, user.clearance)
-            raw.append(time.perf_counter() - t0)
-        cpu = (time.process_time() - cpu_before + cpu_seconds(backend) - db_before) * 1000 / args.runs
-    print(f"{'同一页的裸 SQL':<14}{percentile(raw, 0.5) * 1000:>7.1f}ms{percentile(raw, 0.95) * 1000:>7.1f}ms"
-          f"{3:>7}   {cpu:.1f} ms（按状态计数 + 最新 50 条 + 标签）")
+        times, cpu = timed(args.runs, lambda url=url: client.get(url))
+        with connection.cursor() as cursor:
+            raw_page(cursor, desk.pk, user.pk, user.clearance, shape)
+            raw, raw_cpu = timed(args.runs, lambda c=cursor, s=shape: raw_page(c, desk.pk, user.pk, user.clearance, s))
+        ratio = percentile(times, 0.95) / percentile(raw, 0.95)
+        worst = max(worst, ratio)
+        print(
+            f"{label:<12}{percentile(times, 0.5) * 1000:>8.1f}ms{percentile(times, 0.95) * 1000:>7.1f}ms"
+            f"{percentile(raw, 0.5) * 1000:>9.1f}ms{percentile(raw, 0.95) * 1000:>7.1f}ms{ratio:>8.1f}×"
+            f"{queries.count:>6}   {cpu:.1f} / {raw_cpu:.1f} ms"
+        )
+    print(f"页面与裸 SQL 的 p95 之比，最大 {worst:.1f}×（裸 SQL：按状态计数 + 本页 50 条 + 标签）")
     print(f"结束时：{load_note()}")
 
 

@@ -248,6 +248,12 @@ class DeskEntry(models.Model):
             models.Index(fields=["desk", "-received_at"]),
             # Covers the inbox's state tabs under the clearance filter without reading rows.
             models.Index(fields=["desk", "state", "-received_at", "classification"], name="entry_desk_state_recv_cls"),
+            # The inbox sorted by urgency walks this index instead of sorting the desk's entries.
+            models.Index(fields=["desk", "-urgency", "-received_at"], name="entry_desk_urgency_recv"),
+            # The state counts under a category, tone or unit (class) filter read only these.
+            models.Index(fields=["desk", "category", "state", "classification"], name="entry_desk_cat_state_cls"),
+            models.Index(fields=["desk", "tone", "state", "classification"], name="entry_desk_tone_state_cls"),
+            models.Index(fields=["desk", "origin_unit", "state", "classification"], name="entry_desk_unit_state_cls"),
         ]
 
     def __str__(self) -> str:

@@ -225,6 +225,49 @@ def test_inbox_filters(net, client_for):
     assert "结束日期不能早于开始日期" in bad
 
 
+def test_inbox_counts_under_each_filter_equal_a_plain_count(net):
+    """The tab counts (each index-served shape, the unit class summed per unit) equal counting by hand."""
+    from collections import Counter
+
+    from xinxi.items import filters, permissions
+    from xinxi.network.models import UnitClass
+
+    cls = UnitClass.objects.create(name="市直部门")
+    net.city_dept.unit_class = cls
+    net.city_dept.save()
+    dept_reporter = make_user("dept_r", net.city_dept, "reporter", clearance=2)
+    secret_reporter = make_user("secret_reporter", net.county, "reporter", clearance=2)
+    a = _opened(net, category="problem", tone="problem")
+    _entry(net, category="experience")
+    submitted(dept_reporter, title="市应急局秘密级信息", category="problem", classification=2)
+    submitted(dept_reporter, title="市应急局公开信息", tone="problem")
+    submitted(secret_reporter, title="东城县秘密级信息", classification=2)
+    desk_services.entry_preadopt(actor=net.editor, entry=a)
+    duty = net.duty_officer
+    for user in (net.editor, duty):
+        visible = list(permissions.desk_entries(user).select_related("origin_unit"))
+        for data in (
+            {},
+            {"category": "problem"},
+            {"tone": "problem"},
+            {"unit_class": cls},
+            {"unit_class": cls, "tone": "problem"},
+            {"state": "new", "unit_class": cls},
+        ):
+            result = filters.apply(permissions.desk_entries(user), data, user)
+            wanted = [
+                e
+                for e in visible
+                if all(getattr(e, k) == v for k, v in data.items() if k in {"category", "tone"})
+                and ("unit_class" not in data or e.origin_unit.unit_class_id == cls.pk)
+            ]
+            assert result.state_counts == dict(Counter(e.state for e in wanted)), (user, data)
+            shown = [e for e in wanted if e.state == data.get("state", e.state)]
+            assert {e.pk for e in result.rows} == {e.pk for e in shown}, (user, data)
+    # The duty officer, cleared below 秘密, never counts the classified ones.
+    assert filters.apply(permissions.desk_entries(duty), {"unit_class": cls}, duty).state_counts == {"new": 1}
+
+
 def test_inbox_pages_by_50(net, client_for):
     for n in range(51):
         submitted(net.reporter, title=f"东城县第{n}号信息标题")
