@@ -44,8 +44,8 @@ def env_int(name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
-def database_settings(url: str | None) -> dict[str, Any]:
-    """SQLite file with WAL when no URL is given; otherwise parse the URL."""
+def database_settings(url: str | None, variable: str = "DATABASE_URL") -> dict[str, Any]:
+    """SQLite file with WAL when no URL is given; otherwise parse the URL (named ``variable`` in errors)."""
     if not url:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         return {
@@ -65,11 +65,11 @@ def database_settings(url: str | None) -> dict[str, Any]:
     import dj_database_url
 
     if not url.startswith(("postgres://", "postgresql://", "sqlite://")):
-        raise ImproperlyConfigured(f"DATABASE_URL 只支持 postgres:// 或 sqlite:// 开头的地址，实际为 {url!r}")
+        raise ImproperlyConfigured(f"{variable} 只支持 postgres:// 或 sqlite:// 开头的地址，实际为 {url!r}")
     try:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     except Exception as exc:  # the library raises several kinds
-        raise ImproperlyConfigured(f"无法解析 DATABASE_URL：{exc}") from None
+        raise ImproperlyConfigured(f"无法解析 {variable}：{exc}") from None
     return config
 
 
@@ -130,6 +130,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "xinxi.audit.middleware.RequestContextMiddleware",
+    "xinxi.core.db.ReplicaStickinessMiddleware",
 ]
 
 ROOT_URLCONF = "xinxi.urls"
@@ -154,6 +155,23 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_settings(os.environ.get("DATABASE_URL"))}
+
+# A read replica (see xinxi/core/db.py and docs/scaling.md): reads that may lag (search,
+# rankings, the issue archive) go to DATABASE_REPLICA_URL when it is set. Without it the
+# alias is the primary itself and the router never chooses it. In tests it mirrors the
+# test database, so routing can be observed on a second connection.
+READ_REPLICA = bool(os.environ.get("DATABASE_REPLICA_URL"))
+DATABASES["replica"] = {
+    **(
+        database_settings(os.environ["DATABASE_REPLICA_URL"], "DATABASE_REPLICA_URL")
+        if READ_REPLICA
+        else DATABASES["default"]
+    ),
+    "TEST": {"MIRROR": "default"},
+}
+DATABASE_ROUTERS = ["xinxi.core.db.ReplicaRouter"]
+# After a request that wrote, the same browser reads from the primary for this long.
+REPLICA_STICKY_SECONDS = env_int("XINXI_REPLICA_STICKY_SECONDS", 15, minimum=0)
 
 # Background tasks: Django's tasks API, stored in the database and run by `manage.py worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -16,6 +16,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 
 from xinxi.archive import registry, search
+from xinxi.core.db import replica_reads
 from xinxi.lib.http import AuthedRequest
 from xinxi.network.models import Desk
 from xinxi.network.permissions import visible_units
@@ -135,6 +136,7 @@ def _page_number(raw: str | None) -> int:
 
 
 @login_required
+@replica_reads
 def archive(request: AuthedRequest) -> HttpResponse:
     form = SearchForm(request.GET, user=request.user)
     result = None

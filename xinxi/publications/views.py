@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xinxi.accounts.models import DESK_ROLES
+from xinxi.core.db import replica_reads
 from xinxi.instructions import permissions as instruction_permissions
 from xinxi.instructions import selectors as instruction_selectors
 from xinxi.items import permissions as item_permissions
@@ -86,6 +87,7 @@ def _desk_panel(user: Any) -> dict[str, Any]:
 
 
 @login_required
+@replica_reads
 def issue_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     issued = permissions.visible_issues(user).filter(state=IssueState.ISSUED)
@@ -384,6 +386,7 @@ def _records_here(user: Any, periodical: Periodical) -> bool:
 
 
 @login_required
+@replica_reads
 def issue_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     issue = permissions.issue_for_reading(request.user, pk, what="page")
     if issue.state == IssueState.ISSUED:

@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from xinxi.core.db import replica_reads
 from xinxi.lib.http import AuthedRequest
 from xinxi.network.models import Desk, UnitClass
 from xinxi.scoring import charts_rankings, exports_rankings, figures, permissions
@@ -90,6 +91,7 @@ def _years(today: dt.date) -> list[int]:
 
 
 @login_required
+@replica_reads
 def ranking_page(request: AuthedRequest) -> HttpResponse:
     desk = chosen_desk(request)
     status, error = 200, ""
@@ -135,6 +137,7 @@ def ranking_page(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def ranking_xlsx(request: AuthedRequest) -> HttpResponse:
     desk = chosen_desk(request)
     try:

@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xinxi.archive import search
+from xinxi.core.db import ReplicaReadsMixin
 from xinxi.instructions import selectors as instruction_selectors
 from xinxi.items import desk_services, permissions, services
 from xinxi.items.api.filters import AdoptionFilter, EntryFilter, ItemFilter
@@ -526,7 +527,7 @@ class AdoptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceV
 # --- the archive (资料信息库) ---
 
 
-class SearchView(APIView):
+class SearchView(ReplicaReadsMixin, APIView):
     """Full-text search over what the user may read: ``xinxi.archive.search``, as the archive page uses it."""
 
     @extend_schema(

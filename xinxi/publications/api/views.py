@@ -28,6 +28,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from xinxi.core.db import ReplicaReadsMixin
 from xinxi.lib.api import Pagination
 from xinxi.lib.api_views import AnyAccept, ErrorSerializer, ServiceViewSet, acting_user, documented
 from xinxi.network.models import Unit
@@ -160,7 +161,7 @@ class PeriodicalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Servic
         responses=documented({200: IssueSerializer(many=True)}, 400),
     ),
 )
-class IssueViewSet(mixins.ListModelMixin, ServiceViewSet[Issue]):
+class IssueViewSet(ReplicaReadsMixin, mixins.ListModelMixin, ServiceViewSet[Issue]):
     filterset_class = IssueFilter
 
     def get_queryset(self) -> QuerySet[Issue]:

@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from xinxi.core.db import ReplicaReadsMixin
 from xinxi.lib.api_views import acting_user, documented
 from xinxi.network.models import Desk
 from xinxi.scoring import figures, permissions
@@ -189,7 +190,7 @@ def _desk(user: Any, raw: int | None) -> Desk:
     return desk
 
 
-class RankingView(APIView):
+class RankingView(ReplicaReadsMixin, APIView):
     """GET /api/v1/rankings/: 统计排名."""
 
     @extend_schema(
