@@ -398,11 +398,19 @@ def _source_column(kind: str) -> str:
 
 def write_docs(docs: list[Doc]) -> None:
     """Insert or replace documents (keyed by their source) in the current transaction: what the services call."""
-    for doc in docs:
-        doc.segment()
+    segmented: dict[tuple[str, str], tuple[Any, Any]] = {}
+    for doc in docs:  # a round and its entries share their text: each text is segmented once
+        terms = segmented.get((doc.title, doc.body))
+        if terms is None:
+            doc.segment()
+            segmented[(doc.title, doc.body)] = (doc.title_terms, doc.body_terms)
+        else:
+            doc.title_terms, doc.body_terms = terms
     with connection.cursor() as cursor:
+        # PostgreSQL: the new documents' ids in one round trip (unused ones leave gaps, as any sequence may).
+        ids = iter(_next_ids(cursor, len(docs)) if connection.vendor == "postgresql" and docs else [])
         for doc in docs:
-            if _insert_new(cursor, doc):
+            if _insert_new(cursor, doc, next(ids, None)):
                 continue
             source = {_source_column(doc.kind): doc.source_id}
             doc_id, date = SearchDoc.objects.filter(**source).values_list("id", "date").get()
@@ -413,11 +421,11 @@ def write_docs(docs: list[Doc]) -> None:
                 _insert_new(cursor, doc)
 
 
-def _insert_new(cursor: Any, doc: Doc) -> bool:
-    """Add the document with a new id unless its source already has one (then False)."""
+def _insert_new(cursor: Any, doc: Doc, doc_id: int | None = None) -> bool:
+    """Add the document with a new id (``doc_id`` if allocated already) unless its source already has one."""
     date = connection.ops.adapt_datetimefield_value(doc.date)
     if connection.vendor == "postgresql":
-        doc_id = _next_ids(cursor, 1)[0]
+        doc_id = doc_id or _next_ids(cursor, 1)[0]
         cursor.execute(
             "INSERT INTO items_searchdoc (id, kind, submission_id, entry_id, item_id, date, tsv) "
             "VALUES (%s, %s, %s, %s, %s, %s, %s::tsvector) ON CONFLICT DO NOTHING RETURNING id",

@@ -66,6 +66,19 @@ def index_submission(submission: Submission) -> None:
     index.write_docs([_submission_doc(s, item, item.unit.path, carried) for s in rounds])
 
 
+def index_first_round(submission: Submission, item: Item, entries: Sequence[DeskEntry]) -> None:
+    """Index a first round and the entries it made, in one write (each text segmented once).
+
+    Nothing can carry a first round yet (no issue holds an entry that did not exist), so
+    there are no carried keys to look up.
+    """
+    unit_path = item.unit.path
+    readers = permissions.entries_readers([e.pk for e in entries])
+    docs = [_submission_doc(submission, item, unit_path)]
+    docs += [_entry_doc(e, unit_path, readers[e.pk]) for e in entries]
+    index.write_docs(docs)
+
+
 def index_entry(entry: DeskEntry) -> None:
     """Index (or re-index) a desk entry's current text after it was created, edited or forwarded."""
     fresh = DeskEntry.objects.select_related("origin_unit").get(pk=entry.pk)

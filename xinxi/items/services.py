@@ -34,7 +34,7 @@ from xinxi.items.models import (
     Tone,
     received_text,
 )
-from xinxi.items.workflow import SENDABLE, item_transition, record_event
+from xinxi.items.workflow import SENDABLE, item_transition, record_event, record_received
 from xinxi.lib.choices import Classification, Urgency
 from xinxi.lib.errors import ConflictError, ServiceError
 from xinxi.network.models import Desk
@@ -111,7 +111,8 @@ def item_create(*, actor: User, **fields: Any) -> Item:
     item = Item(unit=actor.unit, created_by=actor, writer_name=actor.full_name, writer_phone=actor.phone)
     tags = _apply(item, actor, dict(fields))
     item.save()
-    _set_tags(item, tags)
+    if tags:  # a new item has none to clear
+        _set_tags(item, tags)
     audit_record(actor=actor, action="item_create", obj=item)
     return item
 
@@ -243,6 +244,33 @@ def item_submit(
         return earlier
 
 
+def item_create_and_submit(*, actor: User, idempotency_key: str | None = None, **fields: Any) -> Submission:
+    """A new item sent at once, in one transaction: either both happen or neither.
+
+    With an idempotency key a retry gets the first receipt and makes no second item (and
+    a refused submission leaves no draft behind).
+    """
+    key = (idempotency_key or "").strip()[:80] or None
+    earlier = _earlier(actor, key)
+    if earlier is not None:
+        return earlier
+    try:
+        with transaction.atomic():
+            item = item_create(actor=actor, **fields)
+            return _submit(actor=actor, item=item, version=None, key=key, fresh=True)
+    except IntegrityError:
+        # The same key's twin committed between the check above and this insert.
+        earlier = _earlier(actor, key)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def earlier_submission(actor: User, key: str | None) -> Submission | None:
+    """The actor's submission made with this idempotency key, if any (a retry's receipt)."""
+    return _earlier(actor, (key or "").strip()[:80] or None)
+
+
 def _earlier(actor: User, key: str | None) -> Submission | None:
     if key is None:
         return None
@@ -250,12 +278,15 @@ def _earlier(actor: User, key: str | None) -> Submission | None:
 
 
 @transaction.atomic
-def _submit(*, actor: User, item: Item, version: int | None, key: str | None) -> Submission:
-    _require(permissions.visible_items(actor).filter(pk=item.pk).exists())
-    earlier = _earlier(actor, key)
-    if earlier is not None:
-        return earlier
-    item.refresh_from_db()
+def _submit(*, actor: User, item: Item, version: int | None, key: str | None, fresh: bool = False) -> Submission:
+    """Send ``item``; ``fresh``: the actor created it a moment ago in this transaction (a first
+    round of a draft the actor can see, no earlier key), so those checks are known."""
+    if not fresh:
+        _require(permissions.visible_items(actor).filter(pk=item.pk).exists())
+        earlier = _earlier(actor, key)
+        if earlier is not None:
+            return earlier
+        item.refresh_from_db()
     unit = item.unit
     signing = item.state == ItemState.PENDING_SIGNOFF
     action = "sign" if signing else "submit"
@@ -265,8 +296,8 @@ def _submit(*, actor: User, item: Item, version: int | None, key: str | None) ->
     if not signing and unit.requires_signoff and not actor.has_role(Role.APPROVER):
         raise ServiceError("本单位规定信息须经签发人签发后报送，请先“送签”。")
     text.check_for_submission(item.title, item.body)
-    resubmission = item.state == ItemState.RETURNED or (
-        signing and item.entries.filter(state=EntryState.RETURNED).exists()
+    resubmission = not fresh and (
+        item.state == ItemState.RETURNED or (signing and item.entries.filter(state=EntryState.RETURNED).exists())
     )
     if resubmission:
         returned = list(item.entries.filter(state=EntryState.RETURNED).select_related("desk"))
@@ -275,7 +306,7 @@ def _submit(*, actor: User, item: Item, version: int | None, key: str | None) ->
         targets = target_desks(item)
     if not targets:
         raise ServiceError("本单位没有上级信息科室，也不是任何科室的直报点，无处报送。")
-    round_no = item.submissions.count() + 1
+    round_no = 1 if fresh else item.submissions.count() + 1
     item_transition(
         item,
         action,
@@ -301,14 +332,15 @@ def _submit(*, actor: User, item: Item, version: int | None, key: str | None) ->
         signed_off_by=actor if signing or actor.has_role(Role.APPROVER) else None,
         idempotency_key=key,
     )
-    archive_docs.index_submission(submission)
     now = timezone.now()
     if resubmission:
+        archive_docs.index_submission(submission)
         for entry in returned:
             _receive_round(entry, submission, actor, now)
     else:
-        for desk, source in targets:
-            entry = DeskEntry.objects.create(
+        # Entries, their history rows and every search document: one insert each.
+        entries = DeskEntry.objects.bulk_create(
+            DeskEntry(
                 desk=desk,
                 item=item,
                 submission=submission,
@@ -318,8 +350,15 @@ def _submit(*, actor: User, item: Item, version: int | None, key: str | None) ->
                 major_event=item.major_event,
                 received_at=now,
             )
-            record_event(entry, actor, "receive", "", EntryState.NEW, f"回执号 {submission.receipt_no}")
-            archive_docs.index_entry(entry)
+            for desk, source in targets
+        )
+        record_received(entries, actor, f"回执号 {submission.receipt_no}")
+        if round_no == 1:
+            archive_docs.index_first_round(submission, item, entries)
+        else:  # a later round after a withdrawal: earlier rounds and carried keys to follow
+            archive_docs.index_submission(submission)
+            for entry in entries:
+                archive_docs.index_entry(entry)
     audit_record(
         actor=actor,
         action="item_submit",

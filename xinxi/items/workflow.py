@@ -87,6 +87,11 @@ def record_event(entry: DeskEntry, actor: Any, action: str, from_state: str, to_
     entry_machine.record(entry, actor, action, from_state, to_state, reason)
 
 
+def record_received(entries: list[DeskEntry], actor: Any, reason: str) -> None:
+    """The "receive" history rows of a round's new entries, in one insert."""
+    entry_machine.record_many(entries, actor, "receive", "", EntryState.NEW, reason)
+
+
 def transition(entry: DeskEntry, action: str, actor: Any, reason: str = "", **extra: Any) -> DeskEntry:
     """Move the entry along ``action``; refuses a move the table does not allow."""
     return entry_machine.apply(entry, action, actor, reason=(reason or "").strip(), **extra)

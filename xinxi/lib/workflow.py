@@ -160,6 +160,16 @@ class StateMachine[M: models.Model]:
             reason=(reason or "").strip()[:500],
         )
 
+    def record_many(self, objs: Iterable[M], actor: Any, action: str, from_state: str, to_state: str,
+                    reason: str = "") -> None:
+        """``record`` for several objects at once: one insert."""
+        who = actor if getattr(actor, "is_authenticated", False) else None
+        self.event_model._default_manager.bulk_create(
+            self.event_model(**{self.subject: obj}, actor=who, action=action, from_state=from_state,
+                             to_state=to_state, reason=(reason or "").strip()[:500])
+            for obj in objs
+        )
+
     def history(self, events: Iterable[models.Model]) -> list[Any]:
         """History rows for a page, each with ``label``: the action's name in the table."""
         rows = list(events)

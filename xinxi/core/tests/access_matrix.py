@@ -665,6 +665,8 @@ API: dict[str, list[Case]] = {
     A + "calendar/days/": [Case("list", api(ALL))],
     # --- items ---
     A + "items/": [Case("list", api(ALL)), Case("create", api(UNIT | {"outsider"}, 201, rest=403), POST)],
+    # Create and submit at once: an empty item is created and refused in one transaction (nothing kept).
+    A + "items/submit/": [Case("empty item", api(UNIT | {"outsider"}, 409, rest=403), POST)],
     A + "items/<pk>/": [
         Case("county draft", api(UNIT), pk="draft"),
         Case("内部 draft", api(CLEARED_UNIT), pk="internal_draft"),

@@ -38,6 +38,7 @@ ENDPOINTS = {
     "/api/v1/items/": {"get", "post"},
     "/api/v1/items/{id}/": {"get", "patch", "delete"},
     "/api/v1/items/{id}/submit/": {"post"},
+    "/api/v1/items/submit/": {"post"},
     "/api/v1/items/{id}/request-signoff/": {"post"},
     "/api/v1/items/{id}/signoff/": {"post"},
     "/api/v1/items/{id}/return-signoff/": {"post"},

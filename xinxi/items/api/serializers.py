@@ -211,6 +211,13 @@ class SubmitSerializer(VersionSerializer):
     )
 
 
+class ItemSubmitNewSerializer(ItemFieldsSerializer):
+    idempotency_key = serializers.CharField(
+        max_length=80, required=False, allow_blank=True,
+        help_text="幂等键，也可用请求头 Idempotency-Key 传递；重试时用同一个键，不会新建第二条信息",
+    )
+
+
 class ReasonSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(allow_blank=True, max_length=500, help_text="理由")
 

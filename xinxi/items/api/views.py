@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -44,6 +44,7 @@ from xinxi.items.api.serializers import (
     ItemDetailSerializer,
     ItemFieldsSerializer,
     ItemSerializer,
+    ItemSubmitNewSerializer,
     ItemUpdateSerializer,
     MajorEventSerializer,
     NoteSerializer,
@@ -112,7 +113,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewS
             .select_related("unit", "created_by")
             .prefetch_related("tags")
         )
-        if self.action != "list":
+        if self.action not in {"list", "submit", "signoff"}:  # sending reads none of these
             rows = rows.prefetch_related(
                 Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
                 Prefetch(
@@ -137,7 +138,25 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewS
                    request=ItemFieldsSerializer, responses=documented({201: ItemDetailSerializer}, 400))
     def create(self, request: Request) -> Response:
         item = services.item_create(actor=acting_user(request), **self.parse(ItemFieldsSerializer))
-        return self._detail(item, status.HTTP_201_CREATED)
+        # Answered from the row just written: a new draft has no attachments and no rounds.
+        prefetch_related_objects([item], "tags")
+        item._prefetched_objects_cache.update(  # type: ignore[attr-defined]
+            attachments=Attachment.objects.none(), submissions=Submission.objects.none()
+        )
+        return Response(ItemDetailSerializer(item).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(operation_id="items_create_and_submit", summary="新建并报送", description="新建一条信息并立即报送，一个请求完成，要么都成，要么都不成"
+                   "（报送被拒绝时不留草稿）。" + SUBMIT_RESPONSE,
+                   parameters=[IDEMPOTENCY_HEADER], request=ItemSubmitNewSerializer,
+                   responses=documented({201: ReceiptSerializer}, 400, 409))
+    @action(detail=False, methods=["post"], url_path="submit")
+    def create_and_submit(self, request: Request) -> Response:
+        actor = acting_user(request)
+        data = self.parse(ItemSubmitNewSerializer)
+        key = _idempotency_key(request, data)
+        data.pop("idempotency_key", None)
+        submission = services.item_create_and_submit(actor=actor, idempotency_key=key, **data)
+        return self._receipt(actor, submission)
 
     @extend_schema(summary="修改草稿（部分字段，version 必填）",
                    description="草稿、签发退回、退回修改的信息可改；"
@@ -174,14 +193,18 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewS
         data = self.parse(SubmitSerializer)
         actor = acting_user(request)
         key = _idempotency_key(request, data)
-        replay = key is not None and item.submissions.filter(submitted_by=actor, idempotency_key=key).exists()
         sign = ITEM_TRANSITIONS["sign"]
-        if signing and item.state not in sign.sources and not replay:
-            raise ServiceError(sign.refused)
+        if signing and item.state not in sign.sources:
+            earlier = services.earlier_submission(actor, key)  # a retry of a sign-off that went through
+            if earlier is None or earlier.item_id != item.pk:
+                raise ServiceError(sign.refused)
         submission = services.item_submit(actor=actor, item=item, version=data.get("version"), idempotency_key=key)
         if submission.item_id != item.pk:
             # The service answered a retry of another item's submission: nothing was sent.
             raise ServiceError({"idempotency_key": ["这个幂等键已用于另一条信息的报送，每次报送请使用新的键。"]})
+        return self._receipt(actor, submission)
+
+    def _receipt(self, actor: Any, submission: Submission) -> Response:
         desks = (
             permissions.visible_entries(actor)
             .filter(submission=submission)

@@ -726,3 +726,65 @@ def test_search_response_matches_the_schema(archive: World) -> None:
     assert set(body["results"][0]) == set(components["SearchHit"]["properties"])
     ref = schema["paths"]["/api/v1/search/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert set(body) == set(components[ref["$ref"].rsplit("/", 1)[1]]["properties"])
+
+
+# --- create and submit in one request ---
+
+NEW = {"title": "东城镇新建便民服务站3个", "body": BODY, "category": "news"}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_create_and_submit_in_one_request(world: World, persona: str) -> None:
+    response = world.api(persona).post("/api/v1/items/submit/", NEW, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    created = Item.objects.filter(title=NEW["title"]).first()
+    if persona not in COUNTY_PEOPLE | {"outsider"}:
+        assert response.status_code == 403 and created is None
+        return
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert created is not None and created.state == ItemState.SUBMITTED and body["item"] == created.pk
+    submission = Submission.objects.get(item=created)
+    assert body["receipt_no"] == submission.receipt_no and body["round"] == 1
+    entries = DeskEntry.objects.filter(item=created).select_related("desk")
+    assert body["desks"] == sorted(e.desk.name for e in entries) != []
+    assert all(e.title == NEW["title"] and e.submission_id == submission.pk for e in entries)
+
+
+def test_a_retried_create_and_submit_makes_one_item(world: World) -> None:
+    client = world.api("reporter")
+    before = Item.objects.count()
+    first = client.post("/api/v1/items/submit/", NEW, format="json", HTTP_IDEMPOTENCY_KEY="cs-retry")
+    again = client.post("/api/v1/items/submit/", NEW, format="json", HTTP_IDEMPOTENCY_KEY="cs-retry")
+    in_body = client.post("/api/v1/items/submit/", {**NEW, "idempotency_key": "cs-retry"}, format="json")
+    assert first.status_code == again.status_code == in_body.status_code == 201
+    assert first.json() == again.json() == in_body.json()
+    assert Item.objects.count() == before + 1 and Submission.objects.count() == 1
+    assert DeskEntry.objects.count() == 1
+
+
+def test_a_refused_create_and_submit_leaves_no_draft(world: World) -> None:
+    client = world.api("reporter")
+    before = Item.objects.count()
+    empty = client.post("/api/v1/items/submit/", {**NEW, "title": ""}, format="json")
+    assert empty.status_code == 409 and "标题" in str(empty.json())
+    too_secret = client.post("/api/v1/items/submit/", {**NEW, "classification": 3}, format="json")
+    assert too_secret.status_code == 409 and "涉密等级" in str(too_secret.json())
+    long = client.post("/api/v1/items/submit/", NEW, format="json", HTTP_IDEMPOTENCY_KEY="k" * 81)
+    assert long.status_code == 400
+    # A unit whose items must be signed off: the reporter is told so, and nothing is kept.
+    world.net.county.requires_signoff = True
+    world.net.county.save()
+    refused = world.api("reporter").post("/api/v1/items/submit/", NEW, format="json")
+    assert refused.status_code == 409 and "签发" in str(refused.json())
+    assert Item.objects.count() == before and not Submission.objects.exists()
+
+
+def test_create_and_submit_costs_a_bounded_number_of_queries(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    client = world.api("reporter")
+    with django_assert_max_num_queries(34):  # BEGIN/SAVEPOINT/COMMIT included (was 60 in two requests)
+        response = client.post("/api/v1/items/submit/", NEW, format="json", HTTP_IDEMPOTENCY_KEY="q-1")
+    assert response.status_code == 201
+    with django_assert_max_num_queries(14):
+        assert client.post("/api/v1/items/", NEW, format="json").status_code == 201

@@ -15,10 +15,11 @@ class Crash(Exception):
 def test_a_crash_before_commit_leaves_the_draft_as_it_was(net, monkeypatch):
     item = draft(net.reporter)
 
-    def crash(entry):
+    def crash(*args):
         raise Crash("断电")
 
-    monkeypatch.setattr(archive_docs, "index_entry", crash)
+    # The last step before commit: indexing the round and its entries.
+    monkeypatch.setattr(archive_docs, "index_first_round", crash)
     with pytest.raises(Crash):
         services.item_submit(actor=net.reporter, item=item, idempotency_key="k")
     item.refresh_from_db()
