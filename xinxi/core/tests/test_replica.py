@@ -26,7 +26,7 @@ def _router() -> replica.ReplicaRouter:
     return replica.ReplicaRouter()
 
 
-def _in_scope(call):  # noqa: ANN001, ANN202 - a test helper
+def _in_scope(call):
     token = replica._lag_ok.set(True)
     wrote = replica._wrote.set(False)
     try:

@@ -145,7 +145,8 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewS
         )
         return Response(ItemDetailSerializer(item).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(operation_id="items_create_and_submit", summary="新建并报送", description="新建一条信息并立即报送，一个请求完成，要么都成，要么都不成"
+    @extend_schema(operation_id="items_create_and_submit", summary="新建并报送",
+                   description="新建一条信息并立即报送，一个请求完成，要么都成，要么都不成"
                    "（报送被拒绝时不留草稿）。" + SUBMIT_RESPONSE,
                    parameters=[IDEMPOTENCY_HEADER], request=ItemSubmitNewSerializer,
                    responses=documented({201: ReceiptSerializer}, 400, 409))
