@@ -309,6 +309,9 @@ def with_retries(tally: Tally, deadline: float, request: Any) -> tuple[tuple[int
     return None, retried, time.time()
 
 
+ONE_REQUEST = [False]  # --one-request
+
+
 def submitter(port: int, token: str, indices: list[int], run: str, tally: Tally, deadline: float,
               lock: threading.Lock) -> None:
     for i in indices:
@@ -317,16 +320,21 @@ def submitter(port: int, token: str, indices: list[int], run: str, tally: Tally,
         body = {"title": f"压力测试信息第{i + 1}条（{run}）",
                 "body": f"临江市第{i + 1}次基层走访发现群众反映的问题均已登记办理，相关单位按期答复。" * 4,
                 "category": "news", "classification": 0}
-        created, _, _ = with_retries(tally, deadline, lambda b=body: call(port, "POST", "/api/v1/items/", token, b))
-        if created is None:
-            tally.unfinished += 1
-            continue
-        if created[0] != 201:
-            tally.refused.append(f"新建 {created[0]} {created[1]}")
-            continue
-        item_id, key = created[1]["id"], f"{run}-{i}"
-        sent, retried, sent_at = with_retries(tally, deadline, lambda n=item_id, k=key: call(
-            port, "POST", f"/api/v1/items/{n}/submit/", token, {}, {"Idempotency-Key": k}))
+        key = f"{run}-{i}"
+        if ONE_REQUEST[0]:  # create and submit in one request, under the key: a retry makes no second item
+            sent, retried, sent_at = with_retries(tally, deadline, lambda b=body, k=key: call(
+                port, "POST", "/api/v1/items/submit/", token, b, {"Idempotency-Key": k}))
+        else:
+            created, _, _ = with_retries(tally, deadline, lambda b=body: call(port, "POST", "/api/v1/items/", token, b))
+            if created is None:
+                tally.unfinished += 1
+                continue
+            if created[0] != 201:
+                tally.refused.append(f"新建 {created[0]} {created[1]}")
+                continue
+            item_id = created[1]["id"]
+            sent, retried, sent_at = with_retries(tally, deadline, lambda n=item_id, k=key: call(
+                port, "POST", f"/api/v1/items/{n}/submit/", token, {}, {"Idempotency-Key": k}))
         if sent is None:
             tally.unfinished += 1
         elif sent[0] == 201:
@@ -449,7 +457,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--kill-after", type=float, nargs=2, default=(2.0, 10.0), metavar=("A", "B"))
     parser.add_argument("--seconds", type=float, default=3600)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--one-request", action="store_true", help="新建并报送一个请求（POST /api/v1/items/submit/）")
     args = parser.parse_args(argv)
+    ONE_REQUEST[0] = args.one_request
     sys.path.insert(0, str(ROOT))
     run = uuid.uuid4().hex[:8]
     LOG.parent.mkdir(parents=True, exist_ok=True)
