@@ -1,0 +1,71 @@
+"""Warm-up when the server starts, so that a fresh worker's first request costs what a warm one does.
+
+``warm_up()`` is called by ``xinxi/wsgi.py`` once the application is loaded. Under the
+production gunicorn (``deploy/gunicorn.conf.py``, ``preload_app``) that is once, in the
+master, and every worker forked from it (at start, and after ``max_requests``) inherits
+the warm state; under waitress (``scripts/run.sh``) it is the one process. It does what a
+first request would otherwise do lazily:
+
+- load jieba's dictionary (search and near-duplicate detection segment Chinese text);
+- populate the URL resolver (imports every app's URLconf and views);
+- compile the project's templates into the cached loader (every ``*.html`` under
+  ``xinxi/``; Django's admin templates stay lazy) and load the Chinese translation catalog;
+- open one database connection (the backend's modules and type adapters load) and close
+  it again: a connection must not cross a ``fork()`` into the workers.
+
+Nothing is written; a failure is an error (tests run it on both databases).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connections
+from django.template import engines
+from django.urls import get_resolver, resolve
+from django.utils import translation
+
+
+def _project_templates() -> list[str]:
+    """The names of the project's own templates (the apps' and the project's template dirs)."""
+    root = Path(settings.BASE_DIR) / "xinxi"
+    names: set[str] = set()
+    for engine in engines.all():
+        for folder in engine.template_dirs:  # type: ignore[attr-defined]
+            folder = Path(folder)
+            if folder.is_dir() and folder.resolve().is_relative_to(root.resolve()):
+                names.update(str(p.relative_to(folder)) for p in folder.rglob("*.html"))
+    return sorted(names)
+
+
+def warm_up() -> dict[str, float]:
+    """Do the lazy work of a first request now; the seconds each step took."""
+    import jieba
+
+    times: dict[str, float] = {}
+
+    def step(name: str, started: float) -> float:
+        now = time.perf_counter()
+        times[name] = now - started
+        return now
+
+    t = time.perf_counter()
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    t = step("jieba", t)
+    get_resolver().url_patterns  # noqa: B018 (imports every URLconf and view module)
+    resolve("/")
+    t = step("urls", t)
+    engine = engines["django"]
+    for name in _project_templates():
+        engine.get_template(name)
+    with translation.override(settings.LANGUAGE_CODE):
+        translation.gettext("Password")
+    t = step("templates", t)
+    for alias in connections:
+        connections[alias].ensure_connection()
+    connections.close_all()
+    step("database", t)
+    return times
