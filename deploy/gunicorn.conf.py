@@ -47,3 +47,7 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 
 # The proxy on this host is trusted to set X-Forwarded-For / -Proto.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# gunicorn's control socket (gunicornc) is not used; off, so that two servers on one host
+# (the benches start several) do not share its path. systemctl reload/restart manage it.
+control_socket_disable = True
