@@ -40,6 +40,13 @@ def when_ready(server):
     gc.freeze()
 
 
+def post_worker_init(worker):
+    """In each new worker: one request through the stack, a database connection per thread."""
+    from xinxi.lib.warmup import warm_worker
+
+    warm_worker(worker.wsgi, getattr(worker, "tpool", None), worker.cfg.threads)
+
+
 # A request taking longer than this is killed with its worker (exports of a large issue
 # take seconds, not minutes); a stopping worker gets graceful_timeout to finish.
 timeout = 60

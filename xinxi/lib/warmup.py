@@ -16,13 +16,21 @@ first request would otherwise do lazily:
 - open one database connection (the backend's modules and type adapters load) and close
   it again: a connection must not cross a ``fork()`` into the workers.
 
+Then in each worker, after the fork, gunicorn's ``post_worker_init`` calls
+``warm_worker``: one anonymous request through the stack, and a database connection
+opened in each request thread.
+
 Nothing is written; a failure is an error (tests run it on both databases).
 """
 
 from __future__ import annotations
 
+import io
+import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
 from pathlib import Path
 
 from django.conf import settings
@@ -83,3 +91,44 @@ def warm_up() -> dict[str, float]:
     connections.close_all()
     step("database", t)
     return times
+
+
+def warm_worker(application: Callable[..., Iterable[bytes]], pool: Executor | None, threads: int) -> None:
+    """In a freshly forked worker (gunicorn's ``post_worker_init``): what a fork cannot inherit.
+
+    One anonymous request for the sign-in page through ``application`` (middleware,
+    templates, context processors: the memory the fork shares with the master is touched
+    here, not on a person's request; nothing is written), then one database connection
+    per request thread of ``pool``, opened in that thread (connections are per thread
+    and kept ``CONN_MAX_AGE``).
+    """
+    host = next((h for h in settings.ALLOWED_HOSTS if "*" not in h and not h.startswith(".")), "")
+    if host:
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": reverse("login"),
+            "SERVER_NAME": host.strip("[]"),
+            "SERVER_PORT": "80",
+            "HTTP_HOST": host,
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.url_scheme": "http",
+            "wsgi.errors": sys.stderr,
+        }
+        b"".join(application(environ, _ignore))
+    connections.close_all()
+    if pool is None or threads < 1:
+        return
+    barrier = threading.Barrier(threads, timeout=30)
+
+    def connect() -> None:
+        barrier.wait()  # every task waits for the others: each runs on a thread of its own
+        for alias in connections:
+            connections[alias].ensure_connection()
+
+    for future in [pool.submit(connect) for _ in range(threads)]:
+        future.result()
+
+
+def _ignore(status: str, headers: list[tuple[str, str]], exc_info: object = None) -> Callable[[bytes], None]:
+    return lambda data: None

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import runpy
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from django.core.wsgi import get_wsgi_application
 from django.db import connections
 
 from xinxi.items import services
@@ -52,4 +56,29 @@ def test_gunicorn_configuration() -> None:
     assert config["bind"].startswith("127.0.0.1:")
     assert config["workers"] >= 3 and config["threads"] >= 1
     assert config["max_requests"] > 0 and config["max_requests_jitter"] > 0
-    assert callable(config["when_ready"])
+    assert callable(config["when_ready"]) and callable(config["post_worker_init"])
+
+
+def _in_every_thread(pool: ThreadPoolExecutor, threads: int, function: Callable[[], bool]) -> list[bool]:
+    barrier = threading.Barrier(threads, timeout=30)
+
+    def run() -> bool:
+        barrier.wait()
+        return function()
+
+    return [f.result() for f in [pool.submit(run) for _ in range(threads)]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_warm_worker_opens_a_connection_in_each_thread() -> None:
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        warmup.warm_worker(get_wsgi_application(), pool, 3)
+
+        def opened_and_close() -> bool:
+            opened = connections["default"].connection is not None
+            connections.close_all()
+            return opened
+
+        assert _in_every_thread(pool, 3, opened_and_close) == [True, True, True]
+    # the calling thread's own connection was closed again
+    assert connections["default"].connection is None
