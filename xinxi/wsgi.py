@@ -5,9 +5,9 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinxi.settings")
 application = get_wsgi_application()
 
-# Load jieba's dictionary once when the server starts, not on the first request of
-# each worker (search and near-duplicate detection both segment Chinese text).
-import jieba  # noqa: E402
+# Do a first request's lazy work now (jieba's dictionary, URLconf, templates, the database
+# driver), once per server: under gunicorn's preload_app in the master, before the workers
+# are forked (xinxi/lib/warmup.py, deploy/gunicorn.conf.py).
+from xinxi.lib.warmup import warm_up  # noqa: E402
 
-jieba.setLogLevel(60)
-jieba.initialize()
+warm_up()

@@ -9,5 +9,8 @@ class ItemsConfig(AppConfig):
     def ready(self) -> None:
         from xinxi.archive import registry
         from xinxi.items.archive_docs import SOURCE
+        from xinxi.items.warmup import similarity_signatures
+        from xinxi.lib import warmup
 
         registry.register_source(SOURCE)
+        warmup.register("similarity", similarity_signatures)
