@@ -47,6 +47,11 @@ def register(name: str, function: Callable[[], object]) -> None:
     STEPS[name] = function
 
 
+def _aliases() -> list[str]:
+    """The databases requests use: the primary, and the read replica when one is configured."""
+    return ["default", "replica"] if settings.READ_REPLICA else ["default"]
+
+
 def _project_templates() -> list[str]:
     """The names of the project's own templates (the apps' and the project's template dirs)."""
     root = Path(settings.BASE_DIR) / "xinxi"
@@ -86,7 +91,7 @@ def warm_up() -> dict[str, float]:
     for name, function in STEPS.items():
         function()
         t = step(name, t)
-    for alias in connections:
+    for alias in _aliases():
         connections[alias].ensure_connection()
     connections.close_all()
     step("database", t)
@@ -123,7 +128,7 @@ def warm_worker(application: Callable[..., Iterable[bytes]], pool: Executor | No
 
     def connect() -> None:
         barrier.wait()  # every task waits for the others: each runs on a thread of its own
-        for alias in connections:
+        for alias in _aliases():
             connections[alias].ensure_connection()
 
     for future in [pool.submit(connect) for _ in range(threads)]:
