@@ -160,7 +160,18 @@ class Editor(Person):
                 return
             gevent_sleep(10, 30)
             data.update(body=data["body"].rstrip() + "（编辑部核实。）", note="润色")
-            self.post(f"/desk/entries/{pk}/edit/", data, "编辑保存 save edit", f"/desk/entries/{pk}/edit/")
+            path = f"/desk/entries/{pk}/edit/"
+            with self.client.post(path, data=data, name="编辑保存 save edit", catch_response=True) as r:
+                if r.status_code == 409 and "不是最新版本" in r.text:
+                    # Another simulated editor saved this entry first: the page refuses the stale
+                    # version and says who saved (as designed); counted apart, not as an error.
+                    r.success()
+                    self.environment.events.request.fire(
+                        request_type="POST", name="编辑冲突 edit conflict (409)", response_time=0,
+                        response_length=0, exception=None, context={},
+                    )
+                elif r.ok and urlsplit(r.url or "").path != path:
+                    r.failure(f"应转到 {path}，实际 {r.url}")
         elif action in entry.text:
             data = form(entry.text, action)
             self.post(action, data, "预采用 pre-adopt", f"/desk/entries/{pk}/")
