@@ -19,7 +19,7 @@ What it does:
    loopback only, ``hot_standby``), starts it with ``pg_ctl`` and waits until the primary's
    ``pg_stat_replication`` shows it streaming.
 3. Runs the search API (``GET /api/v1/search/`` through the whole stack as
-   ``bench_editor``, the router of ``xinxi/core/db.py`` included) for every query, first
+   ``bench_editor``, the router of ``xinxi/lib/db.py`` included) for every query, first
    with ``READ_REPLICA`` off (the primary) and then on (the replica), in the same run; it
    counts the queries each connection ran and the replica's ``pg_stat_database`` reads,
    so that the figures show where search was served from.

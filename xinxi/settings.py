@@ -130,7 +130,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "xinxi.audit.middleware.RequestContextMiddleware",
-    "xinxi.core.db.ReplicaStickinessMiddleware",
+    "xinxi.lib.db.ReplicaStickinessMiddleware",
 ]
 
 ROOT_URLCONF = "xinxi.urls"
@@ -156,7 +156,7 @@ TEMPLATES = [
 
 DATABASES = {"default": database_settings(os.environ.get("DATABASE_URL"))}
 
-# A read replica (see xinxi/core/db.py and docs/scaling.md): reads that may lag (search,
+# A read replica (see xinxi/lib/db.py and docs/scaling.md): reads that may lag (search,
 # rankings, the issue archive) go to DATABASE_REPLICA_URL when it is set. Without it the
 # alias is the primary itself and the router never chooses it. In tests it mirrors the
 # test database, so routing can be observed on a second connection.
@@ -169,7 +169,7 @@ DATABASES["replica"] = {
     ),
     "TEST": {"MIRROR": "default"},
 }
-DATABASE_ROUTERS = ["xinxi.core.db.ReplicaRouter"]
+DATABASE_ROUTERS = ["xinxi.lib.db.ReplicaRouter"]
 # After a request that wrote, the same browser reads from the primary for this long.
 REPLICA_STICKY_SECONDS = env_int("XINXI_REPLICA_STICKY_SECONDS", 15, minimum=0)
 

@@ -16,7 +16,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 
 from xinxi.archive import registry, search
-from xinxi.core.db import replica_reads
+from xinxi.lib.db import replica_reads
 from xinxi.lib.http import AuthedRequest
 from xinxi.network.models import Desk
 from xinxi.network.permissions import visible_units

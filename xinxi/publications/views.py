@@ -19,11 +19,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xinxi.accounts.models import DESK_ROLES
-from xinxi.core.db import replica_reads
 from xinxi.instructions import permissions as instruction_permissions
 from xinxi.instructions import selectors as instruction_selectors
 from xinxi.items import permissions as item_permissions
 from xinxi.items.models import AdoptionKind, DeskEntry, EntryState
+from xinxi.lib.db import replica_reads
 from xinxi.lib.errors import ConflictError, ServiceError, error_text
 from xinxi.lib.http import AuthedRequest
 from xinxi.lib.listing import int_param, paginate, text_param

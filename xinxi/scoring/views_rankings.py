@@ -20,7 +20,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from xinxi.core.db import replica_reads
+from xinxi.lib.db import replica_reads
 from xinxi.lib.http import AuthedRequest
 from xinxi.network.models import Desk, UnitClass
 from xinxi.scoring import charts_rankings, exports_rankings, figures, permissions

@@ -29,7 +29,7 @@ from xinxi.instructions.tests.factories import instruction_on_item, task_for
 from xinxi.items import desk_services
 from xinxi.items import services as items
 from xinxi.items.models import EntryState
-from xinxi.items.tests.factories import draft, entry_at, submitted
+from xinxi.items.tests.factories import BODY, draft, entry_at, submitted
 from xinxi.lib.choices import Classification
 from xinxi.lib.errors import ServiceError
 from xinxi.network import services as network
@@ -57,8 +57,9 @@ EXEMPT = {
     "xinxi.instructions.services.unit_staff",
     "xinxi.instructions.services.source_units",
     "xinxi.instructions.services.reminder_key",
-    # items: the desks a submission goes to (read)
+    # items: the desks a submission goes to (read), a retry's earlier receipt (read)
     "xinxi.items.services.target_desks",
+    "xinxi.items.services.earlier_submission",
     # items (desk side): an entry's address (pure), its chain and credited units (reads),
     # whether a verification is open (read)
     "xinxi.items.desk_services.entry_url",
@@ -316,6 +317,13 @@ def _item_return_signoff(net: Net) -> Call:
 def _item_submit(net: Net) -> Call:
     item = draft(net.reporter)
     return lambda: items.item_submit(actor=net.reporter, item=item)
+
+
+@scenario("xinxi.items.services.item_create_and_submit", "item_submit")
+def _item_create_and_submit(net: Net) -> Call:
+    return lambda: items.item_create_and_submit(
+        actor=net.reporter, title="东城县排查企业126家整改隐患38处", body=BODY, idempotency_key="audit-1"
+    )
 
 
 # --- items: the desk's side ---

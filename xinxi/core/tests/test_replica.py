@@ -1,4 +1,4 @@
-"""The read-replica router: which reads go where (xinxi/core/db.py).
+"""The read-replica router: which reads go where (xinxi/lib/db.py).
 
 In tests the alias ``replica`` is a second connection to the test database (``TEST
 MIRROR``), so what the router chose can be seen on that connection's queries.
@@ -11,9 +11,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from xinxi.core import db as replica
 from xinxi.items.models import Item
 from xinxi.items.tests.factories import submitted
+from xinxi.lib import db as replica
 from xinxi.network.testing import make_user
 from xinxi.settings import database_settings
 

@@ -24,7 +24,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xinxi.archive import search
-from xinxi.core.db import ReplicaReadsMixin
 from xinxi.instructions import selectors as instruction_selectors
 from xinxi.items import desk_services, permissions, services
 from xinxi.items.api.filters import AdoptionFilter, EntryFilter, ItemFilter
@@ -75,6 +74,7 @@ from xinxi.items.models import (
 from xinxi.items.views import _feedback_entries as feedback_entries
 from xinxi.items.workflow import ITEM_TRANSITIONS
 from xinxi.lib.api_views import ServiceViewSet, acting_user, documented
+from xinxi.lib.db import ReplicaReadsMixin
 from xinxi.lib.errors import ServiceError
 
 IDEMPOTENCY_KEY_MAX = 80

@@ -28,9 +28,9 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from xinxi.core.db import ReplicaReadsMixin
 from xinxi.lib.api import Pagination
 from xinxi.lib.api_views import AnyAccept, ErrorSerializer, ServiceViewSet, acting_user, documented
+from xinxi.lib.db import ReplicaReadsMixin
 from xinxi.network.models import Unit
 from xinxi.network.permissions import user_desk
 from xinxi.publications import documents, permissions, services, workflow

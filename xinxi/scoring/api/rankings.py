@@ -23,8 +23,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xinxi.core.db import ReplicaReadsMixin
 from xinxi.lib.api_views import acting_user, documented
+from xinxi.lib.db import ReplicaReadsMixin
 from xinxi.network.models import Desk
 from xinxi.scoring import figures, permissions
 from xinxi.scoring.views_rankings import ledger_base
