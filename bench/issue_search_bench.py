@@ -20,6 +20,7 @@ prints p50/p95 (milliseconds) of
   result;
 - ``readable``: the periodicals the user reads (``publications.archive_docs.readable_periodicals``, which
   evaluates ``publications.permissions.visible_issues``), once per page;
+- ``relevance``: ``search.search()`` ranked by relevance, with the same issue parts;
 - ``block``: the 期刊 block alone (``publications.archive_docs.search_issues``);
 - ``labels``: the 刊发于 query for a page of 20 results (``publications.archive_docs.attach_issues``);
 - ``filter``: ``search.search()`` with the 刊物 filter (《江阳信息》).
@@ -108,7 +109,9 @@ def run(user: Any, periodical: Any, repeat: int) -> dict[str, list[float]]:
     from xinxi.publications import archive_docs
 
     readable = [p.pk for p in archive_docs.readable_periodicals(user)]
-    times: dict[str, list[float]] = {"before": [], "page": [], "readable": [], "block": [], "labels": [], "filter": []}
+    times: dict[str, list[float]] = {
+        "before": [], "page": [], "relevance": [], "readable": [], "block": [], "labels": [], "filter": []
+    }
     found: dict[str, str] = {}
     for text, _ in QUERIES:  # warm the caches once
         search.search(user, SearchQuery(text=text))
@@ -120,6 +123,9 @@ def run(user: Any, periodical: Any, repeat: int) -> dict[str, list[float]]:
             ms, page = timed(lambda query=query: search.search(user, query))
             times["page"].append(ms)
             found[text] = f"{page.count_label}/{page.issue_count_label}"
+            ranked = SearchQuery(text=text, order=search.RELEVANCE)
+            ms, _ = timed(lambda ranked=ranked: search.search(user, ranked))
+            times["relevance"].append(ms)
             ms, _ = timed(lambda: archive_docs.readable_periodicals(user))
             times["readable"].append(ms)
             ms, _ = timed(lambda query=query: archive_docs.search_issues(user, query, readable, query.terms))
@@ -139,6 +145,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--issues", type=int, default=300, help="已印发的期数")
     parser.add_argument("--per-issue", type=int, default=20, help="每期信息条数")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-generate", action="store_true")
     args = parser.parse_args(argv)
     generate.setup_django()
     from django.db import connection
@@ -147,7 +154,7 @@ def main(argv: list[str] | None = None) -> None:
     from xinxi.publications.models import IssueItem
 
     print(f"数据库：{generate.describe_database()}；{generate.load_note()}")
-    search_bench.ensure_data(args.items, True)
+    search_bench.ensure_data(args.items, not args.no_generate)
     periodical, seconds = ensure_issues(args.issues, args.per_issue)
     if seconds:
         print(

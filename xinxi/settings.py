@@ -183,11 +183,11 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "xinxi.accounts.hashers.XinxiArgon2PasswordHasher",  # Argon2id, OWASP's baseline parameters
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 if env_bool("XINXI_FAST_PASSWORD_HASHING", False):
-    # Tests only: argon2 costs ~50 ms per hash on purpose.
+    # Tests only: Argon2 costs ~50 ms per hash on purpose.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 AUTH_PASSWORD_VALIDATORS = [

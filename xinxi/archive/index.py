@@ -41,6 +41,7 @@ names are found through the same terms.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import math
@@ -56,7 +57,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from xinxi.archive import registry
-from xinxi.archive.models import SearchDoc, SearchDocKind
+from xinxi.archive.models import RebuildMark, SearchDoc, SearchDocKind
 from xinxi.archive.schema import DOC_TABLE, ISSUE_FTS, ISSUE_TABLE
 from xinxi.lib.choices import Classification
 
@@ -407,10 +408,11 @@ def write_docs(docs: list[Doc]) -> None:
         else:
             doc.title_terms, doc.body_terms = terms
     with connection.cursor() as cursor:
-        # PostgreSQL: the new documents' ids in one round trip (unused ones leave gaps, as any sequence may).
-        ids = iter(_next_ids(cursor, len(docs)) if connection.vendor == "postgresql" and docs else [])
+        inserted: set[tuple[str, int]] = set()
+        for start in range(0, len(docs), 200):  # a statement's parameters stay far below SQLite's limit
+            inserted |= _insert_many(cursor, docs[start : start + 200])
         for doc in docs:
-            if _insert_new(cursor, doc, next(ids, None)):
+            if (doc.kind, doc.source_id) in inserted:
                 continue
             source = {_source_column(doc.kind): doc.source_id}
             doc_id, date = SearchDoc.objects.filter(**source).values_list("id", "date").get()
@@ -419,6 +421,50 @@ def write_docs(docs: list[Doc]) -> None:
             else:  # a new round reached the desk: it moves to the top
                 SearchDoc.objects.filter(pk=doc_id).delete()
                 _insert_new(cursor, doc)
+
+
+def _insert_many(cursor: Any, docs: Sequence[Doc]) -> set[tuple[str, int]]:
+    """Add the documents whose source has none yet, with new ids in the given order (one
+    insert, and on SQLite one more for their terms); returns the (kind, source id) added."""
+    if not docs:
+        return set()
+    dates = [connection.ops.adapt_datetimefield_value(doc.date) for doc in docs]
+    if connection.vendor == "postgresql":
+        ids = _next_ids(cursor, len(docs))  # the new ids in one round trip (unused ones leave gaps)
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s::tsvector)"] * len(docs))
+        params = [
+            value
+            for doc, doc_id, date in zip(docs, ids, dates, strict=True)
+            for value in (doc_id, doc.kind, *_sources(doc), doc.item_id, date, tsvector_literal(doc, doc_id))
+        ]
+        cursor.execute(
+            f"INSERT INTO items_searchdoc (id, kind, submission_id, entry_id, item_id, date, tsv) VALUES {values} "  # noqa: S608 (placeholders only)
+            "ON CONFLICT DO NOTHING RETURNING kind, submission_id, entry_id",
+            params,
+        )
+        return {(kind, submission or entry) for kind, submission, entry in cursor.fetchall()}
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(docs))
+    params = [
+        value for doc, date in zip(docs, dates, strict=True) for value in (doc.kind, *_sources(doc), doc.item_id, date)
+    ]
+    cursor.execute(
+        f"INSERT INTO items_searchdoc (kind, submission_id, entry_id, item_id, date) VALUES {values} "  # noqa: S608 (placeholders only)
+        "ON CONFLICT DO NOTHING RETURNING id, kind, submission_id, entry_id",
+        params,
+    )
+    added = {(kind, submission or entry): doc_id for doc_id, kind, submission, entry in cursor.fetchall()}
+    new = [(added[(doc.kind, doc.source_id)], doc) for doc in docs if (doc.kind, doc.source_id) in added]
+    if new:
+        terms = ", ".join(["(%s, %s, %s, %s)"] * len(new))
+        cursor.execute(
+            f"INSERT INTO items_search_fts (rowid, title, body, keys) VALUES {terms}",  # noqa: S608 (placeholders only)
+            [
+                value
+                for doc_id, doc in new
+                for value in (doc_id, " ".join(doc.title_terms), " ".join(doc.body_terms), " ".join(doc.keys))
+            ],
+        )
+    return set(added)
 
 
 def _insert_new(cursor: Any, doc: Doc, doc_id: int | None = None) -> bool:
@@ -570,12 +616,43 @@ def segment_texts(texts: Sequence[tuple[str, str]]) -> list[tuple[tuple[str, ...
     return [(text_terms(title), text_terms(body)) for title, body in texts]
 
 
-def store_batch(docs: list[Doc]) -> None:
-    """Replace the documents of one batch in one transaction, with new ids in the batch's order."""
+def store_batch(docs: list[Doc], mark: tuple[registry.Planned, int, int] | None = None) -> None:
+    """Replace the documents of one batch in one transaction, with new ids in the batch's order.
+
+    ``mark`` is (last planned source of the batch, documents done, documents planned): the
+    rebuild's progress, written in the same transaction as the batch.
+    """
     with transaction.atomic(), connection.cursor() as cursor:
         SearchDoc.objects.filter(submission_id__in=[d.source_id for d in docs if d.kind == "s"]).delete()
         SearchDoc.objects.filter(entry_id__in=[d.source_id for d in docs if d.kind == "e"]).delete()
         _insert(cursor, docs, _next_ids(cursor, len(docs)))
+        if mark is not None:
+            (date, kind, source_id), done, planned = mark
+            now = timezone.now()
+            RebuildMark.objects.update_or_create(
+                pk=1,
+                defaults={"updated_at": now, "date": date, "kind": kind, "source_id": source_id, "done": done,
+                          "planned": planned},
+                create_defaults={"started_at": now, "updated_at": now, "date": date, "kind": kind,
+                                 "source_id": source_id, "done": done, "planned": planned},
+            )
+
+
+def resume_point(plan: Sequence[registry.Planned]) -> int:
+    """Where an interrupted rebuild stopped: the number of planned sources already rebuilt (0: none).
+
+    The plan is sorted, so the sources up to the mark are the ones its batches wrote;
+    sources added since are newer and were indexed when they arrived.
+    """
+    mark = RebuildMark.objects.filter(pk=1).first()
+    if mark is None:
+        return 0
+    return bisect.bisect_right(plan, (mark.date, mark.kind, mark.source_id))
+
+
+def forget_rebuild() -> None:
+    """Drop an interrupted rebuild's mark (``reindex --restart``; a finished rebuild drops it too)."""
+    RebuildMark.objects.all().delete()
 
 
 def finish_rebuild() -> None:
@@ -605,7 +682,8 @@ Segmented = list[tuple[tuple[str, ...], tuple[str, ...]]]
 
 def rebuild(
     *,
-    plan: Sequence[tuple[dt.datetime, str, int]] | None = None,
+    plan: Sequence[registry.Planned] | None = None,
+    start: int = 0,
     batch_size: int = 2000,
     segmenter: Callable[[list[tuple[str, str]]], Callable[[], Segmented]] | None = None,
     progress: Callable[[int], None] | None = None,
@@ -615,32 +693,39 @@ def rebuild(
     ``segmenter`` starts segmenting a list of (title, body) and returns a function that
     waits for the result, so worker processes can cut the next batch while this one is
     written. Each distinct text is segmented once (an entry usually repeats its original).
+    Each batch records how far the rebuild got (``RebuildMark``); ``start`` skips the
+    planned sources an interrupted run already wrote (``resume_point``). Returns the
+    number of documents written by this run.
     """
     plan = registry.planned_sources() if plan is None else plan
+    if start == 0:
+        forget_rebuild()
     start_segmenting = segmenter or (lambda texts: lambda: segment_texts(texts))
     done = 0
-    pending: tuple[list[Doc], list[tuple[str, str]], Callable[[], Segmented], int] | None = None
+    pending: tuple[list[Doc], list[tuple[str, str]], Callable[[], Segmented], int, int] | None = None
 
-    def write(docs: list[Doc], texts: list[tuple[str, str]], result: Callable[[], Segmented], planned: int) -> None:
+    def write(docs: list[Doc], texts: list[tuple[str, str]], result: Callable[[], Segmented], planned: int,
+              end: int) -> None:
         terms = dict(zip(texts, result(), strict=True))
         for doc in docs:
             doc.title_terms, doc.body_terms = terms[(doc.title, doc.body)]
-        store_batch(docs)
+        store_batch(docs, mark=(plan[end - 1], end, len(plan)))
         if progress is not None:
             progress(planned)
 
-    for start in range(0, len(plan), batch_size):
-        batch = plan[start : start + batch_size]
+    for first in range(start, len(plan), batch_size):
+        batch = plan[first : first + batch_size]
         docs = registry.build_docs(batch)
         texts = list(dict.fromkeys((d.title, d.body) for d in docs))
         result = start_segmenting(texts)  # the workers cut this batch while the previous one is written
         if pending is not None:
             write(*pending)
-        pending = (docs, texts, result, len(batch))
+        pending = (docs, texts, result, len(batch), first + len(batch))
         done += len(docs)
     if pending is not None:
         write(*pending)
     registry.after_rebuild()
     remove_orphans()
+    forget_rebuild()
     finish_rebuild()
     return done

@@ -53,3 +53,27 @@ class SearchDoc(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.submission_id or self.entry_id}"
+
+
+class RebuildMark(models.Model):
+    """How far a ``manage.py reindex`` got: the last planned source of its last committed batch.
+
+    One row while a rebuild is under way, written in each batch's own transaction (so it
+    never runs ahead of what was written), deleted when the rebuild finishes. Running
+    ``reindex`` again after an interruption continues after this source.
+    """
+
+    started_at = models.DateTimeField("开始时间")
+    updated_at = models.DateTimeField("更新时间")
+    date = models.DateTimeField("已重建至")
+    kind = models.CharField("类型", max_length=1, choices=SearchDocKind.choices)
+    source_id = models.BigIntegerField("来源编号")
+    done = models.PositiveIntegerField("已重建篇数", default=0)
+    planned = models.PositiveIntegerField("计划篇数", default=0)
+
+    class Meta:
+        verbose_name = "索引重建进度"
+        verbose_name_plural = "索引重建进度"
+
+    def __str__(self) -> str:
+        return f"{self.done}/{self.planned}"

@@ -204,8 +204,13 @@ def describe_delay(delta: dt.timedelta) -> str:
     return f"{max(mins, 1)}分钟"
 
 
-def on_item_submitted(*, actor: Any, item: Item, submission: Any) -> None:
-    """``ITEM_SUBMITTED``: a linked item's first submission is the answer (on time or late)."""
+def on_item_submitted(*, actor: Any, item: Item, submission: Any, fresh: bool = False, **_: Any) -> None:
+    """``ITEM_SUBMITTED``: a linked item's first submission is the answer (on time or late).
+
+    ``fresh``: the item was created in the same transaction, so no commission links it yet.
+    """
+    if fresh:
+        return
     target = (
         CommissionTarget.objects.select_for_update()
         .filter(item=item, answered_at__isnull=True)

@@ -73,7 +73,7 @@ def index_first_round(submission: Submission, item: Item, entries: Sequence[Desk
     there are no carried keys to look up.
     """
     unit_path = item.unit.path
-    readers = permissions.entries_readers([e.pk for e in entries])
+    readers = permissions.received_entries_readers(item, entries)
     docs = [_submission_doc(submission, item, unit_path)]
     docs += [_entry_doc(e, unit_path, readers[e.pk]) for e in entries]
     index.write_docs(docs)

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +19,9 @@ from django.db.models import Q
 
 from xinxi.lib.choices import Classification, Urgency
 from xinxi.lib.workflow import StateEvent
+
+if TYPE_CHECKING:
+    from xinxi.network.models import Desk
 
 
 class Category(models.TextChoices):
@@ -140,6 +143,9 @@ class Attachment(models.Model):
 
 class Submission(models.Model):
     """One round of an item as its unit sent it: immutable, acknowledged by a receipt number."""
+
+    # Not a field: the desks this round was just sent to, set by ``item_submit`` for the receipt.
+    reached_desks: list[Desk] | None = None
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="submissions")
     round = models.PositiveIntegerField("轮次")

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -18,7 +19,7 @@ from django.http import Http404
 
 from xinxi.accounts.models import Role
 from xinxi.audit.reads import audit_read, read_classified
-from xinxi.items.models import Adoption, CombinedSource, DeskEntry, Item
+from xinxi.items.models import Adoption, CombinedSource, DeskEntry, EntrySource, Item
 from xinxi.network.models import Desk
 from xinxi.network.permissions import user_desk
 
@@ -174,6 +175,19 @@ def entries_readers(entry_ids: list[int]) -> dict[int, tuple[set[int], set[int]]
                 units |= source_units.get(combined, set())
         readers[pk] = ({d for d in (desk, desk1, desk2, desk3) if d is not None}, units)
     return readers
+
+
+def received_entries_readers(item: Item, entries: Sequence[DeskEntry]) -> dict[int, tuple[set[int], set[int]]]:
+    """``entries_readers`` of the entries a unit's round just made at its desks, read from
+    the rows in hand: an entry neither forwarded nor combined is read by its desk and the
+    item's unit. Any other entry is looked up as ``entries_readers`` does."""
+    readers = {
+        e.pk: ({e.desk_id}, {item.unit_id})
+        for e in entries
+        if e.forwarded_from_id is None and e.source != EntrySource.COMBINED and e.item_id == item.pk
+    }
+    others = [e.pk for e in entries if e.pk not in readers]
+    return readers | (entries_readers(others) if others else {})
 
 
 def original_readers(item: Item) -> tuple[set[int], set[int]]:

@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from xinxi.accounts.models import Role, User
-from xinxi.audit.services import audit_record
+from xinxi.audit.services import audit_batch, audit_record
 from xinxi.items import archive_docs, hooks, permissions, text, workflow
 from xinxi.items.attachments import store_attachment
 from xinxi.items.models import (
@@ -37,8 +37,7 @@ from xinxi.items.models import (
 from xinxi.items.workflow import SENDABLE, item_transition, record_event, record_received
 from xinxi.lib.choices import Classification, Urgency
 from xinxi.lib.errors import ConflictError, ServiceError
-from xinxi.network.models import Desk
-from xinxi.network.services import parent_desk
+from xinxi.network.models import Desk, DirectPoint
 from xinxi.notifications.models import NotificationKind as K
 from xinxi.notifications.services import notify
 
@@ -107,9 +106,13 @@ def _apply(item: Item, actor: User, fields: dict[str, Any]) -> list[str]:
 @transaction.atomic
 def item_create(*, actor: User, **fields: Any) -> Item:
     """A new draft of the actor's unit. Any of the draft fields and ``tags`` may be given."""
+    return _create(actor, fields)
+
+
+def _create(actor: User, fields: dict[str, Any]) -> Item:
     _require(permissions.can_write_items(actor))
     item = Item(unit=actor.unit, created_by=actor, writer_name=actor.full_name, writer_phone=actor.phone)
-    tags = _apply(item, actor, dict(fields))
+    tags = _apply(item, actor, fields)
     item.save()
     if tags:  # a new item has none to clear
         _set_tags(item, tags)
@@ -213,14 +216,25 @@ def item_return_signoff(*, actor: User, item: Item, reason: str) -> Item:
 
 
 def target_desks(item: Item) -> list[tuple[Desk, str]]:
-    """Where a first submission goes: the parent desk, and every desk the unit is a point of."""
-    targets: list[tuple[Desk, str]] = []
-    parent = parent_desk(item.unit)
-    if parent is not None:
-        targets.append((parent, EntrySource.DIRECT))
-    for desk in Desk.objects.filter(active=True, points__unit_id=item.unit_id, points__revoked_on__isnull=True):
-        if parent is None or desk.pk != parent.pk:
-            targets.append((desk, EntrySource.POINT))
+    """Where a first submission goes: the parent desk (the nearest active desk above the
+    unit, as ``network.services.parent_desk``), and every desk the unit is a point of.
+
+    One query: the active desks of the unit's ancestors and the desks it is a point of.
+    """
+    ancestors = item.unit.ancestor_ids
+    point = DirectPoint.objects.filter(desk=OuterRef("pk"), unit_id=item.unit_id, revoked_on__isnull=True)
+    desks = list(
+        Desk.objects.filter(active=True)
+        .select_related("unit")
+        .annotate(is_point=Exists(point))
+        .filter(Q(unit_id__in=ancestors) | Q(is_point=True))
+        .order_by("pk")
+    )
+    depth = {unit_id: i for i, unit_id in enumerate(ancestors)}
+    above = [d for d in desks if d.unit_id in depth]
+    parent = max(above, key=lambda d: depth[d.unit_id]) if above else None
+    targets: list[tuple[Desk, str]] = [(parent, EntrySource.DIRECT)] if parent is not None else []
+    targets += [(d, EntrySource.POINT) for d in desks if d.is_point and d is not parent]
     return targets
 
 
@@ -234,7 +248,8 @@ def item_submit(
     """Send the item to its desks; returns the (possibly earlier, for a retry) submission."""
     key = (idempotency_key or "").strip()[:80] or None
     try:
-        return _submit(actor=actor, item=item, version=version, key=key)
+        with transaction.atomic():
+            return _submit(actor=actor, item=item, version=version, key=key)
     except (IntegrityError, ServiceError):
         # A retry (double click, resent API call) whose twin already went through gets
         # the twin's receipt; anything else is a real refusal.
@@ -255,8 +270,9 @@ def item_create_and_submit(*, actor: User, idempotency_key: str | None = None, *
     if earlier is not None:
         return earlier
     try:
-        with transaction.atomic():
-            item = item_create(actor=actor, **fields)
+        # One transaction, no savepoints, and the request's audit records in one insert.
+        with transaction.atomic(), audit_batch():
+            item = _create(actor, dict(fields))
             return _submit(actor=actor, item=item, version=None, key=key, fresh=True)
     except IntegrityError:
         # The same key's twin committed between the check above and this insert.
@@ -277,10 +293,10 @@ def _earlier(actor: User, key: str | None) -> Submission | None:
     return Submission.objects.filter(submitted_by=actor, idempotency_key=key).first()
 
 
-@transaction.atomic
 def _submit(*, actor: User, item: Item, version: int | None, key: str | None, fresh: bool = False) -> Submission:
-    """Send ``item``; ``fresh``: the actor created it a moment ago in this transaction (a first
-    round of a draft the actor can see, no earlier key), so those checks are known."""
+    """Send ``item`` (inside a transaction); ``fresh``: the actor created it a moment ago in
+    this transaction (a first round of a draft the actor can see, no earlier key, nothing
+    else refers to it yet), so those checks are known."""
     if not fresh:
         _require(permissions.visible_items(actor).filter(pk=item.pk).exists())
         earlier = _earlier(actor, key)
@@ -300,7 +316,7 @@ def _submit(*, actor: User, item: Item, version: int | None, key: str | None, fr
         item.state == ItemState.RETURNED or (signing and item.entries.filter(state=EntryState.RETURNED).exists())
     )
     if resubmission:
-        returned = list(item.entries.filter(state=EntryState.RETURNED).select_related("desk"))
+        returned = list(item.entries.filter(state=EntryState.RETURNED).select_related("desk__unit"))
         targets = [(e.desk, e.source) for e in returned]
     else:
         targets = target_desks(item)
@@ -366,8 +382,9 @@ def _submit(*, actor: User, item: Item, version: int | None, key: str | None, fr
         detail={"receipt": submission.receipt_no, "round": round_no, "desks": [d.pk for d, _ in targets]},
     )
     desk_ids = [d.pk for d, _ in targets]
+    submission.reached_desks = [d for d, _ in targets]
     notify(users=_desk_editors(desk_ids), kind=K.ITEM_RECEIVED, obj=submission, url="/desk/")
-    hooks.ITEM_SUBMITTED.fire(actor=actor, item=item, submission=submission)
+    hooks.ITEM_SUBMITTED.fire(actor=actor, item=item, submission=submission, fresh=fresh)
     return submission
 
 

@@ -10,8 +10,13 @@ from xinxi.urgent import chain
 from xinxi.urgent.models import IncidentReport
 
 
-def on_item_submitted(*, actor: Any, item: Any, submission: Any, **_: Any) -> None:
-    """A report's item went out (submitted, or signed and submitted): its clocks stop."""
+def on_item_submitted(*, actor: Any, item: Any, submission: Any, fresh: bool = False, **_: Any) -> None:
+    """A report's item went out (submitted, or signed and submitted): its clocks stop.
+
+    ``fresh``: the item was created in the same transaction, so no report refers to it.
+    """
+    if fresh:
+        return
     report = IncidentReport.objects.filter(item_id=item.pk).select_related("incident", "unit").first()
     if report is not None:
         chain.report_submitted(report, submission)

@@ -1,6 +1,7 @@
 """The archive (资料信息库): terms and recall, visibility in results and counts, upkeep, the page."""
 
 import datetime as dt
+import io
 import re
 
 import pytest
@@ -10,8 +11,8 @@ from django.db import connection
 from django.utils import timezone
 
 from xinxi.archive import index as search_index
-from xinxi.archive import search
-from xinxi.archive.models import SearchDoc
+from xinxi.archive import registry, search
+from xinxi.archive.models import RebuildMark, SearchDoc
 from xinxi.archive.search import SearchQuery
 from xinxi.items import desk_services, permissions, services
 from xinxi.items.models import DeskEntry, Submission
@@ -280,6 +281,51 @@ def test_reindex_rebuilds_the_whole_index_newest_first(net):
     hits = search.search(net.editor, SearchQuery(text="安全生产")).hits
     assert [h.url for h in hits] == [f"/desk/entries/{entry_at(x, net.city.desk).pk}/" for x in (new, old)]
     assert len(before) == 2
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_an_interrupted_reindex_continues_where_it_stopped(net):
+    made = []
+    for month in (1, 2, 3):
+        with time_machine.travel(dt.datetime(2026, month, 2, 9, tzinfo=dt.UTC)):
+            made.append(submitted(net.reporter, title=f"{month}月安全生产检查", body=BODY))
+    expected = {(d.kind, d.submission_id, d.entry_id) for d in SearchDoc.objects.all()}
+    assert len(expected) == 6
+    plan = registry.planned_sources()
+    calls = []
+
+    def stop_after_first_batch(count: int) -> None:
+        calls.append(count)
+        raise Interrupted  # after the first batch's transaction: as if the process were killed here
+
+    with pytest.raises(Interrupted):
+        search_index.rebuild(plan=plan, batch_size=2, progress=stop_after_first_batch)
+    mark = RebuildMark.objects.get()
+    assert (mark.done, mark.planned) == (2, 6)
+    assert search_index.resume_point(plan) == 2
+    first_two = set(SearchDoc.objects.order_by("-pk").values_list("pk", flat=True)[:2])
+
+    out = io.StringIO()
+    call_command("reindex", jobs=1, batch_size=2, stdout=out)
+    assert "接续上次中断的重建：前 2 篇已重建" in out.getvalue()
+    assert "已重建 4 篇文档" in out.getvalue()
+    assert not RebuildMark.objects.exists()
+    assert {(d.kind, d.submission_id, d.entry_id) for d in SearchDoc.objects.all()} == expected
+    assert first_two <= set(SearchDoc.objects.values_list("pk", flat=True))  # not written twice
+    dates = list(SearchDoc.objects.order_by("pk").values_list("date", flat=True))
+    assert dates == sorted(dates)  # still newest last: the ids order the archive
+    hits = search.search(net.editor, SearchQuery(text="安全生产")).hits
+    assert [h.url for h in hits] == [f"/desk/entries/{entry_at(x, net.city.desk).pk}/" for x in reversed(made)]
+
+    with pytest.raises(Interrupted):
+        search_index.rebuild(plan=plan, batch_size=2, progress=stop_after_first_batch)
+    out = io.StringIO()
+    call_command("reindex", jobs=1, batch_size=2, restart=True, stdout=out)
+    assert "接续" not in out.getvalue() and "已重建 6 篇文档" in out.getvalue()
+    assert not RebuildMark.objects.exists()
 
 
 # --- filters, order, pages ---

@@ -201,3 +201,40 @@ def test_times_in_the_export_are_local_times(admin: Client, net: Net) -> None:
     event(net.editor, "entry_return", dt.datetime(2026, 3, 1, 16, 30, tzinfo=dt.UTC))
     rows, _about = workbook_rows(admin.get("/audit/export.xlsx?action=entry_return"))
     assert rows[1][0] == dt.datetime(2026, 3, 2, 0, 30)
+
+
+# --- a batch: the records of a request that runs several services, in one insert ---
+
+
+def test_a_batch_writes_its_records_in_one_insert_at_its_end(
+    net: Net, django_assert_num_queries: Any
+) -> None:
+    from django.db import transaction
+
+    from xinxi.audit.services import audit_batch, audit_system_records
+
+    before = AuditEvent.objects.count()
+    with transaction.atomic():
+        with django_assert_num_queries(1) as captured, audit_batch():
+            first = audit_record(actor=net.reporter, action="item_create", obj=net.county)
+            with audit_batch():  # an inner batch leaves the writing to the outer one
+                audit_record(actor=net.reporter, action="item_submit", obj=net.county)
+            audit_system_records(action="notify", details=[{"kind": "item_received"}])
+            assert first.pk is None  # nothing written yet
+        assert captured.captured_queries[0]["sql"].startswith("INSERT")
+    assert AuditEvent.objects.count() == before + 3
+    rows = list(AuditEvent.objects.order_by("-id")[:3])
+    assert [r.action for r in reversed(rows)] == ["item_create", "item_submit", "notify"]
+    assert rows[-1].actor == net.reporter and rows[-1].object_repr == str(net.county)
+
+
+def test_a_batch_that_raises_writes_nothing(net: Net) -> None:
+    from xinxi.audit.services import audit_batch
+
+    before = AuditEvent.objects.count()
+    with pytest.raises(ValueError), audit_batch():
+        audit_record(actor=net.reporter, action="item_create", obj=net.county)
+        raise ValueError
+    assert AuditEvent.objects.count() == before
+    audit_record(actor=net.reporter, action="item_create", obj=net.county)  # outside a batch: written at once
+    assert AuditEvent.objects.count() == before + 1

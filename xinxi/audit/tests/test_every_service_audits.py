@@ -184,6 +184,15 @@ def _audit_record(net: Net) -> Call:
     return lambda: audit.audit_record(actor=net.admin, action="user_unlock", obj=net.reporter)
 
 
+@scenario("xinxi.audit.services.audit_batch", "user_unlock")
+def _audit_batch(net: Net) -> Call:
+    def run() -> None:
+        with audit.audit_batch():  # the batch writes what was recorded in it
+            audit.audit_record(actor=net.admin, action="user_unlock", obj=net.reporter)
+
+    return run
+
+
 @scenario("xinxi.audit.services.audit_system_records", "notify")
 def _audit_system_records(net: Net) -> Call:
     return lambda: audit.audit_system_records(action="notify", details=[{"kind": "urgent_warning", "object_id": 1}])

@@ -206,13 +206,17 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewS
         return self._receipt(actor, submission)
 
     def _receipt(self, actor: Any, submission: Submission) -> Response:
-        desks = (
-            permissions.visible_entries(actor)
-            .filter(submission=submission)
-            .order_by("-desk__unit__depth", "desk__unit__name")
-            .values_list("desk__name", flat=True)
-        )
-        body = ReceiptSerializer(submission, context={"desks": list(desks)}).data
+        if submission.reached_desks is not None:  # just sent: the desks it went to, in the same order
+            reached = sorted(submission.reached_desks, key=lambda d: (-d.unit.depth, d.unit.name))
+            desks = [d.name for d in reached]
+        else:  # a retry's earlier receipt
+            desks = list(
+                permissions.visible_entries(actor)
+                .filter(submission=submission)
+                .order_by("-desk__unit__depth", "desk__unit__name")
+                .values_list("desk__name", flat=True)
+            )
+        body = ReceiptSerializer(submission, context={"desks": desks}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="送签", description="送本单位签发人签发；签发人会收到通知。",

@@ -783,7 +783,7 @@ def test_create_and_submit_costs_a_bounded_number_of_queries(
     world: World, django_assert_max_num_queries: Any
 ) -> None:
     client = world.api("reporter")
-    with django_assert_max_num_queries(34):  # BEGIN/SAVEPOINT/COMMIT included (was 60 in two requests)
+    with django_assert_max_num_queries(21):  # BEGIN/SAVEPOINT/COMMIT included (was 60 in two requests, then 34)
         response = client.post("/api/v1/items/submit/", NEW, format="json", HTTP_IDEMPOTENCY_KEY="q-1")
     assert response.status_code == 201
     with django_assert_max_num_queries(14):

@@ -171,3 +171,41 @@ def test_classification_above_clearance_is_invisible(net):
     assert permissions.desk_entries(net.duty_officer).count() == 1  # clearance 内部
     with pytest.raises(ServiceError, match="不能高于您本人的涉密等级"):
         draft(net.reporter, classification=2)
+
+
+def test_target_desks_are_the_nearest_active_desk_above_and_the_point_desks_of_every_unit(net):
+    from xinxi.items.models import Item
+    from xinxi.network.models import Desk, Unit
+
+    chief = make_user("sheng_kz", net.province, "desk_chief")
+    network_services.point_admit(actor=chief, unit=net.county, desk=net.province.desk,
+                                 admitted_on=dt.date(2026, 1, 5), reason="直报点")
+
+    def expected(unit):
+        parent = network_services.parent_desk(unit)
+        points = Desk.objects.filter(active=True, points__unit=unit, points__revoked_on__isnull=True).order_by("pk")
+        return ([(parent.pk, EntrySource.DIRECT)] if parent is not None else []) + [
+            (d.pk, EntrySource.POINT) for d in points if parent is None or d.pk != parent.pk
+        ]
+
+    # With the city desk closed the province desk is the county's parent desk and its point desk: one entry.
+    for round_ in ("all desks active", "the city desk closed"):
+        for unit in Unit.objects.all():
+            found = [(d.pk, source) for d, source in services.target_desks(Item(unit=unit))]
+            assert found == expected(unit), (round_, unit.name)
+        Desk.objects.filter(pk=net.city.desk.pk).update(active=False)
+    assert [d for d, _ in services.target_desks(Item(unit=net.county))] == [net.province.desk]
+
+
+def test_the_readers_of_a_fresh_round_read_from_the_rows_equal_the_lookup(net):
+    chief = make_user("sheng_kz", net.province, "desk_chief")
+    network_services.point_admit(actor=chief, unit=net.county, desk=net.province.desk,
+                                 admitted_on=dt.date(2026, 1, 5), reason="直报点")
+    item = submitted(net.reporter)
+    entries = list(DeskEntry.objects.filter(item=item))
+    assert len(entries) == 2
+    looked_up = permissions.entries_readers([e.pk for e in entries])
+    assert permissions.received_entries_readers(item, entries) == looked_up
+    other = submitted(net.reporter)  # entries not of the item given: looked up as entries_readers does
+    theirs = list(DeskEntry.objects.filter(item=other))
+    assert permissions.received_entries_readers(item, theirs) == permissions.entries_readers([e.pk for e in theirs])
