@@ -52,7 +52,7 @@ from xinxi.archive.search import (
 from xinxi.items.models import Adoption, DeskEntry
 from xinxi.lib.choices import Classification
 from xinxi.publications.models import Issue, IssueItem, IssueState, Periodical
-from xinxi.publications.permissions import visible_issues
+from xinxi.publications.permissions import readable_periodicals as readable_by_rule
 
 _CLASSIFICATION = dict(Classification.choices)
 
@@ -152,8 +152,7 @@ def rebuild_issue_docs(batch_size: int = 500) -> int:
 
 def readable_periodicals(user: Any) -> list[Periodical]:
     """Periodicals with an issued issue the user may read (``visible_issues``), in desk order."""
-    issued = visible_issues(user).filter(state=IssueState.ISSUED)
-    periodicals = Periodical.objects.filter(pk__in=issued.values("periodical_id")).select_related("desk")
+    periodicals = readable_by_rule(user).select_related("desk")
     return list(periodicals.order_by("desk__unit__path", "name"))
 
 

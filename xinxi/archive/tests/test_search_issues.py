@@ -159,6 +159,24 @@ def test_the_block_lists_exactly_the_issued_issues_the_user_may_read(scene: Scen
     assert scene.issues["draft"].pk not in expected and scene.issues["pending"].pk not in expected
 
 
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_readable_periodicals_are_those_of_the_issued_issues_the_user_may_read(
+    scene: Scene, persona: str
+) -> None:
+    from xinxi.publications.permissions import readable_periodicals
+
+    user = user_of(scene.net, persona)
+    issued = visible_issues(user).filter(state=IssueState.ISSUED)
+    expected = set(issued.values_list("periodical_id", flat=True))
+    assert set(readable_periodicals(user).values_list("pk", flat=True)) == expected
+    # and after the reading list, a clearance and a desk change
+    scene.q.readers.add(scene.net.county)
+    Issue.objects.filter(pk=scene.issues["secret"].pk).update(classification=1)
+    user = user_of(scene.net, persona)
+    expected = set(visible_issues(user).filter(state=IssueState.ISSUED).values_list("periodical_id", flat=True))
+    assert set(readable_periodicals(user).values_list("pk", flat=True)) == expected
+
+
 def test_who_sees_which_issue(scene: Scene) -> None:
     net, issues = scene.net, scene.issues
     everything = {issues[k].pk for k in ("open", "secret", "q")}
