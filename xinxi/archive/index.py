@@ -617,15 +617,25 @@ def segment_texts(texts: Sequence[tuple[str, str]]) -> list[tuple[tuple[str, ...
 
 
 def store_batch(docs: list[Doc], mark: tuple[registry.Planned, int, int] | None = None) -> None:
-    """Replace the documents of one batch in one transaction, with new ids in the batch's order.
+    """Replace the documents of one batch in one transaction.
 
-    ``mark`` is (last planned source of the batch, documents done, documents planned): the
-    rebuild's progress, written in the same transaction as the batch.
+    A document keeps its id, so the archive's newest-first order holds while a rebuild
+    runs and after one is interrupted; a source without a document gets a new id, in
+    the batch's (date) order. ``mark`` is (last planned source of the batch, documents
+    done, documents planned): the rebuild's progress, written in the same transaction.
     """
     with transaction.atomic(), connection.cursor() as cursor:
-        SearchDoc.objects.filter(submission_id__in=[d.source_id for d in docs if d.kind == "s"]).delete()
-        SearchDoc.objects.filter(entry_id__in=[d.source_id for d in docs if d.kind == "e"]).delete()
-        _insert(cursor, docs, _next_ids(cursor, len(docs)))
+        existing: dict[tuple[str, int], int] = {}
+        for kind, column in ((SearchDocKind.ORIGINAL.value, "submission_id"), (SearchDocKind.ENTRY.value, "entry_id")):
+            sources = [d.source_id for d in docs if d.kind == kind]
+            if sources:
+                rows = SearchDoc.objects.filter(**{f"{column}__in": sources}).values_list(column, "id")
+                existing.update({(kind, source): doc_id for source, doc_id in rows})
+        missing = sum((d.kind, d.source_id) not in existing for d in docs)
+        new_ids = iter(_next_ids(cursor, missing) if missing else [])
+        ids = [existing.get((d.kind, d.source_id)) or next(new_ids) for d in docs]
+        SearchDoc.objects.filter(pk__in=list(existing.values())).delete()
+        _insert(cursor, docs, ids)
         if mark is not None:
             (date, kind, source_id), done, planned = mark
             now = timezone.now()

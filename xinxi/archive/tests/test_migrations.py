@@ -80,3 +80,25 @@ def test_migrating_an_empty_database_builds_the_search_structures(empty_database
     count = "from xinxi.archive.models import SearchDoc; print(SearchDoc.objects.count())"
     assert _manage(empty_database, tmp_path, "shell", "-c", count).strip().splitlines()[-1] == "0"
     _manage(empty_database, tmp_path, "reindex", "--jobs", "1", "-v", "0")
+
+
+@pytest.mark.django_db
+def test_the_document_index_keeps_a_short_pending_list() -> None:
+    from django.db import connection
+
+    from xinxi.archive import schema
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL GIN index option")
+
+    def options() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [schema.DOC_GIN])
+            return list(cursor.fetchone()[0] or [])
+
+    assert schema.DOC_GIN_OPTION in options()
+    with connection.cursor() as cursor:  # an index made before the option: the next migrate sets it
+        cursor.execute(f"ALTER INDEX {schema.DOC_GIN} RESET (gin_pending_list_limit)")
+    assert schema.DOC_GIN_OPTION not in options()
+    schema.ensure_schema()
+    assert schema.DOC_GIN_OPTION in options()
