@@ -639,12 +639,10 @@ def store_batch(docs: list[Doc], mark: tuple[registry.Planned, int, int] | None 
         if mark is not None:
             (date, kind, source_id), done, planned = mark
             now = timezone.now()
+            progress = {"updated_at": now, "date": date, "kind": kind, "source_id": source_id, "done": done,
+                        "planned": planned}
             RebuildMark.objects.update_or_create(
-                pk=1,
-                defaults={"updated_at": now, "date": date, "kind": kind, "source_id": source_id, "done": done,
-                          "planned": planned},
-                create_defaults={"started_at": now, "updated_at": now, "date": date, "kind": kind,
-                                 "source_id": source_id, "done": done, "planned": planned},
+                pk=1, defaults=progress, create_defaults={**progress, "started_at": now}
             )
 
 
