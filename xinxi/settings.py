@@ -182,6 +182,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+AUTHENTICATION_BACKENDS = ["xinxi.accounts.backends.XinxiBackend"]  # the user with unit and roles
+
 PASSWORD_HASHERS = [
     "xinxi.accounts.hashers.XinxiArgon2PasswordHasher",  # Argon2id, OWASP's baseline parameters
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -290,7 +292,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "xinxi.accounts.backends.XinxiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "xinxi.lib.api.Pagination",

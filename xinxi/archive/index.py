@@ -330,6 +330,13 @@ def block_key(level: int, number: int) -> str:
     return f"b{level}x{number}"
 
 
+# ``block_keys`` of ``new.id`` in SQL, as a tsvector of keys (PostgreSQL: the insert of new documents).
+BLOCK_TSV = (
+    f"array_to_tsvector(ARRAY(SELECT '{KEY_PREFIX}b' || level || 'x' || ((new.id / {BUCKET}) >> level) "  # noqa: S608 (constants)
+    f"FROM generate_series(0, {BLOCK_LEVELS - 1}) AS level))"
+)
+
+
 def block_keys(doc_id: int) -> list[str]:
     """The blocks a document's id falls in, one per size: what the PostgreSQL walk asks for."""
     bucket = doc_id // BUCKET
@@ -430,15 +437,18 @@ def _insert_many(cursor: Any, docs: Sequence[Doc]) -> set[tuple[str, int]]:
         return set()
     dates = [connection.ops.adapt_datetimefield_value(doc.date) for doc in docs]
     if connection.vendor == "postgresql":
-        ids = _next_ids(cursor, len(docs))  # the new ids in one round trip (unused ones leave gaps)
-        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s::tsvector)"] * len(docs))
-        params = [
-            value
-            for doc, doc_id, date in zip(docs, ids, dates, strict=True)
-            for value in (doc_id, doc.kind, *_sources(doc), doc.item_id, date, tsvector_literal(doc, doc_id))
-        ]
+        # One statement: new ids from the sequence in the documents' order, each row's
+        # terms joined with the block keys of its id (what ``block_keys`` gives).
+        values = ", ".join(["(%s, %s, %s::bigint, %s::bigint, %s::bigint, %s::timestamptz, %s::tsvector)"] * len(docs))
+        params: list[Any] = [DOC_TABLE, len(docs)]
+        for n, (doc, date) in enumerate(zip(docs, dates, strict=True), start=1):
+            terms = _tsvector(doc.title_terms, doc.body_terms, doc.keys)
+            params += [n, doc.kind, *_sources(doc), doc.item_id, date, terms]
         cursor.execute(
-            f"INSERT INTO items_searchdoc (id, kind, submission_id, entry_id, item_id, date, tsv) VALUES {values} "  # noqa: S608 (placeholders only)
+            "INSERT INTO items_searchdoc (id, kind, submission_id, entry_id, item_id, date, tsv) "  # noqa: S608 (placeholders only)
+            f"SELECT new.id, doc.kind, doc.submission_id, doc.entry_id, doc.item_id, doc.date, doc.tsv || {BLOCK_TSV} "
+            "FROM (SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id, n FROM generate_series(1, %s) AS n) AS new "
+            f"JOIN (VALUES {values}) AS doc (n, kind, submission_id, entry_id, item_id, date, tsv) USING (n) "
             "ON CONFLICT DO NOTHING RETURNING kind, submission_id, entry_id",
             params,
         )

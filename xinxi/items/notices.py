@@ -6,10 +6,12 @@ functions as the item and desk pages.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
 
+from xinxi.accounts.models import Role
 from xinxi.items import permissions
 from xinxi.items.models import DeskEntry, Item, Submission
 from xinxi.notifications.kinds import register
@@ -22,40 +24,64 @@ def _received(user: Any) -> QuerySet[Submission]:
     return Submission.objects.filter(item__in=entries, classification__lte=user.clearance)
 
 
-def _received_many(users: list[Any], ids: set[int]) -> dict[int, set[int]]:
+def _received_many(users: list[Any], ids: set[int], objects: Mapping[int, Any] | None = None) -> dict[int, set[int]]:
     """``_received`` for many users at once (the desk staff told of a new round): user id → ids.
 
-    The common case in four queries whatever the number of users: a round is visible to a
-    user whose desk holds an entry of its item, within clearance (one of the branches of
-    ``visible_entries``). Whatever that does not settle is asked of ``_received`` per user,
-    so the answer is exactly ``_received``'s (a test holds it so for every persona).
+    The common case in at most four queries whatever the number of users: a round is
+    visible to a user whose desk holds an entry of its item, within clearance (one of the
+    branches of ``visible_entries``). Whatever that does not settle is asked of
+    ``_received`` per user, so the answer is exactly ``_received``'s (a test holds it so for
+    every persona).
+
+    What is in hand is not read again: users loaded ``with_roles`` and whose desk is known
+    (``network.permissions.know_desk``), and a round just sent, which carries the desks
+    that received it (``reached_desks``: an entry of its item is at each of them).
     """
     from xinxi.accounts.models import RoleGrant
     from xinxi.network.models import Desk
+    from xinxi.network.permissions import know_desk
 
     if not ids or not users:
         return {}
-    roles: dict[int, set[str]] = {u.pk: set() for u in users}
-    for user_id, role in RoleGrant.objects.filter(user__in=[u.pk for u in users]).values_list("user_id", "role"):
-        roles[user_id].add(role)
-    desks: dict[int, Desk] = {}
-    for desk in Desk.objects.filter(unit_id__in={u.unit_id for u in users}, active=True).select_related("unit"):
-        desks.setdefault(desk.unit_id, desk)  # as ``user_desk``'s ``.first()``: by id
-    for user in users:  # what ``has_role`` and ``user_desk`` would each have read
-        user.__dict__.setdefault("roles", frozenset(roles[user.pk]))
-        user.__dict__.setdefault("_xinxi_desk", desks.get(user.unit_id))
-    rounds = {pk: (item_id, level) for pk, item_id, level in
-              Submission.objects.filter(pk__in=ids).values_list("pk", "item_id", "classification")}
-    at_desk = set(
-        DeskEntry.objects.filter(item_id__in={item for item, _ in rounds.values()}, desk__in=desks.values())
-        .values_list("item_id", "desk_id")
-    )
+    asked = [u for u in users if "roles" not in u.__dict__ and getattr(u, "role_codes", None) is None]
+    if asked:
+        roles: dict[int, set[str]] = {u.pk: set() for u in asked}
+        for user_id, role in RoleGrant.objects.filter(user__in=[u.pk for u in asked]).values_list("user_id", "role"):
+            roles[user_id].add(role)
+        for user in asked:  # what ``has_role`` would have read
+            user.__dict__["roles"] = frozenset(roles[user.pk]) | (
+                {Role.ADMIN} if user.is_superuser else set()
+            )
+    asked = [u for u in users if "_xinxi_desk" not in u.__dict__]
+    if asked:
+        desks: dict[int, Desk] = {}
+        for desk in Desk.objects.filter(unit_id__in={u.unit_id for u in asked}, active=True).select_related("unit"):
+            desks.setdefault(desk.unit_id, desk)
+        for user in asked:  # what ``user_desk`` would have read
+            know_desk(user, desks.get(user.unit_id))
+    rounds: dict[int, tuple[int, int]] = {}
+    at_desk: set[tuple[int, int]] = set()
+    for pk, obj in (objects or {}).items():
+        reached = getattr(obj, "reached_desks", None)
+        if pk in ids and reached is not None:
+            rounds[pk] = (obj.item_id, obj.classification)
+            at_desk |= {(obj.item_id, desk.pk) for desk in reached}
+    unknown = ids - set(rounds)
+    if unknown:
+        read = {pk: (item_id, level) for pk, item_id, level in
+                Submission.objects.filter(pk__in=unknown).values_list("pk", "item_id", "classification")}
+        own = {d.pk for d in (permissions.desk_of(u) for u in users) if d is not None}
+        at_desk |= set(
+            DeskEntry.objects.filter(item_id__in={item for item, _ in read.values()}, desk__in=own)
+            .values_list("item_id", "desk_id")
+        )
+        rounds.update(read)
     found: dict[int, set[int]] = {}
     for user in users:
-        own = permissions.desk_of(user)
+        own_desk = permissions.desk_of(user)
         seen = {
             pk for pk, (item_id, level) in rounds.items()
-            if own is not None and level <= user.clearance and (item_id, own.pk) in at_desk
+            if own_desk is not None and level <= user.clearance and (item_id, own_desk.pk) in at_desk
         }
         rest = set(rounds) - seen
         if rest:

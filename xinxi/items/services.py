@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from xinxi.accounts.models import Role, User
+from xinxi.accounts.models import Role, RoleGrant, User, with_roles
 from xinxi.audit.services import audit_batch, audit_record
 from xinxi.items import archive_docs, hooks, permissions, text, workflow
 from xinxi.items.attachments import store_attachment
@@ -38,6 +38,7 @@ from xinxi.items.workflow import SENDABLE, item_transition, record_event, record
 from xinxi.lib.choices import Classification, Urgency
 from xinxi.lib.errors import ConflictError, ServiceError
 from xinxi.network.models import Desk, DirectPoint
+from xinxi.network.permissions import know_desk
 from xinxi.notifications.models import NotificationKind as K
 from xinxi.notifications.services import notify
 
@@ -110,14 +111,24 @@ def item_create(*, actor: User, **fields: Any) -> Item:
 
 
 def _create(actor: User, fields: dict[str, Any]) -> Item:
+    item, tags = _new(actor, fields)
+    item.save()
+    _created(actor, item, tags)
+    return item
+
+
+def _new(actor: User, fields: dict[str, Any]) -> tuple[Item, list[Any]]:
+    """A draft of the actor's unit, checked but not written yet, and its tags."""
     _require(permissions.can_write_items(actor))
     item = Item(unit=actor.unit, created_by=actor, writer_name=actor.full_name, writer_phone=actor.phone)
-    tags = _apply(item, actor, fields)
-    item.save()
+    return item, _apply(item, actor, fields)
+
+
+def _created(actor: User, item: Item, tags: list[Any]) -> None:
+    """What follows the insert of a new item: its tags and the audit record."""
     if tags:  # a new item has none to clear
         _set_tags(item, tags)
     audit_record(actor=actor, action="item_create", obj=item)
-    return item
 
 
 @transaction.atomic
@@ -266,16 +277,16 @@ def item_create_and_submit(*, actor: User, idempotency_key: str | None = None, *
     a refused submission leaves no draft behind).
     """
     key = (idempotency_key or "").strip()[:80] or None
-    earlier = _earlier(actor, key)
-    if earlier is not None:
-        return earlier
     try:
         # One transaction, no savepoints, and the request's audit records in one insert.
+        # The key is checked once, by its unique index when the round is written: a retry
+        # (rare) does the work again, is rolled back and gets the first receipt.
         with transaction.atomic(), audit_batch():
-            item = _create(actor, dict(fields))
-            return _submit(actor=actor, item=item, version=None, key=key, fresh=True)
-    except IntegrityError:
-        # The same key's twin committed between the check above and this insert.
+            item, tags = _new(actor, dict(fields))
+            return _submit(actor=actor, item=item, version=None, key=key, fresh=True, tags=tags)
+    except (IntegrityError, ServiceError):
+        # A retry whose twin went through (or is committing now: the index waits for it)
+        # gets the twin's receipt; anything else is a real refusal.
         earlier = _earlier(actor, key)
         if earlier is None:
             raise
@@ -293,7 +304,9 @@ def _earlier(actor: User, key: str | None) -> Submission | None:
     return Submission.objects.filter(submitted_by=actor, idempotency_key=key).first()
 
 
-def _submit(*, actor: User, item: Item, version: int | None, key: str | None, fresh: bool = False) -> Submission:
+def _submit(
+    *, actor: User, item: Item, version: int | None, key: str | None, fresh: bool = False, tags: list[Any] | None = None
+) -> Submission:
     """Send ``item`` (inside a transaction); ``fresh``: the actor created it a moment ago in
     this transaction (a first round of a draft the actor can see, no earlier key, nothing
     else refers to it yet), so those checks are known."""
@@ -323,14 +336,18 @@ def _submit(*, actor: User, item: Item, version: int | None, key: str | None, fr
     if not targets:
         raise ServiceError("本单位没有上级信息科室，也不是任何科室的直报点，无处报送。")
     round_no = 1 if fresh else item.submissions.count() + 1
-    item_transition(
-        item,
-        action,
-        actor,
-        reason=f"第 {round_no} 轮",
-        version=version,
-        submitted_at=item.submitted_at or timezone.now(),
-    )
+    if item.pk is None:  # created in this request: written once, already sent
+        workflow.item_machine.insert(item, action, actor, reason="第 1 轮", submitted_at=timezone.now())
+        _created(actor, item, tags or [])
+    else:
+        item_transition(
+            item,
+            action,
+            actor,
+            reason=f"第 {round_no} 轮",
+            version=version,
+            submitted_at=item.submitted_at or timezone.now(),
+        )
     submission = Submission.objects.create(
         item=item,
         round=round_no,
@@ -381,9 +398,8 @@ def _submit(*, actor: User, item: Item, version: int | None, key: str | None, fr
         obj=item,
         detail={"receipt": submission.receipt_no, "round": round_no, "desks": [d.pk for d, _ in targets]},
     )
-    desk_ids = [d.pk for d, _ in targets]
     submission.reached_desks = [d for d, _ in targets]
-    notify(users=_desk_editors(desk_ids), kind=K.ITEM_RECEIVED, obj=submission, url="/desk/")
+    notify(users=_desk_editors(submission.reached_desks), kind=K.ITEM_RECEIVED, obj=submission, url="/desk/")
     hooks.ITEM_SUBMITTED.fire(actor=actor, item=item, submission=submission, fresh=fresh)
     return submission
 
@@ -402,7 +418,14 @@ def _receive_round(entry: DeskEntry, submission: Submission, actor: User, now: d
     archive_docs.index_entry(entry)
 
 
-def _desk_editors(desk_ids: list[int]) -> Iterable[User]:
-    return User.objects.filter(
-        unit__desk__in=desk_ids, role_grants__role__in=[Role.EDITOR, Role.DESK_CHIEF], is_active=True
-    ).distinct()
+def _desk_editors(desks: list[Desk]) -> list[User]:
+    """The editors and chiefs of the desks, with their roles and their desk (what the
+    visibility check of the 新收信息 notification reads): one query."""
+    editing = RoleGrant.objects.filter(user=OuterRef("pk"), role__in=[Role.EDITOR, Role.DESK_CHIEF])
+    users = list(
+        with_roles(User.objects.filter(Exists(editing), unit_id__in=[d.unit_id for d in desks], is_active=True))
+    )
+    own: dict[int | None, Desk] = {d.unit_id: d for d in desks}  # a unit has at most one desk
+    for user in users:
+        know_desk(user, own[user.unit_id] if own[user.unit_id].active else None)
+    return users

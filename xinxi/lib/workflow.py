@@ -149,6 +149,22 @@ class StateMachine[M: models.Model]:
         self.record(obj, actor, action, before, rule.target, reason)
         return obj
 
+    def insert(self, obj: M, action: str, actor: Any, *, reason: str = "", **extra: Any) -> M:
+        """Make the move on an object not written yet (created and moved in one request):
+        the row is inserted in its new state, then one history row. The same refusals as
+        ``apply``; no version to guard, as nobody else can have seen the row."""
+        error = self.refusal(obj, action, actor, reason)
+        if error is not None:
+            raise error
+        rule = self.transitions[action]
+        before = obj.state  # type: ignore[attr-defined]
+        obj.state = rule.target  # type: ignore[attr-defined]
+        for key, value in extra.items():
+            setattr(obj, key, value)
+        obj.save(force_insert=True)
+        self.record(obj, actor, action, before, rule.target, reason)
+        return obj
+
     def record(self, obj: M, actor: Any, action: str, from_state: str, to_state: str, reason: str = "") -> None:
         """A history row for a move made elsewhere (a creation, a new round arriving)."""
         self.event_model._default_manager.create(

@@ -44,6 +44,12 @@ def user_desk(user: User) -> Desk | None:
     return desk
 
 
+def know_desk(user: User, desk: Desk | None) -> None:
+    """Tell ``user_desk`` the desk of the user's unit, read elsewhere (the active desk of
+    ``user.unit_id`` with its unit, or ``None`` when the unit has none)."""
+    user.__dict__.setdefault("_xinxi_desk", desk)
+
+
 def _ancestors_q(unit: Unit) -> Q:
     return Q(pk__in=unit.ancestor_ids)
 

@@ -8,7 +8,7 @@ notification from the object, and the object's classification.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,8 +27,9 @@ class Renderer:
     related: tuple[str, ...] = ()
     """What ``text`` reads beyond the object, fetched in the same query."""
     classification: Callable[[Any], int] = lambda obj: int(obj.classification)
-    visible_many: Callable[[list[Any], set[int]], dict[int, set[int]]] | None = None
-    """``visible`` for many users at once (user id → visible ids), when the app offers it."""
+    visible_many: Callable[[list[Any], set[int], Mapping[int, Any]], dict[int, set[int]]] | None = None
+    """``visible`` for many users at once (user id → visible ids), when the app offers it;
+    it is also given the objects in hand (id → object), whose loaded fields it may use."""
 
     def fetch(self, user: Any, ids: set[int]) -> dict[int, Any]:
         """The objects among ``ids`` the user may see: one query, whatever the number."""
@@ -46,13 +47,16 @@ class Renderer:
         """Which of ``ids`` the user may see now: one query, whatever the number."""
         return set(self.visible(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
 
-    def visible_ids_many(self, wanted: dict[int, tuple[Any, set[int]]]) -> dict[int, set[int]]:
+    def visible_ids_many(
+        self, wanted: dict[int, tuple[Any, set[int]]], objects: Mapping[int, Any] | None = None
+    ) -> dict[int, set[int]]:
         """``visible_ids`` for each user (id → (user, ids)): in a few queries when the app
-        offers ``visible_many``, else one query per user."""
+        offers ``visible_many``, else one query per user. ``objects`` are the objects in
+        hand by id (the sender's rows)."""
         if self.visible_many is None:
             return {pk: self.visible_ids(user, ids) for pk, (user, ids) in wanted.items()}
         every = set().union(*(ids for _, ids in wanted.values())) if wanted else set()
-        seen = self.visible_many([user for user, _ in wanted.values()], every)
+        seen = self.visible_many([user for user, _ in wanted.values()], every, objects or {})
         return {pk: seen.get(pk, set()) & ids for pk, (_, ids) in wanted.items()}
 
 
@@ -66,7 +70,7 @@ def register(
     text: Callable[[Any, dict[str, Any]], str],
     related: tuple[str, ...] = (),
     classification: Callable[[Any], int] | None = None,
-    visible_many: Callable[[list[Any], set[int]], dict[int, set[int]]] | None = None,
+    visible_many: Callable[[list[Any], set[int], Mapping[int, Any]], dict[int, set[int]]] | None = None,
 ) -> None:
     if kind not in NotificationKind.values:
         raise ValueError(f"unknown notification kind {kind!r}")

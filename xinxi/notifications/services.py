@@ -54,6 +54,7 @@ def notify_many(*, sends: Sequence[Send]) -> list[int]:
     plans: list[tuple[Send, list[Any]]] = []
     wanted: dict[tuple[str, int], set[int]] = defaultdict(set)
     people: dict[int, Any] = {}
+    objects: dict[str, dict[int, Any]] = defaultdict(dict)
     for send in sends:
         renderer(send.kind)  # an unknown kind fails before anything is written
         seen: dict[int, Any] = {}
@@ -61,6 +62,7 @@ def notify_many(*, sends: Sequence[Send]) -> list[int]:
             if user is not None and user.is_active and user.pk not in seen:
                 seen[user.pk] = user
         plans.append((send, list(seen.values())))
+        objects[send.kind][send.obj.pk] = send.obj
         for pk, user in seen.items():
             wanted[(send.kind, pk)].add(send.obj.pk)
             people[pk] = user
@@ -68,7 +70,9 @@ def notify_many(*, sends: Sequence[Send]) -> list[int]:
     for (kind, pk), ids in wanted.items():
         by_kind[kind][pk] = (people[pk], ids)
     allowed = {
-        (kind, pk): ids for kind, asked in by_kind.items() for pk, ids in renderer(kind).visible_ids_many(asked).items()
+        (kind, pk): ids
+        for kind, asked in by_kind.items()
+        for pk, ids in renderer(kind).visible_ids_many(asked, objects[kind]).items()
     }
     rows: list[Notification] = []
     counts: list[int] = []

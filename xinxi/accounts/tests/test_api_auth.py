@@ -187,3 +187,28 @@ def test_me_needs_a_login(net: Net) -> None:
     response = APIClient().get("/api/v1/me/")
     assert response.status_code in (401, 403)
     assert response.json() == {"detail": "身份认证信息未提供。"}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_request_loads_the_user_with_unit_and_roles_in_one_query(
+    net: Net, persona: str, django_assert_num_queries: Any
+) -> None:
+    """Session and token alike: the user's roles and unit are read with the user."""
+    from django.contrib.auth import get_user
+    from django.test import Client
+
+    from xinxi.accounts.backends import XinxiBackend, XinxiTokenAuthentication
+
+    expected = net.users[persona]
+    token = Token.objects.create(user=expected)
+    with django_assert_num_queries(1):
+        user, _ = XinxiTokenAuthentication().authenticate_credentials(token.key)
+        roles, unit_id = user.roles, user.unit and user.unit.pk
+    assert roles == User.objects.get(pk=expected.pk).roles and unit_id == expected.unit_id
+    with django_assert_num_queries(1):
+        loaded = XinxiBackend().get_user(expected.pk)
+        assert loaded is not None and loaded.roles == roles and (loaded.unit and loaded.unit.pk) == unit_id
+    client = Client()
+    client.force_login(expected)
+    request = type("Request", (), {"session": client.session})()
+    assert get_user(request).roles == roles  # type: ignore[arg-type]

@@ -497,3 +497,26 @@ def test_the_postgresql_walk_covers_every_id_once_newest_first(low, top):
         assert sum(key in set(search_index.block_keys(doc_id)) for key in steps) == 1, doc_id
     firsts = [int(s.split("x")[1]) << int(s[1 : s.index("x")]) for s in steps]
     assert firsts == sorted(firsts, reverse=True)  # each step older than the one before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the block keys are PostgreSQL's")
+def test_new_documents_carry_the_block_keys_of_their_ids(net):
+    """The insert computes the block keys in SQL: they equal ``block_keys`` of each new id,
+    for small ids and for ids far into the sequence, and the ids follow the documents' order."""
+    first = submitted(net.reporter, title="东城县信访工作", body=BODY)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setval(pg_get_serial_sequence('items_searchdoc', 'id'), 5123456)")
+    second = submitted(net.reporter, title="东城县安全生产", body=BODY)
+    docs = SearchDoc.objects.filter(item__in=[first, second]).order_by("id")
+    assert docs.count() == 4 and docs.filter(id__gt=5123456).count() == 2
+    with connection.cursor() as cursor:
+        for doc in docs:
+            cursor.execute(
+                "SELECT lexeme FROM unnest((SELECT tsv FROM items_searchdoc WHERE id = %s)) WHERE lexeme LIKE %s",
+                [doc.pk, search_index.KEY_PREFIX + "b%"],
+            )
+            keys = sorted(row[0].removeprefix(search_index.KEY_PREFIX) for row in cursor.fetchall())
+            assert keys == sorted(search_index.block_keys(doc.pk)), doc.pk
+    newest = list(SearchDoc.objects.filter(item=second).order_by("id").values_list("kind", flat=True))
+    assert newest == ["s", "e"]  # the round first, then its entry, as before
+    assert found(net.editor, "安全生产") and found(net.editor, "信访")
