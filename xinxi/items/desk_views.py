@@ -19,6 +19,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models.functions import Left
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -204,12 +205,12 @@ def _similar(user: User, entry: DeskEntry) -> list[tuple[DeskEntry, int]]:
         permissions.desk_entries(user)
         .filter(received_at__gte=since)
         .exclude(pk=entry.pk)
-        .select_related("origin_unit")
-        .defer("received_title", "received_body")
-        .order_by("-received_at", "-id")[:SIMILAR_CANDIDATES]
-    )
-    found = similarity.similar_entries(entry, list(candidates))[:SIMILAR_SHOWN]
-    return [(other, round(score * 100)) for other, score in found]
+        .order_by("-received_at", "-id")
+        .values_list("pk", "title", Left("body", similarity.BODY_CHARS))[:SIMILAR_CANDIDATES]
+    )  # the texts only: a thousand model objects would cost more than comparing them
+    found = similarity.similar_texts(entry, candidates)[:SIMILAR_SHOWN]
+    shown = DeskEntry.objects.select_related("origin_unit").in_bulk([pk for pk, _ in found]) if found else {}
+    return [(shown[pk], round(score * 100)) for pk, score in found if pk in shown]
 
 
 def _events(entry: DeskEntry) -> list[Any]:

@@ -134,7 +134,12 @@ def signature(title: str, body: str) -> Signature:
 
 
 def entry_signature(entry: DeskEntry) -> Signature:
-    return signature(entry.title or "", entry.body or "")
+    return text_signature(entry.title, entry.body)
+
+
+def text_signature(title: str | None, body: str | None) -> Signature:
+    """The signature of a title and body (only the body's head is read, and is the cache key)."""
+    return signature(title or "", (body or "")[:BODY_CHARS])
 
 
 def _cosine(a: Signature, b: Signature) -> float:
@@ -182,16 +187,25 @@ def similar_entries(
 
     ``entry`` itself (the same object or primary key) is never among the results.
     """
+    others = [c for c in candidates if not _same(entry, c)]
+    rows = ((position, c.title, c.body) for position, c in enumerate(others))
+    return [(others[position], score) for position, score in similar_texts(entry, rows, threshold)]
+
+
+def similar_texts(
+    entry: DeskEntry, rows: Iterable[tuple[int, str | None, str | None]], threshold: float = 0.5
+) -> list[tuple[int, float]]:
+    """``similar_entries`` over (key, title, body) rows, such as a query's values with the
+    body's head only (what a page reads for a thousand candidates): (key, figure), best
+    first, ties in the order given."""
     own = entry_signature(entry)
-    found: list[tuple[float, int, DeskEntry]] = []
-    for position, candidate in enumerate(candidates):
-        if _same(entry, candidate):
-            continue
-        score = text_similarity(own, entry_signature(candidate))
+    found: list[tuple[float, int, int]] = []
+    for position, (key, title, body) in enumerate(rows):
+        score = text_similarity(own, text_signature(title, body))
         if score >= threshold:
-            found.append((-score, position, candidate))
+            found.append((-score, position, key))
     found.sort(key=lambda row: (row[0], row[1]))
-    return [(candidate, -negative) for negative, _, candidate in found]
+    return [(key, -negative) for negative, _, key in found]
 
 
 def group_similar(entries: Sequence[DeskEntry], threshold: float = 0.5) -> list[list[tuple[DeskEntry, float]]]:

@@ -450,10 +450,22 @@ def test_similar_entries_on_the_entry_page(net, client_for):
         ),
         net.city.desk,
     )
+    # The same event above the editor's clearance: never shown, not even as a count.
+    above = net.editor.clearance + 1
+    entry_at(
+        submitted(
+            make_user("town_secret", net.town, "reporter", clearance=above),
+            title="东城镇涉密排查企业126家",
+            body="东城县召开安全生产专题会议，全县排查企业126家，发现隐患43处，已整改38处，5处限期12月前整改完毕。",
+            classification=above,
+        ),
+        net.city.desk,
+    )
     page = client_for("editor").get(f"/desk/entries/{entry.pk}/").content.decode()
     assert 'id="similar"' in page and "东城镇配合排查企业126家" in page
     assert "标为重复" in page and f"/desk/combine/?ids={entry.pk},{twin.pk}" in page
-    assert "%</span>" in page
+    assert "%</span>" in page and "涉密排查" not in page
+    assert page.count('class="tag similar"') == 1
 
 
 def test_verification_request_and_close(net, client_for):
