@@ -15,8 +15,8 @@ A person must see what they have just done, so the primary also answers:
   (``ReplicaStickinessMiddleware`` sets a short-lived cookie after a request that wrote;
   API clients that keep cookies get the same).
 
-Writes that are bookkeeping, not the person's work — the session (saved on every
-request), audit rows, read marks, notifications — do not count as writes here. Who the
+Writes that are bookkeeping, not the person's work — the session (renewed once a
+minute), audit rows, read marks, notifications — do not count as writes here. Who the
 person is (session, token, user, roles) is always read from the primary.
 
 Without a replica the router always answers ``default``: one database, as before.

@@ -5,7 +5,9 @@ import datetime as dt
 import pytest
 import time_machine
 from django.contrib.auth.hashers import make_password
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from xinxi.accounts import services
@@ -112,6 +114,26 @@ def test_session_times_out_when_idle(net, settings):
         response = client.get("/")
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
+
+
+def test_an_active_session_is_renewed_about_once_a_minute_not_on_every_request(net, settings):
+    client = Client()
+    assert post_login(client, "reporter", PASSWORD).status_code == 302
+    start = timezone.now()
+    with time_machine.travel(start + dt.timedelta(seconds=5)), CaptureQueriesContext(connection) as done:
+        assert client.get("/").status_code == 200
+    assert not [q for q in done.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    # Still working after most of the idle time: the request renews the session …
+    busy = start + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - 120)
+    with time_machine.travel(busy), CaptureQueriesContext(connection) as done:
+        assert client.get("/").status_code == 200
+    assert [q for q in done.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    # … so it outlives the first login's expiry, and ends after the idle time.
+    with time_machine.travel(busy + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - 120)):
+        assert client.get("/").status_code == 200
+    idle = busy + dt.timedelta(seconds=2 * settings.SESSION_COOKIE_AGE)
+    with time_machine.travel(idle):
+        assert client.get("/").status_code == 302
 
 
 def test_next_parameter_cannot_leave_the_site(net):
