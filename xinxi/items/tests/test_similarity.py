@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from xinxi.items import permissions, services
+from xinxi.items import similarity as module
 from xinxi.items.models import DeskEntry
 from xinxi.items.similarity import group_similar, similar_entries, similarity
 from xinxi.network.testing import make_user
@@ -279,3 +280,15 @@ def test_a_desk_inbox_groups_two_units_reports_of_one_event(net, django_assert_n
     assert {first.origin_unit_id, second.origin_unit_id} == {net.county.pk, net.city_dept.pk}
     assert {first.title, second.title} == {SAFETY[0], SAFETY_OTHER_UNIT[0]}
     assert 0.5 <= figure < 1.0
+
+
+def test_remembered_pair_figures_equal_fresh_ones_and_stay_bounded(monkeypatch):
+    texts = [SAFETY, SAFETY_OTHER_UNIT, SAFETY_ELSEWHERE, FLOOD, KINDERGARTEN, WAGES]
+    sigs = [module.text_signature(t, b) for t, b in texts]
+    monkeypatch.setattr(module, "PAIR_CACHE_SIZE", 5)
+    module._pairs.clear()
+    for a in sigs:
+        for b in sigs:
+            assert module.pair_similarity(a, b) == module.text_similarity(a, b)
+            assert module.pair_similarity(a, b) == module.text_similarity(a, b)  # from the cache
+            assert len(module._pairs) <= 5
