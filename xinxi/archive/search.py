@@ -71,6 +71,11 @@ ISSUE_CANDIDATES = 300  # newest matching issue documents read for the 期刊 bl
 ISSUES_SHOWN = 10
 ITEMS_PER_ISSUE = 3  # matching items named under each issue of the block
 FETCH_ROUNDS = 4  # the engine is asked for up to 4⁴ × (MAX_RESULTS + 1) documents to find enough items
+# PostgreSQL's newest-first walk (``_newest_postgresql``): the first steps (about a dozen
+# buckets of the newest documents) show how densely a query matches; below this many
+# expected older matches one scan of the older documents beats walking them block by block.
+PROBE_STEPS = 5
+SCAN_BELOW = 20_000
 
 # The query syntax, shown under the search box (the API documents the same).
 QUERY_HELP = (
@@ -355,12 +360,17 @@ def block_steps(low_id: int, top_id: int) -> list[str]:
     return steps
 
 
-def newest_sql(expression: str, period: tuple[Any, Any] | None, limit: int, rank: bool) -> tuple[str, list[Any]]:
-    """The engine query for the newest ``limit`` matches: (sql, params), for this database."""
+def newest_sql(
+    expression: str, period: tuple[Any, Any] | None, limit: int, rank: bool, steps: Sequence[str] | None = None
+) -> tuple[str, list[Any]]:
+    """The engine query for the newest ``limit`` matches: (sql, params), for this database.
+
+    PostgreSQL: the walk over ``steps`` (default: every block from the newest id down).
+    """
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT min(id), max(id) FROM items_searchdoc")
-            low, top = cursor.fetchone()
+        if steps is None:
+            low, top = _id_range()
+            steps = block_steps(low, top)
         dated = " AND s.date >= %s AND s.date < %s" if period is not None else ""
         # The lateral subquery runs once per step, newest step first, and the outer LIMIT
         # stops the walk as soon as enough matches are found. "id + 0" keeps the planner
@@ -370,7 +380,7 @@ def newest_sql(expression: str, period: tuple[Any, Any] | None, limit: int, rank
             " SELECT s.id FROM items_searchdoc s WHERE s.tsv @@ (%s::tsquery && b.key::tsquery)"
             f"{dated} ORDER BY s.id + 0 DESC LIMIT %s) d LIMIT %s"
         )
-        return sql, [block_steps(low or 0, top or 0), expression, *(period or ()), limit, limit]
+        return sql, [list(steps), expression, *(period or ()), limit, limit]
     score = f"bm25(items_search_fts, {TITLE_WEIGHT}, 1.0, 0.0)" if rank else "0.0"
     sql = f"SELECT items_search_fts.rowid, {score} FROM items_search_fts"  # noqa: S608 (constants only)
     params: list[Any] = []
@@ -381,14 +391,58 @@ def newest_sql(expression: str, period: tuple[Any, Any] | None, limit: int, rank
     return sql, [*params, expression, limit]
 
 
-def _newest(expression: str, period: tuple[Any, Any] | None, limit: int, rank: bool) -> list[tuple[int, float]]:
-    """(id, score) of the newest matches, newest first; the score is bm25's (SQLite, when asked) or 0."""
-    sql, params = newest_sql(expression, period, limit, rank)
+def _id_range() -> tuple[int, int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(id), max(id) FROM items_searchdoc")
+        low, top = cursor.fetchone()
+    return low or 0, top or 0
+
+
+def step_start(step: str) -> int:
+    """The lowest id of a step's block (a quoted key of ``block_steps``)."""
+    level, number = step.strip("'").removeprefix(KEY_PREFIX).removeprefix("b").split("x")
+    return (int(number) << int(level)) * search_index.BUCKET
+
+
+def _fetch(sql: str, params: list[Any]) -> list[tuple[int, float]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = [(int(r[0]), -float(r[1])) for r in cursor.fetchall()]
+        return [(int(r[0]), -float(r[1])) for r in cursor.fetchall()]
+
+
+def _newest(expression: str, period: tuple[Any, Any] | None, limit: int, rank: bool) -> list[tuple[int, float]]:
+    """(id, score) of the newest matches, newest first; the score is bm25's (SQLite, when asked) or 0."""
+    if connection.vendor == "postgresql":
+        rows = _newest_postgresql(expression, period, limit)
+    else:
+        rows = _fetch(*newest_sql(expression, period, limit, rank))
     rows.sort(key=lambda r: -r[0])
     return rows
+
+
+def _newest_postgresql(expression: str, period: tuple[Any, Any] | None, limit: int) -> list[tuple[int, float]]:
+    """The walk in two parts: the newest blocks first (``PROBE_STEPS``), which show how
+    densely the query matches; then, if more are needed, either the rest of the walk (a
+    dense query fills the page within a few more blocks) or, when the older documents
+    should hold fewer than ``SCAN_BELOW`` matches, one scan of all of them (a rare query
+    costs one GIN scan instead of a dozen small ones)."""
+    low, top = _id_range()
+    steps = block_steps(low, top)
+    probe, rest = steps[:PROBE_STEPS], steps[PROBE_STEPS:]
+    rows = _fetch(*newest_sql(expression, period, limit, False, probe))
+    if len(rows) >= limit or not rest:
+        return rows[:limit]
+    boundary = step_start(probe[-1])  # every id from here up has been asked
+    expected = len(rows) * (boundary - low) / max(1, top + 1 - boundary)
+    wanted = limit - len(rows)
+    if expected >= SCAN_BELOW:
+        return rows + _fetch(*newest_sql(expression, period, wanted, False, rest))
+    dated = " AND s.date >= %s AND s.date < %s" if period is not None else ""
+    sql = (
+        "SELECT s.id, 0.0 FROM items_searchdoc s WHERE s.tsv @@ %s::tsquery AND s.id < %s"  # noqa: S608 (no input)
+        f"{dated} ORDER BY s.id + 0 DESC LIMIT %s"
+    )
+    return rows + _fetch(sql, [expression, boundary, *(period or ()), wanted])
 
 
 def _rank_postgresql(ids: list[int], terms: Sequence[str]) -> dict[int, float]:

@@ -520,3 +520,29 @@ def test_new_documents_carry_the_block_keys_of_their_ids(net):
     newest = list(SearchDoc.objects.filter(item=second).order_by("id").values_list("kind", flat=True))
     assert newest == ["s", "e"]  # the round first, then its entry, as before
     assert found(net.editor, "安全生产") and found(net.editor, "信访")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the block walk is PostgreSQL's")
+@pytest.mark.parametrize("scan_below", [0, 10**9])  # always walk on / always scan the older documents
+def test_the_probed_walk_finds_what_one_plain_query_finds(net, monkeypatch, scan_below):
+    """Documents spread over many blocks: the probe, then the rest of the walk or one scan
+    of the older documents, give exactly the newest matches, for every limit."""
+    monkeypatch.setattr(search, "SCAN_BELOW", scan_below)
+    for n in range(12):
+        submitted(net.reporter, title=f"东城县信访工作第{n}期", body=BODY)
+        with connection.cursor() as cursor:  # the next documents a few buckets further on
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('items_searchdoc', 'id'), "
+                "(SELECT max(id) FROM items_searchdoc) + %s)",
+                [search_index.BUCKET * (n + 1)],
+            )
+    low, top = search._id_range()
+    assert len(search.block_steps(low, top)) > search.PROBE_STEPS
+    groups = search.key_groups(net.editor, SearchQuery(text="信访"), None)
+    expression = search.tsquery_expression(["信访"], groups)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM items_searchdoc WHERE tsv @@ %s::tsquery ORDER BY id DESC", [expression])
+        every = [row[0] for row in cursor.fetchall()]
+    assert len(every) >= 12
+    for limit in (1, 3, 7, len(every), len(every) + 5):
+        assert [pk for pk, _ in search._newest(expression, None, limit, False)] == every[:limit], limit
