@@ -75,7 +75,7 @@ FETCH_ROUNDS = 4  # the engine is asked for up to 4⁴ × (MAX_RESULTS + 1) docu
 # buckets of the newest documents) show how densely a query matches; below this many
 # expected older matches one scan of the older documents beats walking them block by block.
 PROBE_STEPS = 5
-SCAN_BELOW = 20_000
+SCAN_BELOW = 10_000
 
 # The query syntax, shown under the search box (the API documents the same).
 QUERY_HELP = (
