@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
 REFRESH_SECONDS = 60
 KEY = "_xinxi_renewed"
+
+
+def mark_renewed(session: Any) -> None:
+    """A session written just now (a sign-in) needs no renewal for a minute."""
+    session[KEY] = int(time.time())
 
 
 class SessionRenewalMiddleware:
@@ -31,5 +37,5 @@ class SessionRenewalMiddleware:
         if session is not None and not session.is_empty():
             now = int(time.time())
             if now - int(session.get(KEY, 0)) >= REFRESH_SECONDS:
-                session[KEY] = now
+                mark_renewed(session)
         return response
