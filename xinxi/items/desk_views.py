@@ -31,7 +31,7 @@ from django.views.decorators.http import require_POST
 from xinxi.accounts.models import Role, User
 from xinxi.instructions import permissions as instruction_permissions
 from xinxi.instructions import selectors as instruction_selectors
-from xinxi.items import desk_forms, desk_services, filters, panels, permissions, similarity, workflow
+from xinxi.items import desk_forms, desk_services, filters, panels, permissions, signature_store, similarity, workflow
 from xinxi.items.models import (
     Adoption,
     DeskEntry,
@@ -208,7 +208,9 @@ def _similar(user: User, entry: DeskEntry) -> list[tuple[DeskEntry, int]]:
         .order_by("-received_at", "-id")
         .values_list("pk", "title", Left("body", similarity.BODY_CHARS))[:SIMILAR_CANDIDATES]
     )  # the texts only: a thousand model objects would cost more than comparing them
-    found = similarity.similar_texts(entry, candidates)[:SIMILAR_SHOWN]
+    rows = list(candidates)
+    own, *others = signature_store.signatures([(entry.title, entry.body), *((t, b) for _, t, b in rows)])
+    found = similarity.rank_similar(own, zip((pk for pk, _, _ in rows), others, strict=True))[:SIMILAR_SHOWN]
     shown = DeskEntry.objects.select_related("origin_unit").in_bulk([pk for pk, _ in found]) if found else {}
     return [(shown[pk], round(score * 100)) for pk, score in found if pk in shown]
 

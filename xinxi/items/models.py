@@ -460,3 +460,25 @@ class Adoption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication} {self.issue_no} {self.get_kind_display()}"
+
+
+class TextSignature(models.Model):
+    """A near-duplicate signature (``similarity.signature``) kept for every process.
+
+    Keyed by a digest of the text it was computed from (title and the body's head), so it
+    never goes stale: an edited text has another digest. Written when a page first needs
+    it, read by every worker instead of segmenting the text again; pruned after
+    ``signature_store.KEEP_DAYS`` by a daily sweep.
+    """
+
+    digest = models.CharField(max_length=40, primary_key=True)
+    weights = models.JSONField()
+    figures = models.JSONField()
+    created = models.DateField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "相似度特征"
+        verbose_name_plural = "相似度特征"
+
+    def __str__(self) -> str:
+        return self.digest

@@ -217,10 +217,18 @@ def similar_texts(
     """``similar_entries`` over (key, title, body) rows, such as a query's values with the
     body's head only (what a page reads for a thousand candidates): (key, figure), best
     first, ties in the order given."""
-    own = entry_signature(entry)
+    others = ((key, text_signature(title, body)) for key, title, body in rows)
+    return rank_similar(entry_signature(entry), others, threshold)
+
+
+def rank_similar(
+    own: Signature, others: Iterable[tuple[int, Signature]], threshold: float = 0.5
+) -> list[tuple[int, float]]:
+    """(key, figure) of the signatures at least ``threshold`` similar to ``own``, best first,
+    ties in the order given."""
     found: list[tuple[float, int, int]] = []
-    for position, (key, title, body) in enumerate(rows):
-        score = pair_similarity(own, text_signature(title, body))
+    for position, (key, other) in enumerate(others):
+        score = pair_similarity(own, other)
         if score >= threshold:
             found.append((-score, position, key))
     found.sort(key=lambda row: (row[0], row[1]))

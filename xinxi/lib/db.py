@@ -37,7 +37,9 @@ REPLICA = "replica"
 COOKIE = "xinxi_wrote"
 SAFE_METHODS = {"GET", "HEAD"}
 # Models whose writes do not make the next reads go to the primary (app_label.model_name).
-BOOKKEEPING = {"sessions.session", "audit.auditevent", "items.entryread", "notifications.notification"}
+BOOKKEEPING = {
+    "sessions.session", "audit.auditevent", "items.entryread", "notifications.notification", "items.textsignature",
+}
 # Who the person is always comes from the primary: a session or token made a moment ago,
 # a role just granted or withdrawn (DRF authenticates inside the view).
 IDENTITY = {"sessions.session", "authtoken.token", "accounts.user", "accounts.rolegrant"}

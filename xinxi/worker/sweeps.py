@@ -64,6 +64,7 @@ SWEEPS: tuple[Sweep, ...] = (
     Sweep("supervision_list_overdue", "舆论监督与群众意见建议逾期提醒",
           "xinxi.assignments.tasks_lists.lists_overdue_reminders", daily),
     Sweep("prune_task_results", "清理 30 天前的后台任务记录", "xinxi.worker.tasks.prune_task_results", daily),
+    Sweep("prune_signatures", "清理 45 天前的相似度特征", "xinxi.items.tasks.prune_signatures", daily),
 )
 
 
