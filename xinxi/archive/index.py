@@ -58,7 +58,7 @@ from django.utils import timezone
 
 from xinxi.archive import registry
 from xinxi.archive.models import RebuildMark, SearchDoc, SearchDocKind
-from xinxi.archive.schema import DOC_GIN, DOC_TABLE, ISSUE_FTS, ISSUE_TABLE
+from xinxi.archive.schema import DOC_FTS, DOC_GIN, DOC_TABLE, ISSUE_FTS, ISSUE_TABLE
 from xinxi.lib.choices import Classification
 
 BUCKET = 2048  # ids per smallest block (PostgreSQL): the newest-first walk starts with one block
@@ -679,6 +679,12 @@ def finish_rebuild() -> None:
         if connection.vendor == "sqlite":
             cursor.execute("INSERT INTO items_search_fts (items_search_fts) VALUES ('optimize')")
             cursor.execute(f"INSERT INTO {ISSUE_FTS} ({ISSUE_FTS}) VALUES ('optimize')")  # noqa: S608 (constants)
+            # Statistics of the index's own tables taken while they were small (an ANALYZE
+            # before the rebuild) make SQLite scan all of ``…_data`` in FTS5's merges: a
+            # 330 ms pause every 16th write at 2 × 10⁵ documents. Taken now, they are right.
+            for table in (DOC_FTS, ISSUE_FTS):
+                cursor.execute(f"ANALYZE {table}_data")
+                cursor.execute(f"ANALYZE {table}_idx")
         elif connection.vendor == "postgresql":
             # VACUUM and REINDEX cannot run inside a transaction (e.g. a reindex called within one).
             vacuum = "" if connection.in_atomic_block else "VACUUM "
