@@ -161,30 +161,29 @@ class Editor(Person):
             gevent_sleep(10, 30)
             data.update(body=data["body"].rstrip() + "（编辑部核实。）", note="润色")
             path = f"/desk/entries/{pk}/edit/"
-            with self.client.post(path, data=data, name="编辑保存 save edit", catch_response=True) as r:
-                if r.status_code == 409 and "不是最新版本" in r.text:
-                    # Another simulated editor saved this entry first: the page refuses the stale
-                    # version and says who saved (as designed); counted apart, not as an error.
-                    r.success()
-                    self.environment.events.request.fire(
-                        request_type="POST", name="编辑冲突 edit conflict (409)", response_time=0,
-                        response_length=0, exception=None, context={},
-                    )
-                elif r.ok and urlsplit(r.url or "").path != path:
-                    r.failure(f"应转到 {path}，实际 {r.url}")
+            # Another simulated editor saved this entry first: the page refuses the stale
+            # version and says who saved (as designed).
+            self.post_or_refused(path, data, "编辑保存 save edit", path, 409, "不是最新版本",
+                                 "编辑冲突 edit conflict (409)")
         elif action in entry.text:
-            data = form(entry.text, action)
-            with self.client.post(action, data=data, name="预采用 pre-adopt", catch_response=True) as r:
-                if r.status_code == 400 and "当前为" in r.text:
-                    # Another simulated editor moved this entry on first (pre-adopted it, or
-                    # not): the page refuses and names its state, as designed; counted apart.
-                    r.success()
-                    self.environment.events.request.fire(
-                        request_type="POST", name="预采用已被处理 pre-adopt refused (400)", response_time=0,
-                        response_length=0, exception=None, context={},
-                    )
-                elif r.ok and urlsplit(r.url or "").path != f"/desk/entries/{pk}/":
-                    r.failure(f"应转到 /desk/entries/{pk}/，实际 {r.url}")
+            # Another simulated editor moved this entry on first (pre-adopted it, or not):
+            # the page refuses and names its state (as designed).
+            self.post_or_refused(action, form(entry.text, action), "预采用 pre-adopt", f"/desk/entries/{pk}/",
+                                 400, "当前为", "预采用已被处理 pre-adopt refused (400)")
+
+    def post_or_refused(
+        self, path: str, data: dict[str, str], name: str, expect: str, status: int, says: str, apart: str
+    ) -> None:
+        """POST a form that another editor may have made stale: a refusal with ``status``
+        saying ``says`` is the designed answer, counted apart under ``apart``, not a failure."""
+        with self.client.post(path, data=data, name=name, catch_response=True) as r:
+            if r.status_code == status and says in r.text:
+                r.success()
+                self.environment.events.request.fire(
+                    request_type="POST", name=apart, response_time=0, response_length=0, exception=None, context={},
+                )
+            elif r.ok and urlsplit(r.url or "").path != expect:
+                r.failure(f"应转到 {expect}，实际 {r.url}")
 
 
 class Searcher(Person):
