@@ -155,6 +155,9 @@ TEMPLATES = [
     },
 ]
 
+# Inputs, selects and textareas rendered in Python, the same markup as Django's templates.
+FORM_RENDERER = "xinxi.lib.form_renderer.Renderer"
+
 DATABASES = {"default": database_settings(os.environ.get("DATABASE_URL"))}
 
 # A read replica (see xinxi/lib/db.py and docs/scaling.md): reads that may lag (search,

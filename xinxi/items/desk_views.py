@@ -31,7 +31,17 @@ from django.views.decorators.http import require_POST
 from xinxi.accounts.models import Role, User
 from xinxi.instructions import permissions as instruction_permissions
 from xinxi.instructions import selectors as instruction_selectors
-from xinxi.items import desk_forms, desk_services, filters, panels, permissions, signature_store, similarity, workflow
+from xinxi.items import (
+    desk_forms,
+    desk_services,
+    filters,
+    inbox_rows,
+    panels,
+    permissions,
+    signature_store,
+    similarity,
+    workflow,
+)
 from xinxi.items.models import (
     Adoption,
     DeskEntry,
@@ -163,6 +173,8 @@ def inbox(request: AuthedRequest) -> HttpResponse:
     page = paginate(request, rows, PAGE_SIZE, count=result.total)  # known from the state counts
     entries = list(page.object_list)
     tags = _tags_by_item([e.item_id for e in entries])
+    rows = _with_badges(_grouped_rows(entries, tags), panels.entry_badges(user, entries))
+    can_act = permissions.can_edit_at_desk(user, desk)
     return render(
         request,
         "items/desk_inbox.html",
@@ -170,11 +182,12 @@ def inbox(request: AuthedRequest) -> HttpResponse:
             "desk": desk,
             "form": form,
             "page": page,
-            "rows": _with_badges(_grouped_rows(entries, tags), panels.entry_badges(user, entries)),
+            "rows": rows,
+            "rows_html": inbox_rows.rows_html(rows, can_act),
             "tabs": filters.state_tabs(result.state_counts),
             "state": result.state,
             "tab_query": query_without(request, "state", "page"),
-            "can_act": permissions.can_edit_at_desk(user, desk),
+            "can_act": can_act,
             "filtered": any(v for k, v in data.items() if k not in {"state", "sort"}),
             "panels": panels.inbox(user),
         },

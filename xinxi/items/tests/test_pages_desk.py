@@ -646,6 +646,32 @@ def test_html_in_text_is_shown_escaped(net, client_for):
     assert "<img src=x>" not in page and "&lt;img src=x&gt;" in page and "<i>过</i>" not in page
 
 
+def test_inbox_rows_escape_every_field_and_show_labels(net, client_for):
+    """The rows are written in Python (``inbox_rows``): each value escaped, each label shown."""
+    from django.utils import timezone
+
+    from xinxi.items.models import Tag
+    from xinxi.lib.choices import Classification, Urgency
+
+    evil = '<img src=x onerror="alert(1)">'
+    net.reporter.unit.__class__.objects.filter(pk=net.reporter.unit_id).update(name=f"东城县{evil}")
+    net.editor.__class__.objects.filter(pk=net.editor.pk).update(full_name=f"编辑{evil}")
+    entry = _entry(net, title=f"标题{evil}", urgency=Urgency.URGENT, classification=Classification.INTERNAL)
+    entry.item.tags.add(Tag.objects.create(name=f"标签{evil}"))
+    DeskEntry.objects.filter(pk=entry.pk).update(assignee=net.editor, major_event=True)
+    page = client_for("editor").get("/desk/").content.decode()
+    assert "<img src=x" not in page and page.count("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;") >= 5
+    row = page[page.index(f'data-entry="{entry.pk}"') :].split("</tr>")[0]
+    assert f'href="/desk/entries/{entry.pk}/"' in row and f'name="ids" value="{entry.pk}"' in row
+    assert '<span class="tag off">重大事件</span>' in row and '<span class="tag new-mark">新</span>' in row
+    assert '<td data-label="密级·紧急">内部·加急</td>' in row
+    assert '<td data-label="报送单位">东城县&lt;img' in row and '<td data-label="责任编辑">编辑&lt;img' in row
+    assert timezone.localtime(entry.received_at).strftime("%m-%d %H:%M") in row
+    assert 'class="desk-state ds-new">待处理</span>' in row
+    # A reader at the desk gets no selection box.
+    assert 'name="ids"' not in client_for("duty_officer").get("/desk/").content.decode()
+
+
 def test_char_diff_marks_characters_and_escapes():
     from xinxi.items.desk_views import char_diff
 

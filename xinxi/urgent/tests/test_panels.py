@@ -33,6 +33,19 @@ def test_open_urgent_entries_head_the_desk_inbox(net, client_for):
     assert page.index('id="urgent-inbox"') < page.index('id="inbox"')
 
 
+def test_the_urgent_block_escapes_titles_and_names(net, client_for):
+    from xinxi.urgent.models import Incident
+
+    incident, report = _first_report(net)
+    Incident.objects.filter(pk=incident.pk).update(title='事故<script>alert("i")</script>')
+    DeskEntry.objects.filter(item=report.item).update(title="首报<b>粗</b>")
+    page = client_for("editor").get("/desk/").content.decode()
+    block = page.split('id="urgent-inbox"', 1)[1].split("</section>", 1)[0]
+    assert "<script>" not in block and "<b>粗" not in block
+    assert "事故&lt;script&gt;alert(&quot;i&quot;)&lt;/script&gt; 首报" in block and "首报&lt;b&gt;粗&lt;/b&gt;" in block
+    assert "紧急信息 · 1 条待处理</h2>" in page and '<span class="tag new-mark">新</span>' in block
+
+
 def test_the_urgent_block_is_bounded_and_follows_clearance(net, client_for):
     _first_report(net)
     client = client_for("editor")
