@@ -42,7 +42,8 @@ def test_the_urgent_block_escapes_titles_and_names(net, client_for):
     page = client_for("editor").get("/desk/").content.decode()
     block = page.split('id="urgent-inbox"', 1)[1].split("</section>", 1)[0]
     assert "<script>" not in block and "<b>粗" not in block
-    assert "事故&lt;script&gt;alert(&quot;i&quot;)&lt;/script&gt; 首报" in block and "首报&lt;b&gt;粗&lt;/b&gt;" in block
+    assert "事故&lt;script&gt;alert(&quot;i&quot;)&lt;/script&gt; 首报" in block
+    assert "首报&lt;b&gt;粗&lt;/b&gt;" in block
     assert "紧急信息 · 1 条待处理</h2>" in page and '<span class="tag new-mark">新</span>' in block
 
 
