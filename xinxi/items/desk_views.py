@@ -169,8 +169,8 @@ def inbox(request: AuthedRequest) -> HttpResponse:
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     result = filters.apply(permissions.desk_entries(user), data, user)
-    rows = result.rows.select_related("origin_unit", "assignee").defer("received_title", "received_body")
-    page = paginate(request, rows, PAGE_SIZE, count=result.total)  # known from the state counts
+    listed = result.rows.select_related("origin_unit", "assignee").defer("received_title", "received_body")
+    page = paginate(request, listed, PAGE_SIZE, count=result.total)  # known from the state counts
     entries = list(page.object_list)
     tags = _tags_by_item([e.item_id for e in entries])
     rows = _with_badges(_grouped_rows(entries, tags), panels.entry_badges(user, entries))

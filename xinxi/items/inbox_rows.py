@@ -41,6 +41,7 @@ def _label(name: str, value: Any) -> str:
 
 def _row(row: InboxRow, can_act: bool, columns: int, url: str) -> str:
     e = row.entry
+    is_read = e.is_read  # type: ignore[attr-defined]  # annotated by filters.with_read_mark
     title, pk = escape(e.title), e.pk
     head = (
         f'<tr class="group-head"><td colspan="{columns}">疑似同一事件：以下 {row.group_size} 条内容相近'
@@ -48,14 +49,14 @@ def _row(row: InboxRow, can_act: bool, columns: int, url: str) -> str:
         if row.group_first
         else ""
     )
-    classes = ("" if e.is_read else "unread") + (" in-group" if row.group else "")
+    classes = ("" if is_read else "unread") + (" in-group" if row.group else "")
     pick = (
         f'<td class="pick"><input type="checkbox" name="ids" value="{pk}" form="bulk" aria-label="选择：{title}"></td>'
         if can_act
         else ""
     )
     marks = [
-        '<span class="tag unread-mark">未读</span>' if not e.is_read else "",
+        '<span class="tag unread-mark">未读</span>' if not is_read else "",
         '<span class="tag new-mark">新</span>' if e.state == EntryState.NEW else "",
         f'<a href="{url.format(pk)}">{title}</a>',
         '<span class="tag off">重大事件</span>' if e.major_event else "",
