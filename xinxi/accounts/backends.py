@@ -14,11 +14,19 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
 from xinxi.accounts.models import User, with_roles
+from xinxi.lib.compiled import Compiled
+
+# Compiled once per process (``lib.compiled``): these run on every request.
+_by_pk = Compiled(User, lambda pk: with_roles(User._default_manager.select_related("unit")).filter(pk=pk))
+_by_token = Compiled(
+    User, lambda key: with_roles(User._default_manager.select_related("unit", "auth_token")).filter(auth_token__key=key)
+)
 
 
-def load_user(*related: str, **lookup: Any) -> User:
-    """The user matching ``lookup`` with unit and roles (raises ``User.DoesNotExist``)."""
-    return with_roles(User._default_manager.select_related("unit", *related)).get(**lookup)
+def _one(found: list[User]) -> User:
+    if not found:
+        raise User.DoesNotExist
+    return found[0]
 
 
 class XinxiBackend(ModelBackend):
@@ -26,8 +34,8 @@ class XinxiBackend(ModelBackend):
 
     def get_user(self, user_id: Any) -> User | None:
         try:
-            user = load_user(pk=user_id)
-        except User.DoesNotExist:
+            user = _one(_by_pk(int(user_id)))
+        except (User.DoesNotExist, TypeError, ValueError):
             return None
         return user if self.user_can_authenticate(user) else None
 
@@ -37,7 +45,7 @@ class XinxiTokenAuthentication(TokenAuthentication):
 
     def authenticate_credentials(self, key: str) -> tuple[User, Any]:
         try:
-            user = load_user("auth_token", auth_token__key=key)
+            user = _one(_by_token(key))
         except User.DoesNotExist:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None  # DRF's wording
         if not user.is_active:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from xinxi.accounts.models import Role, RoleGrant, User, with_roles
@@ -36,6 +36,7 @@ from xinxi.items.models import (
 )
 from xinxi.items.workflow import SENDABLE, item_transition, record_event, record_received
 from xinxi.lib.choices import Classification, Urgency
+from xinxi.lib.compiled import Compiled
 from xinxi.lib.errors import ConflictError, ServiceError
 from xinxi.network.models import Desk, DirectPoint
 from xinxi.network.permissions import know_desk
@@ -226,6 +227,20 @@ def item_return_signoff(*, actor: User, item: Item, reason: str) -> Item:
 # --- submission (报送) ---
 
 
+def _desks_for(unit_id: int, ancestors: list[int]) -> QuerySet[Desk]:
+    point = DirectPoint.objects.filter(desk=OuterRef("pk"), unit_id=unit_id, revoked_on__isnull=True)
+    return (
+        Desk.objects.filter(active=True)
+        .select_related("unit")
+        .annotate(is_point=Exists(point))
+        .filter(Q(unit_id__in=ancestors) | Q(is_point=True))
+        .order_by("pk")
+    )
+
+
+_target_desks = Compiled(Desk, _desks_for)  # compiled once per process: it runs on every submission
+
+
 def target_desks(item: Item) -> list[tuple[Desk, str]]:
     """Where a first submission goes: the parent desk (the nearest active desk above the
     unit, as ``network.services.parent_desk``), and every desk the unit is a point of.
@@ -233,19 +248,12 @@ def target_desks(item: Item) -> list[tuple[Desk, str]]:
     One query: the active desks of the unit's ancestors and the desks it is a point of.
     """
     ancestors = item.unit.ancestor_ids
-    point = DirectPoint.objects.filter(desk=OuterRef("pk"), unit_id=item.unit_id, revoked_on__isnull=True)
-    desks = list(
-        Desk.objects.filter(active=True)
-        .select_related("unit")
-        .annotate(is_point=Exists(point))
-        .filter(Q(unit_id__in=ancestors) | Q(is_point=True))
-        .order_by("pk")
-    )
+    desks = _target_desks(item.unit_id, list(ancestors))
     depth = {unit_id: i for i, unit_id in enumerate(ancestors)}
     above = [d for d in desks if d.unit_id in depth]
     parent = max(above, key=lambda d: depth[d.unit_id]) if above else None
     targets: list[tuple[Desk, str]] = [(parent, EntrySource.DIRECT)] if parent is not None else []
-    targets += [(d, EntrySource.POINT) for d in desks if d.is_point and d is not parent]
+    targets += [(d, EntrySource.POINT) for d in desks if d.is_point and d is not parent]  # type: ignore[attr-defined]
     return targets
 
 
@@ -418,13 +426,18 @@ def _receive_round(entry: DeskEntry, submission: Submission, actor: User, now: d
     archive_docs.index_entry(entry)
 
 
+def _editors_of(unit_ids: list[int]) -> QuerySet[User]:
+    editing = RoleGrant.objects.filter(user=OuterRef("pk"), role__in=[Role.EDITOR, Role.DESK_CHIEF])
+    return with_roles(User.objects.filter(Exists(editing), unit_id__in=unit_ids, is_active=True))
+
+
+_editors = Compiled(User, _editors_of)
+
+
 def _desk_editors(desks: list[Desk]) -> list[User]:
     """The editors and chiefs of the desks, with their roles and their desk (what the
     visibility check of the 新收信息 notification reads): one query."""
-    editing = RoleGrant.objects.filter(user=OuterRef("pk"), role__in=[Role.EDITOR, Role.DESK_CHIEF])
-    users = list(
-        with_roles(User.objects.filter(Exists(editing), unit_id__in=[d.unit_id for d in desks], is_active=True))
-    )
+    users = _editors([d.unit_id for d in desks])
     own: dict[int | None, Desk] = {d.unit_id: d for d in desks}  # a unit has at most one desk
     for user in users:
         know_desk(user, own[user.unit_id] if own[user.unit_id].active else None)
