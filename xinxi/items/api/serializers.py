@@ -42,6 +42,7 @@ from xinxi.items.models import (
     VerificationOutcome,
 )
 from xinxi.items.workflow import allowed_actions, item_machine
+from xinxi.lib.api import FieldsBuiltOnce
 from xinxi.lib.api_filters import QuerySerializer
 from xinxi.lib.api_history import StateEventSerializer
 from xinxi.lib.choices import Classification, Urgency
@@ -92,7 +93,7 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
         return _name(submission.signed_off_by)
 
 
-class ReceiptSerializer(SubmissionSerializer):
+class ReceiptSerializer(FieldsBuiltOnce, SubmissionSerializer):
     """The acknowledgement of a submission: the round, its receipt number, the desks reached."""
 
     desks = serializers.SerializerMethodField(help_text="收到本轮报送的信息科室")
