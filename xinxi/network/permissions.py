@@ -24,10 +24,17 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from xinxi.accounts.models import DESK_ROLES, Role
+from xinxi.lib.compiled import Compiled
 from xinxi.network.models import Desk, DirectPoint, StaffMember, Unit
 
 if TYPE_CHECKING:
     from xinxi.accounts.models import User
+
+
+# Compiled once per process (``lib.compiled``): every desk page and most API calls ask it.
+_unit_desk = Compiled(
+    Desk, lambda unit_id: Desk.objects.filter(unit_id=unit_id, active=True).select_related("unit").order_by("pk")[:1]
+)
 
 
 def user_desk(user: User) -> Desk | None:
@@ -39,7 +46,7 @@ def user_desk(user: User) -> Desk | None:
         return None
     cache = user.__dict__
     if "_xinxi_desk" not in cache:
-        cache["_xinxi_desk"] = Desk.objects.filter(unit_id=user.unit_id, active=True).select_related("unit").first()
+        cache["_xinxi_desk"] = next(iter(_unit_desk(user.unit_id)), None)
     desk: Desk | None = cache["_xinxi_desk"]
     return desk
 

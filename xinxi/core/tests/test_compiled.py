@@ -79,3 +79,31 @@ def test_a_value_used_twice_is_placed_twice(net):
             User.objects.filter(unit_id=unit).order_by("pk").values_list("pk", flat=True)
         )
     assert all(twice._plans.values())
+
+
+def test_the_products_compiled_queries_are_replayed_not_run_as_querysets(net):
+    """Each ``Compiled`` the product uses gets a plan (a fallback would be correct but slow)."""
+    from xinxi.accounts import backends
+    from xinxi.items import services
+    from xinxi.items.models import Item
+    from xinxi.network import permissions
+    from xinxi.network.models import Desk
+
+    from rest_framework.authtoken.models import Token
+
+    key = Token.objects.create(user=net.reporter).key
+    assert backends._one(backends._by_token(key)).pk == net.reporter.pk
+    assert backends._one(backends._by_pk(net.editor.pk)).roles == net.editor.roles
+    item = Item(unit=net.reporter.unit, title="x", body="y")
+    assert [d.pk for d, _ in services.target_desks(item)]
+    desks = list(Desk.objects.filter(active=True))
+    assert {u.pk for u in services._desk_editors(desks)} >= {net.editor.pk}
+    assert permissions._unit_desk(net.editor.unit_id)[0].unit.pk == net.editor.unit_id
+    for compiled in (
+        backends._by_token,
+        backends._by_pk,
+        services._target_desks,
+        services._editors,
+        permissions._unit_desk,
+    ):
+        assert compiled._plans and all(compiled._plans.values()), compiled.build
