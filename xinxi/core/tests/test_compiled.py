@@ -83,13 +83,13 @@ def test_a_value_used_twice_is_placed_twice(net):
 
 def test_the_products_compiled_queries_are_replayed_not_run_as_querysets(net):
     """Each ``Compiled`` the product uses gets a plan (a fallback would be correct but slow)."""
+    from rest_framework.authtoken.models import Token
+
     from xinxi.accounts import backends
     from xinxi.items import services
     from xinxi.items.models import Item
     from xinxi.network import permissions
     from xinxi.network.models import Desk
-
-    from rest_framework.authtoken.models import Token
 
     key = Token.objects.create(user=net.reporter).key
     assert backends._one(backends._by_token(key)).pk == net.reporter.pk
