@@ -17,9 +17,11 @@ from xinxi.accounts.models import User, with_roles
 from xinxi.lib.compiled import Compiled
 
 # Compiled once per process (``lib.compiled``): these run on every request.
-_by_pk = Compiled(User, lambda pk: with_roles(User._default_manager.select_related("unit")).filter(pk=pk))
+_by_pk = Compiled(User, lambda pk: with_roles(User._default_manager.select_related("unit")).filter(pk=pk), warm=[(0,)])
 _by_token = Compiled(
-    User, lambda key: with_roles(User._default_manager.select_related("unit", "auth_token")).filter(auth_token__key=key)
+    User,
+    lambda key: with_roles(User._default_manager.select_related("unit", "auth_token")).filter(auth_token__key=key),
+    warm=[("",)],
 )
 
 

@@ -238,7 +238,8 @@ def _desks_for(unit_id: int, ancestors: list[int]) -> QuerySet[Desk]:
     )
 
 
-_target_desks = Compiled(Desk, _desks_for)  # compiled once per process: it runs on every submission
+# Compiled once per process: it runs on every submission (a unit is 1–5 levels deep, or a point of a few desks).
+_target_desks = Compiled(Desk, _desks_for, warm=[(0, list(range(1, depth + 1))) for depth in range(1, 6)])
 
 
 def target_desks(item: Item) -> list[tuple[Desk, str]]:
@@ -431,7 +432,7 @@ def _editors_of(unit_ids: list[int]) -> QuerySet[User]:
     return with_roles(User.objects.filter(Exists(editing), unit_id__in=unit_ids, is_active=True))
 
 
-_editors = Compiled(User, _editors_of)
+_editors = Compiled(User, _editors_of, warm=[(list(range(1, n + 1)),) for n in range(1, 4)])
 
 
 def _desk_editors(desks: list[Desk]) -> list[User]:

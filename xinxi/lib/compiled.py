@@ -79,26 +79,46 @@ def _params(plan: _Plan, args: tuple[Arg, ...]) -> list[Any]:
     ]
 
 
+INSTANCES: list[Compiled[Any]] = []
+
+
+def prepare_all() -> int:
+    """Plan every compiled query for its usual shapes (the server's warm-up): how many plans."""
+    for compiled in INSTANCES:
+        for args in compiled.warm:
+            compiled.prepare(*args)
+    return sum(len(c._plans) for c in INSTANCES)
+
+
 class Compiled[M: Model]:
-    """``Compiled(Model, build)(*args)`` = ``list(build(*args))``, without compiling again."""
+    """``Compiled(Model, build)(*args)`` = ``list(build(*args))``, without compiling again.
 
-    def __init__(self, model: type[M], build: Callable[..., QuerySet[M]]) -> None:
-        self.model, self.build = model, build
+    ``warm``: arguments of the usual shapes, planned by the warm-up (``prepare_all``) so
+    that no request compiles them; any values of the right shape will do, but a list's
+    values must differ (Django drops repeated values from ``IN``, which changes the SQL).
+    """
+
+    def __init__(self, model: type[M], build: Callable[..., QuerySet[M]], warm: Sequence[tuple[Arg, ...]] = ()) -> None:
+        self.model, self.build, self.warm = model, build, list(warm)
         self._plans: dict[tuple[Any, ...], _Plan | None] = {}
+        INSTANCES.append(self)
 
-    def __call__(self, *args: Arg) -> list[M]:
+    def prepare(self, *args: Arg) -> tuple[str, _Plan | None]:
+        """The alias and plan for these arguments' shape, made now if it is new."""
         alias = router.db_for_read(self.model)
-        connection = connections[alias]
         key = (alias, *(len(a) if isinstance(a, list | tuple) else -1 for a in args))
         if key not in self._plans:
             try:
                 self._plans[key] = self._plan(alias, args)
             except _Unfit:
                 self._plans[key] = None
-        plan = self._plans[key]
+        return alias, self._plans[key]
+
+    def __call__(self, *args: Arg) -> list[M]:
+        alias, plan = self.prepare(*args)
         if plan is None:
             return list(self.build(*args).using(alias))
-        with connection.cursor() as cursor:
+        with connections[alias].cursor() as cursor:
             cursor.execute(plan.sql, _params(plan, args))
             rows = cursor.fetchall()
         found = []

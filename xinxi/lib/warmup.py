@@ -10,7 +10,9 @@ first request would otherwise do lazily:
 - populate the URL resolver (imports every app's URLconf and views) and its reverse
   lookup (``{% url %}``, 0.1 s), load the translation catalogs;
 - compile the project's templates into the cached loader (every ``*.html`` under
-  ``xinxi/``; Django's admin templates stay lazy);
+  ``xinxi/``; Django's admin templates stay lazy), and the SQL of the compiled queries
+  (``lib.compiled``: the user with roles, the user's desk, a submission's desks) for
+  their usual shapes;
 - the steps apps register (``register(name, function)`` from ``AppConfig.ready()``; items
   fills the near-duplicate signatures of the newest desk entries, which the inbox shows);
 - open one database connection (the backend's modules and type adapters load) and close
@@ -38,6 +40,8 @@ from django.db import connections
 from django.template import engines
 from django.urls import resolve, reverse
 from django.utils import translation
+
+from xinxi.lib import compiled
 
 STEPS: dict[str, Callable[[], object]] = {}
 
@@ -88,6 +92,8 @@ def warm_up() -> dict[str, float]:
     for name in _project_templates():
         engine.get_template(name)
     t = step("templates", t)
+    compiled.prepare_all()  # compiles SQL only: no connection is opened
+    t = step("compiled queries", t)
     for name, function in STEPS.items():
         function()
         t = step(name, t)

@@ -33,7 +33,9 @@ if TYPE_CHECKING:
 
 # Compiled once per process (``lib.compiled``): every desk page and most API calls ask it.
 _unit_desk = Compiled(
-    Desk, lambda unit_id: Desk.objects.filter(unit_id=unit_id, active=True).select_related("unit").order_by("pk")[:1]
+    Desk,
+    lambda unit_id: Desk.objects.filter(unit_id=unit_id, active=True).select_related("unit").order_by("pk")[:1],
+    warm=[(0,)],
 )
 
 

@@ -33,7 +33,12 @@ def test_warm_up_runs_and_leaves_no_connection_open(net: Net) -> None:
 
     times = warmup.warm_up()
 
-    assert list(times) == ["jieba", "urls", "templates", "similarity", "database"]
+    assert list(times) == ["jieba", "urls", "templates", "compiled queries", "similarity", "database"]
+    # the compiled queries' usual shapes are planned: a first request compiles none of them
+    from xinxi.lib.compiled import INSTANCES
+
+    warmed = [c for c in INSTANCES if c.warm]
+    assert len(warmed) >= 5 and all(len(c._plans) >= len(c.warm) and all(c._plans.values()) for c in warmed)
     # the entry's signature is cached: the first inbox page need not segment it
     assert signature.cache_info().currsize >= 1
     # under gunicorn's preload the master forks next: no connection may cross the fork
