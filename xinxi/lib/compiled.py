@@ -39,6 +39,7 @@ class _Plan:
     slots: list[tuple[int, int | None] | None]  # per parameter: (argument, item) or None
     constants: list[Any]
     compiler: Any
+    converters: dict[int, Any]
     init_list: list[str]
     start: int
     end: int
@@ -122,7 +123,9 @@ class Compiled[M: Model]:
             cursor.execute(plan.sql, _params(plan, args))
             rows = cursor.fetchall()
         found = []
-        for row in plan.compiler.results_iter(results=[rows]):
+        if plan.converters:
+            rows = plan.compiler.apply_converters(rows, plan.converters)
+        for row in rows:
             obj = self.model.from_db(alias, plan.init_list, row[plan.start : plan.end], fetch_mode=plan.fetch_mode)
             for populator in plan.populators:
                 populator.populate(row, obj)
@@ -148,11 +151,15 @@ class Compiled[M: Model]:
         if klass_info is None or queryset._known_related_objects or queryset._fetch_mode.track_peers:
             raise _Unfit
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        fields = [column[0] for column in select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(fields):
+            raise _Unfit
         plan = _Plan(
             sql=sql,
             slots=slots,
             constants=constants,
             compiler=compiler,
+            converters=compiler.get_converters(fields),
             init_list=[column[0].target.attname for column in select[start:end]],
             start=start,
             end=end,
