@@ -77,7 +77,7 @@ FETCH_ROUNDS = 4  # the engine is asked for up to 4⁴ × (MAX_RESULTS + 1) docu
 # expected older matches one scan of the older documents beats walking them block by block.
 PROBE_STEPS = 5
 SCAN_BELOW = 10_000
-# … but first the planner's estimate of all matches is read: below this many, one scan of
+# … unless the planner's estimate of all matches is below this: then one scan of
 # every match (a bitmap of the GIN index) costs less than probing five blocks, each of
 # which intersects the same posting lists again (a county reporter's 1,400 documents with
 # three common words: 20 ms scanned, 80 ms probed, at 2 × 10⁶ documents).
@@ -416,26 +416,46 @@ def _fetch(sql: str, params: list[Any]) -> list[tuple[int, float]]:
         return [(int(r[0]), -float(r[1])) for r in cursor.fetchall()]
 
 
-def _newest(expression: str, period: tuple[Any, Any] | None, limit: int, rank: bool) -> list[tuple[int, float]]:
-    """(id, score) of the newest matches, newest first; the score is bm25's (SQLite, when asked) or 0."""
+def _newest(
+    expression: str, period: tuple[Any, Any] | None, limit: int, rank: bool, direct: bool = False
+) -> list[tuple[int, float]]:
+    """(id, score) of the newest matches, newest first; the score is bm25's (SQLite, when asked) or 0.
+
+    ``direct`` (PostgreSQL, from ``_few_matches``): one scan of every match instead of the walk.
+    """
     if connection.vendor == "postgresql":
-        rows = _newest_postgresql(expression, period, limit)
+        rows = _newest_postgresql(expression, period, limit, direct)
     else:
         rows = _fetch(*newest_sql(expression, period, limit, rank))
     rows.sort(key=lambda r: -r[0])
     return rows
 
 
-def _newest_postgresql(expression: str, period: tuple[Any, Any] | None, limit: int) -> list[tuple[int, float]]:
-    """Newest first. When the planner expects fewer than ``DIRECT_BELOW`` matches, one
-    scan of them all. Otherwise the walk in two parts: the newest blocks first (``PROBE_STEPS``), which show how
+def _every_match_sql(period: tuple[Any, Any] | None) -> str:
+    dated = " AND s.date >= %s AND s.date < %s" if period is not None else ""
+    return f"SELECT s.id, 0.0 FROM items_searchdoc s WHERE s.tsv @@ %s::tsquery{dated}"  # noqa: S608 (no input)
+
+
+def _few_matches(expression: str, period: tuple[Any, Any] | None) -> bool:
+    """Whether the planner expects fewer than ``DIRECT_BELOW`` matches (PostgreSQL; no scan:
+    the estimate comes from the index's statistics)."""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + _every_match_sql(period), [expression, *(period or ())])
+        plan = cursor.fetchone()[0]
+    return float(plan[0]["Plan"]["Plan Rows"]) < DIRECT_BELOW
+
+
+def _newest_postgresql(
+    expression: str, period: tuple[Any, Any] | None, limit: int, direct: bool = False
+) -> list[tuple[int, float]]:
+    """Newest first: with ``direct``, one scan of every match, newest first. Otherwise the
+    walk in two parts: the newest blocks first (``PROBE_STEPS``), which show how
     densely the query matches; then, if more are needed, either the rest of the walk (a
     dense query fills the page within a few more blocks) or, when the older documents
     should hold fewer than ``SCAN_BELOW`` matches, one scan of all of them (a rare query
     costs one GIN scan instead of a dozen small ones)."""
-    dated = " AND s.date >= %s AND s.date < %s" if period is not None else ""
-    every = f"SELECT s.id, 0.0 FROM items_searchdoc s WHERE s.tsv @@ %s::tsquery{dated}"  # noqa: S608 (no input)
-    if _estimated_rows(every, [expression, *(period or ())]) < DIRECT_BELOW:
+    every = _every_match_sql(period)
+    if direct:
         return _fetch(every + " ORDER BY s.id + 0 DESC LIMIT %s", [expression, *(period or ()), limit])
     low, top = _id_range()
     steps = block_steps(low, top)
@@ -450,14 +470,6 @@ def _newest_postgresql(expression: str, period: tuple[Any, Any] | None, limit: i
         return rows + _fetch(*newest_sql(expression, period, wanted, False, rest))
     older = every + " AND s.id < %s ORDER BY s.id + 0 DESC LIMIT %s"
     return rows + _fetch(older, [expression, *(period or ()), boundary, wanted])
-
-
-def _estimated_rows(sql: str, params: list[Any]) -> float:
-    """The planner's estimate of the rows of ``sql`` (from the index's statistics; no scan)."""
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        plan = cursor.fetchone()[0]
-    return float(plan[0]["Plan"]["Plan Rows"])
 
 
 def _rank_postgresql(ids: list[int], terms: Sequence[str]) -> dict[int, float]:
@@ -535,11 +547,12 @@ def matches(
     rank = query.order == RELEVANCE and bool(terms)
     postgresql = connection.vendor == "postgresql"
     expression = tsquery_expression(terms, groups) if postgresql else fts_expression(terms, groups)
-    # An item has about two documents (its round, and the desk's version): PostgreSQL's
-    # scans cost about the same for twice the documents, a second round costs a scan more.
-    fetch, rounds = (limit * DOCS_PER_ITEM if postgresql else limit), 0
+    # A scan of every match (few expected) costs about the same for more documents; an
+    # item has about two (its round, and the desk's version), so ask for that many at once.
+    direct = postgresql and _few_matches(expression, period)
+    fetch, rounds = (limit * DOCS_PER_ITEM if direct else limit), 0
     while True:
-        rows = _newest(expression, period, fetch, rank)
+        rows = _newest(expression, period, fetch, rank, direct)
         complete = len(rows) < fetch
         docs = _documents([r[0] for r in rows])
         rows = [row for row in rows if row[0] in docs]

@@ -546,6 +546,23 @@ def test_the_probed_walk_finds_what_one_plain_query_finds(net, monkeypatch, scan
     assert len(every) >= 12
     for limit in (1, 3, 7, len(every), len(every) + 5):
         assert [pk for pk, _ in search._newest(expression, None, limit, False)] == every[:limit], limit
+        # one scan of every match, when the planner expects few, gives the same
+        assert [pk for pk, _ in search._newest(expression, None, limit, False, direct=True)] == every[:limit], limit
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's estimate is PostgreSQL's")
+def test_the_scan_or_the_walk_is_chosen_by_the_planners_estimate_and_both_find_the_same(net, monkeypatch):
+    for n in range(8):
+        submitted(net.reporter, title=f"东城县信访工作第{n}期", body=BODY)
+    groups = search.key_groups(net.editor, SearchQuery(text="信访"), None)
+    expression = search.tsquery_expression(["信访"], groups)
+    assert search._few_matches(expression, None)  # a handful: one scan
+    monkeypatch.setattr(search, "DIRECT_BELOW", 0)
+    assert not search._few_matches(expression, None)
+    walked = {who: search.matches(getattr(net, who), SearchQuery(text="信访")).ids for who in ("editor", "reporter")}
+    monkeypatch.setattr(search, "DIRECT_BELOW", 10**9)
+    for who, ids in walked.items():
+        assert search.matches(getattr(net, who), SearchQuery(text="信访")).ids == ids and ids, who
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 tables")
