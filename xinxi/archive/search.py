@@ -80,8 +80,11 @@ SCAN_BELOW = 10_000
 # … unless the planner's estimate of all matches is below this: then one scan of
 # every match (a bitmap of the GIN index) costs less than probing five blocks, each of
 # which intersects the same posting lists again (a county reporter's 1,400 documents with
-# three common words: 20 ms scanned, 80 ms probed, at 2 × 10⁶ documents).
-DIRECT_BELOW = 15_000
+# three common words: 31 ms instead of 213, at 2 × 10⁶ documents; an editor's two-character
+# word, 3,000 matches estimated at 500: 35–40 ms instead of 32). PostgreSQL estimates a key
+# too rare for its statistics (a reporter's unit) at about 0.5 % of the documents, 10,200
+# at 2 × 10⁶; the threshold is above that (docs/performance.md, "10⁶ items").
+DIRECT_BELOW = 12_000
 
 # The query syntax, shown under the search box (the API documents the same).
 QUERY_HELP = (
