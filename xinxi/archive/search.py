@@ -77,13 +77,13 @@ FETCH_ROUNDS = 4  # the engine is asked for up to 4⁴ × (MAX_RESULTS + 1) docu
 # expected older matches one scan of the older documents beats walking them block by block.
 PROBE_STEPS = 5
 SCAN_BELOW = 10_000
-# … unless the planner's estimate of all matches is below this: then one scan of
-# every match (a bitmap of the GIN index) costs less than probing five blocks, each of
-# which intersects the same posting lists again (a county reporter's 1,400 documents with
-# three common words: 31 ms instead of 213, at 2 × 10⁶ documents; an editor's two-character
-# word, 3,000 matches estimated at 500: 35–40 ms instead of 32). PostgreSQL estimates a key
-# too rare for its statistics (a reporter's unit) at about 0.5 % of the documents, 10,200
-# at 2 × 10⁶; the threshold is above that (docs/performance.md, "10⁶ items").
+# … unless the planner expects fewer documents than this to carry the user's keys and the
+# filters': then one scan of every match (a bitmap of the GIN index, which skips along the
+# keys' short posting lists) costs less than probing five blocks, each of which intersects
+# the same posting lists again (a county reporter's 1,400 documents with three common
+# words: 31 ms instead of 213, at 2 × 10⁶ documents). PostgreSQL estimates a key too rare
+# for its statistics (a reporter's unit) at about 0.5 % of the documents, 10,200 at
+# 2 × 10⁶; the threshold is above that (docs/performance.md, "10⁶ items").
 DIRECT_BELOW = 12_000
 
 # The query syntax, shown under the search box (the API documents the same).
@@ -440,8 +440,8 @@ def _every_match_sql(period: tuple[Any, Any] | None) -> str:
 
 
 def _few_matches(expression: str, period: tuple[Any, Any] | None) -> bool:
-    """Whether the planner expects fewer than ``DIRECT_BELOW`` matches (PostgreSQL; no scan:
-    the estimate comes from the index's statistics)."""
+    """Whether the planner expects fewer than ``DIRECT_BELOW`` documents to match
+    ``expression`` (PostgreSQL; no scan: the estimate comes from the index's statistics)."""
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + _every_match_sql(period), [expression, *(period or ())])
         plan = cursor.fetchone()[0]
@@ -552,7 +552,9 @@ def matches(
     expression = tsquery_expression(terms, groups) if postgresql else fts_expression(terms, groups)
     # A scan of every match (few expected) costs about the same for more documents; an
     # item has about two (its round, and the desk's version), so ask for that many at once.
-    direct = postgresql and _few_matches(expression, period)
+    # Judged by the keys alone: the planner's estimate of words is unreliable (a word too
+    # rare for its statistics, or several words that go together, are estimated far too low).
+    direct = postgresql and bool(groups) and _few_matches(tsquery_expression([], groups), period)
     fetch, rounds = (limit * DOCS_PER_ITEM if direct else limit), 0
     while True:
         rows = _newest(expression, period, fetch, rank, direct)
