@@ -116,6 +116,9 @@ class Compiled[M: Model]:
         return alias, self._plans[key]
 
     def __call__(self, *args: Arg) -> list[M]:
+        if any(isinstance(a, list | tuple) and len(set(a)) < len(a) for a in args):
+            # Django drops repeated values from IN: another SQL, not this shape's plan
+            return list(self.build(*args).using(router.db_for_read(self.model)))
         alias, plan = self.prepare(*args)
         if plan is None:
             return list(self.build(*args).using(alias))

@@ -107,3 +107,13 @@ def test_the_products_compiled_queries_are_replayed_not_run_as_querysets(net):
         permissions._unit_desk,
     ):
         assert compiled._plans and all(compiled._plans.values()), compiled.build
+
+
+def test_repeated_values_in_a_list_do_not_spoil_the_shape(net):
+    users = Compiled(User, _active_users)
+    unit = net.editor.unit_id
+    assert {u.unit_id for u in users([unit, unit])} == {unit}  # run as a queryset, not planned
+    assert users._plans == {}
+    other = net.reporter.unit_id
+    assert {u.unit_id for u in users([unit, other])} == {unit, other}
+    assert all(users._plans.values())
