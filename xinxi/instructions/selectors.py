@@ -85,9 +85,16 @@ def instructions_for_entries(user: Any, entry_ids: list[int]) -> list[Instructio
     if not entry_ids:
         return []
     issues = IssueItem.objects.filter(entry_id__in=entry_ids, issue__state=IssueState.ISSUED).values("issue_id")
+    # Most entries carry no instruction: ask that first, by the indexes on entry and issue.
+    # The visibility filter (every entry a unit may see) costs 0.3 s on SQLite at 10⁵
+    # entries, and is only needed for the instructions found.
+    on_them = Instruction.objects.filter(Q(entry_id__in=entry_ids) | Q(issue_id__in=issues))
+    found = list(on_them.values_list("pk", flat=True))
+    if not found:
+        return []
     return list(
         visible_instructions(user)
-        .filter(Q(entry_id__in=entry_ids) | Q(issue_id__in=issues))
+        .filter(pk__in=found)
         .select_related("desk", "entry", "issue__periodical", "recorded_by", "level")
         .prefetch_related("tasks__unit")
     )

@@ -275,3 +275,21 @@ def test_desk_writes_are_refused_to_everyone_but_editors_and_chiefs(net, client_
         assert client.post(url, data).status_code == expected, f"{persona} {url}"
     task.refresh_from_db()
     assert task.state == TaskState.OPEN and task.version == 1 and SupervisionTask.objects.count() == 1
+
+
+def test_instructions_on_entries_ask_the_visibility_filter_only_for_those_found(net):
+    """An item page asks which instructions its entries carry first: none, one query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xinxi.instructions.selectors import instructions_for_entries
+
+    bare = entry_at(submitted(net.reporter, title="东城县没有批示的信息"), net.city.desk)
+    with CaptureQueriesContext(connection) as queries:
+        assert instructions_for_entries(net.reporter, [bare.pk]) == []
+    assert len(queries) == 1 and "instructions_supervisiontask" not in queries[0]["sql"]
+    instruction = instruction_on_item(net)
+    assert [i.pk for i in instructions_for_entries(net.reporter, [instruction.entry_id])] == [instruction.pk]
+    Instruction.objects.filter(pk=instruction.pk).update(classification=Classification.SECRET)
+    assert instructions_for_entries(net.no_clearance, [instruction.entry_id]) == []
+    assert instructions_for_entries(net.outsider, [instruction.entry_id]) == []
