@@ -25,7 +25,8 @@ How a query runs (the same plan on both engines):
    of ids from the newest (2,048 ids, then 2,048, 4,096, 8,192…), asking the GIN index
    for the matches inside each step, and stops when it has enough; a plain "ORDER BY
    id DESC LIMIT n" lets the planner walk the whole table backwards for a rare term
-   (seconds at 10⁵).
+   (seconds at 10⁵). When the planner expects few documents to carry the user's keys
+   (a reporter's unit), one scan of every match replaces the walk (``DIRECT_BELOW``).
 3. Relevance ranks those newest matches (bm25 on FTS5, ts_rank on PostgreSQL, title
    weighted above body): over every match when there are at most 1,000 items, otherwise
    within the newest. Ranking every match of a common term costs seconds at 10⁶ items
