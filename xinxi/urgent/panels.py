@@ -11,12 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from xinxi.items import permissions as item_permissions
+from xinxi.items.inbox_rows import entry_url_template, short_time
 from xinxi.items.models import Category, EntryState
 from xinxi.urgent import permissions
 from xinxi.urgent.models import IncidentReport
@@ -39,7 +38,7 @@ def inbox_panel(user: Any) -> str:
         r.item_id: r
         for r in IncidentReport.objects.filter(item_id__in=[e[4] for e in entries]).select_related("incident")
     }
-    url = reverse("desk_entry", args=[0]).replace("/0/", "/{}/")
+    url = entry_url_template()
     items = []
     for pk, title, state, received_at, item_id, unit_name in entries:
         report = reports.get(item_id)
@@ -50,7 +49,7 @@ def inbox_panel(user: Any) -> str:
                 url.format(pk),
                 title,
                 unit_name,
-                timezone.localtime(received_at).strftime("%m-%d %H:%M"),
+                short_time(received_at),
                 format_html(" · {} {}", report.incident.title, report.label) if report else "",
             )
         )
