@@ -235,7 +235,11 @@ def rank_similar(
     return [(key, -negative) for negative, _, key in found]
 
 
-def group_similar(entries: Sequence[DeskEntry], threshold: float = 0.5) -> list[list[tuple[DeskEntry, float]]]:
+def group_similar(
+    entries: Sequence[DeskEntry],
+    threshold: float = 0.5,
+    signatures: Sequence[Signature] | None = None,
+) -> list[list[tuple[DeskEntry, float]]]:
     """Groups of two or more entries about one event, in the order of their first entries.
 
     A group starts with the earliest entry (in the order given) not yet in a group,
@@ -243,15 +247,23 @@ def group_similar(entries: Sequence[DeskEntry], threshold: float = 0.5) -> list[
     similar to it, best first, each with its similarity to that first entry. An
     entry belongs to one group at most, so a chain A≈B≈C where A and C differ does
     not put A and C together. Entries alone stay out of the result.
+
+    ``signatures``: the entries' signatures in the same order, when the caller has them
+    (the inbox takes them from ``signature_store``, which the warm-up fills); otherwise
+    they are computed here.
     """
+    if signatures is not None and len(signatures) != len(entries):
+        raise ValueError("signatures must match entries one to one")
     unique: list[DeskEntry] = []
+    unique_signatures: list[Signature] = []
     seen: set[object] = set()
-    for entry in entries:
+    for position, entry in enumerate(entries):
         key = ("pk", entry.pk) if entry.pk is not None else ("object", id(entry))
         if key not in seen:
             seen.add(key)
             unique.append(entry)
-    signatures = [entry_signature(e) for e in unique]
+            unique_signatures.append(entry_signature(entry) if signatures is None else signatures[position])
+    signatures = unique_signatures
     grouped: set[int] = set()
     groups: list[list[tuple[DeskEntry, float]]] = []
     for i, first in enumerate(unique):

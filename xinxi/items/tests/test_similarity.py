@@ -11,7 +11,7 @@ import pytest
 from xinxi.items import permissions, services
 from xinxi.items import similarity as module
 from xinxi.items.models import DeskEntry
-from xinxi.items.similarity import group_similar, similar_entries, similarity
+from xinxi.items.similarity import group_similar, similar_entries, similarity, text_signature
 from xinxi.network.testing import make_user
 
 # One event, told by two units in their own words: different titles, shared facts.
@@ -216,6 +216,18 @@ def test_an_inbox_page_shows_each_event_once_in_a_stable_order():
     backwards = group_similar(list(reversed(inbox)))
     assert sorted(sorted(e.pk for e, _ in group) for group in backwards) == [[2, 6, 8], [3, 5]]
     assert [group[0][0].pk for group in backwards] == [8, 5]
+
+
+def test_given_signatures_group_as_computed_ones_and_must_match_the_entries():
+    inbox = [entry(SAFETY, 1), entry(FLOOD, 2), entry(SAFETY_OTHER_UNIT, 3), entry(SAFETY, 1)]  # a repeat
+    computed = group_similar(inbox)
+    given = [text_signature(e.title, e.body) for e in inbox]
+    assert group_similar(inbox, signatures=given) == computed == [[(inbox[0], 1.0), (inbox[2], computed[0][1][1])]]
+    # each entry is compared by the signature given for it, not by its text
+    swapped = [given[1], given[0], given[2], given[3]]
+    assert [[e.pk for e, _ in g] for g in group_similar(inbox, signatures=swapped)] == [[2, 3]]
+    with pytest.raises(ValueError):
+        group_similar(inbox, signatures=given[:2])
 
 
 def test_similar_entries_are_best_first_without_the_entry_itself():
