@@ -135,7 +135,7 @@ def _tags_by_item(item_ids: list[int]) -> dict[int, list[str]]:
 def _grouped_rows(entries: list[DeskEntry], tags: dict[int, list[str]]) -> list[InboxRow]:
     """The page's rows with near-duplicates placed together, where the group's newest row stood."""
     rows = {e.pk: InboxRow(entry=e, tags=tags.get(e.item_id, [])) for e in entries}
-    signatures = signature_store.signatures([(e.title, e.body) for e in entries])  # the warm-up filled them
+    signatures = signature_store.local_signatures([(e.title, e.body) for e in entries])  # the warm-up filled them
     groups = similarity.group_similar(entries, signatures=signatures)
     members_of: dict[int, list[int]] = {}
     for number, group in enumerate(groups, start=1):

@@ -72,6 +72,21 @@ def signatures(texts: Sequence[tuple[str | None, str | None]]) -> list[Signature
     return [found[key] for key in keys]
 
 
+def local_signatures(texts: Sequence[tuple[str | None, str | None]]) -> list[Signature]:
+    """The signatures of (title, body) texts from this process's cache (which the warm-up
+    fills from the table), the others computed here: no query, so a page that lists
+    entries (the inbox) keeps its fixed number of queries."""
+    found: list[Signature] = []
+    for title, body in texts:
+        key = digest(title, body)
+        sig = _local.get(key)
+        if sig is None:
+            sig = similarity.text_signature(title, body)
+        _remember(key, sig)
+        found.append(sig)
+    return found
+
+
 def prune(today: dt.date | None = None) -> int:
     """Delete signatures stored more than ``KEEP_DAYS`` ago; returns how many went."""
     cutoff = (today or timezone.localdate()) - dt.timedelta(days=KEEP_DAYS)
