@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import runpy
 import threading
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core.wsgi import get_wsgi_application
 from django.db import connections
+from django.urls import ResolverMatch
 
 from xinxi.audit.models import AuditEvent
 from xinxi.items import services, signature_store, similarity
@@ -155,6 +157,21 @@ def test_a_page_that_fails_in_the_warm_up_is_skipped_with_a_warning(net: Net, mo
     monkeypatch.setattr(warmup, "PAGES", pages)
     assert warmup.warm_pages() == 1
     assert any("/desk/" in r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+
+
+@pytest.mark.django_db
+def test_a_failing_warm_up_page_logs_no_text_of_the_exception(net: Net, monkeypatch, caplog) -> None:
+    # the page runs as a real person: an error's message may hold a title they may read and the log's reader may not
+    def broken(request):
+        raise ValueError("机密标题：某地突发事件")
+
+    monkeypatch.setattr(warmup, "PAGES", [("home", "", "editor")])
+    monkeypatch.setattr(warmup, "resolve", lambda path: ResolverMatch(broken, (), {}))
+    assert warmup.warm_pages() == 0
+    [record] = [r for r in caplog.records if r.levelname == "WARNING"]
+    logged = record.getMessage() + logging.Formatter().format(record)
+    assert "ValueError" in logged and "test_warmup.py" in logged
+    assert "机密" not in logged and record.exc_info is None
 
 
 @pytest.mark.django_db
