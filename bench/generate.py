@@ -65,7 +65,7 @@ import random
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -570,9 +570,15 @@ class Draft:
 
 
 def item_rows(
-    drafts: list[Draft], net: Network
+    drafts: list[Draft], net: Network, also: Callable[[list[Any], list[Any], list[Any]], None] | None = None
 ) -> tuple[int, int]:
-    """Insert the rows item_submit makes for each draft; returns (items, entries)."""
+    """Insert the rows item_submit makes for each draft; returns (items, entries).
+
+    The item's own history row, the search documents and the notifications are left out
+    (the generation indexes everything afterwards, in bulk); ``also(items, submissions,
+    entries)`` writes more rows inside the same transaction (the submission bench's raw
+    baseline writes those three).
+    """
     from django.db import transaction
     from django.utils import timezone
 
@@ -628,6 +634,8 @@ def item_rows(
             audits.append(AuditEvent(at=d.submitted_at, action="item_submit", **by_actor, detail={
                 "receipt": submission.receipt_no, "round": 1, "desks": [k.pk for k, _ in net.targets[d.unit_id]]}))
         AuditEvent.objects.bulk_create(audits, batch_size=2000)
+        if also is not None:
+            also(items, submissions, entries)
     return len(items), len(entries)
 
 

@@ -267,6 +267,7 @@ def item_submit(
 ) -> Submission:
     """Send the item to its desks; returns the (possibly earlier, for a retry) submission."""
     key = (idempotency_key or "").strip()[:80] or None
+    archive_docs.segment_ahead(item.title, item.body)
     try:
         with transaction.atomic():
             return _submit(actor=actor, item=item, version=version, key=key)
@@ -289,9 +290,12 @@ def item_create_and_submit(*, actor: User, idempotency_key: str | None = None, *
     try:
         # One transaction, no savepoints, and the request's audit records in one insert.
         # The key is checked once, by its unique index when the round is written: a retry
-        # (rare) does the work again, is rolled back and gets the first receipt.
+        # (rare) does the work again, is rolled back and gets the first receipt. The draft is
+        # checked and its text segmented before the transaction: nothing is written yet, and
+        # SQLite holds its write lock from the transaction's start.
+        item, tags = _new(actor, dict(fields))
+        archive_docs.segment_ahead(item.title, item.body)
         with transaction.atomic(), audit_batch():
-            item, tags = _new(actor, dict(fields))
             return _submit(actor=actor, item=item, version=None, key=key, fresh=True, tags=tags)
     except (IntegrityError, ServiceError):
         # A retry whose twin went through (or is committing now: the index waits for it)

@@ -1,9 +1,8 @@
-"""Shared pieces of the REST API: pagination, error format, serializers' fields built once."""
+"""Shared pieces of the REST API: pagination and the error format."""
 
 from __future__ import annotations
 
-import copy
-from typing import Any, ClassVar
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -15,23 +14,6 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from xinxi.lib.errors import ServiceError
-
-
-class FieldsBuiltOnce:
-    """For a ``ModelSerializer`` whose fields depend on nothing but its class: build them once.
-
-    DRF builds a model serializer's fields from the model on every instance (about 1 ms
-    for a receipt, on every submission); this builds them the first time and hands each
-    instance its own copy, as DRF does for declared fields.
-    """
-
-    _built: ClassVar[dict[type, dict[str, Any]]] = {}
-
-    def get_fields(self) -> dict[str, Any]:
-        cls = type(self)
-        if cls not in FieldsBuiltOnce._built:
-            FieldsBuiltOnce._built[cls] = super().get_fields()  # type: ignore[misc]
-        return copy.deepcopy(FieldsBuiltOnce._built[cls])
 
 
 class Pagination(PageNumberPagination):

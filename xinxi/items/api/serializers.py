@@ -42,7 +42,6 @@ from xinxi.items.models import (
     VerificationOutcome,
 )
 from xinxi.items.workflow import allowed_actions, item_machine
-from xinxi.lib.api import FieldsBuiltOnce
 from xinxi.lib.api_filters import QuerySerializer
 from xinxi.lib.api_history import StateEventSerializer
 from xinxi.lib.choices import Classification, Urgency
@@ -93,8 +92,16 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
         return _name(submission.signed_off_by)
 
 
-class ReceiptSerializer(FieldsBuiltOnce, SubmissionSerializer):
-    """The acknowledgement of a submission: the round, its receipt number, the desks reached."""
+_DATETIME = serializers.DateTimeField()  # DRF's own formatting: the settings' format, the local time zone
+
+
+class ReceiptSerializer(SubmissionSerializer):
+    """The acknowledgement of a submission: the round, its receipt number, the desks reached.
+
+    Every submission answers with one, so it is written directly rather than field by field
+    (DRF builds and copies the fields and inspects each label's method: ≈ 1.5 ms, a tenth
+    of a submission). The fields stay declared for the schema; a test holds the two equal.
+    """
 
     desks = serializers.SerializerMethodField(help_text="收到本轮报送的信息科室")
 
@@ -104,6 +111,20 @@ class ReceiptSerializer(FieldsBuiltOnce, SubmissionSerializer):
 
     def get_desks(self, submission: Submission) -> list[str]:
         return list(self.context.get("desks", []))
+
+    def to_representation(self, instance: Submission) -> dict[str, Any]:
+        s = instance
+        return {
+            "id": s.pk, "item": s.item_id, "round": s.round, "receipt_no": s.receipt_no, "title": s.title,
+            "body": s.body, "category": s.category, "category_label": s.get_category_display(), "tone": s.tone,
+            "tone_label": s.get_tone_display(), "classification": s.classification,
+            "classification_label": s.get_classification_display(), "urgency": s.urgency,
+            "urgency_label": s.get_urgency_display(), "writer_name": s.writer_name, "writer_phone": s.writer_phone,
+            "event_time": None if s.event_time is None else _DATETIME.to_representation(s.event_time),
+            "submitted_at": _DATETIME.to_representation(s.submitted_at),
+            "submitted_by_name": self.get_submitted_by_name(s), "signed_off_by_name": self.get_signed_off_by_name(s),
+            "desks": self.get_desks(s),
+        }
 
 
 class AdoptionSerializer(serializers.ModelSerializer[Adoption]):

@@ -20,12 +20,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from xinxi.accounts.models import User
+from xinxi.archive import index
 from xinxi.audit.models import AuditEvent
 from xinxi.items import desk_services, services
+from xinxi.items.api.serializers import ReceiptSerializer
 from xinxi.items.models import Attachment, DeskEntry, Item, ItemState, Submission
 from xinxi.items.tests.factories import BODY, draft, entry_at, submitted
 from xinxi.network.testing import PERSONAS, Net, make_user
@@ -792,6 +795,44 @@ def test_a_refused_create_and_submit_leaves_no_draft(world: World) -> None:
     refused = world.api("reporter").post("/api/v1/items/submit/", NEW, format="json")
     assert refused.status_code == 409 and "签发" in str(refused.json())
     assert Item.objects.count() == before and not Submission.objects.exists()
+
+
+def test_the_receipt_written_directly_is_drfs_own(world: World) -> None:
+    """``ReceiptSerializer`` writes its fields by hand: the same keys, in the same order, with
+    the same values as DRF's field-by-field representation, for every kind of round."""
+    net = world.net
+    submitted(net.reporter)
+    submitted(net.reporter, title="东城县发生一起交通事故", category="problem", tone="problem", urgency=2,
+              classification=1, event_time=timezone.now() - dt.timedelta(hours=3))
+    submitted(net.approver, title="东城县签发人直接报送的信息", category="experience")
+    rounds = list(Submission.objects.select_related("submitted_by", "signed_off_by").order_by("pk"))
+    assert {s.signed_off_by_id is None for s in rounds} == {True, False}
+    assert {s.event_time is None for s in rounds} == {True, False}
+    for desks in ([], ["东城县委办公室信息科", "江阳市委办公室信息科"]):
+        for submission in rounds:
+            written = ReceiptSerializer(submission, context={"desks": desks}).data
+            drf = serializers.ModelSerializer.to_representation(
+                ReceiptSerializer(submission, context={"desks": desks}), submission
+            )
+            assert list(written.items()) == list(drf.items())
+
+
+def test_an_items_text_is_segmented_before_its_submission_transaction(world: World, monkeypatch: Any) -> None:
+    """SQLite holds its write lock from a transaction's start: the search terms of the text
+    (milliseconds of jieba) are made before it, for a new item sent at once and for a draft."""
+    depths: list[int] = []
+    real = index._run_terms
+    monkeypatch.setattr(index, "_run_terms", lambda run: depths.append(len(connection.atomic_blocks)) or real(run))
+    index.text_terms.cache_clear()
+    outside = len(connection.atomic_blocks)  # the test's own transaction
+    sent = world.api("reporter").post("/api/v1/items/submit/", NEW, format="json")
+    assert sent.status_code == 201
+    assert depths and set(depths) == {outside}
+    item = draft(world.net.reporter, title="西城镇新建便民服务站5个", body=BODY + "另建流动服务点两处。")
+    depths.clear()
+    services.item_submit(actor=world.net.reporter, item=item)
+    assert depths and set(depths) == {outside}
+    assert Submission.objects.filter(item=item).exists()
 
 
 def test_create_and_submit_costs_a_bounded_number_of_queries(world: World) -> None:
