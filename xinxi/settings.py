@@ -8,6 +8,7 @@ is wrong.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,23 @@ def env_int(name: str, default: int, minimum: int = 0) -> int:
     if value < minimum:
         raise ImproperlyConfigured(f"环境变量 {name} 不能小于 {minimum}，实际为 {value}")
     return value
+
+
+def env_networks(name: str, default: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Comma-separated addresses or networks (``10.0.0.0/8``); ``*`` is every address."""
+    networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+    for part in (os.environ.get(name) or default).split(","):
+        part = part.strip()
+        if part == "*":
+            networks += [ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0")]
+        elif part:
+            try:
+                networks.append(ipaddress.ip_network(part, strict=False))
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"环境变量 {name} 应为以逗号分隔的 IP 地址或网段，{part!r} 不是"
+                ) from None
+    return networks
 
 
 def database_settings(url: str | None, variable: str = "DATABASE_URL") -> dict[str, Any]:
@@ -89,6 +107,9 @@ elif len(SECRET_KEY) < 32:
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h.strip()
 ]
+# The reverse proxies whose X-Forwarded-For is believed (the audit log's client address);
+# the same variable tells gunicorn whose X-Forwarded-Proto to believe.
+TRUSTED_PROXIES = env_networks("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [

@@ -26,6 +26,7 @@ def check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         ({"XINXI_LOGIN_MAX_FAILURES": "zero"}, "XINXI_LOGIN_MAX_FAILURES 应为整数"),
         ({"XINXI_SESSION_IDLE_MINUTES": "0"}, "XINXI_SESSION_IDLE_MINUTES 不能小于 1"),
         ({"XINXI_REQUIRE_SECRET_KEY": "true", "SECRET_KEY": ""}, "必须设置环境变量 SECRET_KEY"),
+        ({"FORWARDED_ALLOW_IPS": "127.0.0.1,nginx"}, "FORWARDED_ALLOW_IPS 应为以逗号分隔的 IP 地址或网段"),
     ],
 )
 def test_bad_settings_fail_with_a_clear_message(env, message, tmp_path):
