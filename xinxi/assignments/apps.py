@@ -9,6 +9,7 @@ class AssignmentsConfig(AppConfig):
         # notices_* register their notification kinds on import
         from xinxi.assignments import (  # noqa: F401
             notices_lists,
+            notices_priorities,
             notices_remarks,
             panels_commissions,
             panels_lists,

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from xinxi.assignments import selectors_priorities as selectors
@@ -19,10 +20,14 @@ from xinxi.assignments.models.priorities import (
     PriorityTopic,
 )
 from xinxi.assignments.models.research import ItemResearch, ResearchPeriod, ResearchTopic
+from xinxi.assignments.services_commissions import unit_users
 from xinxi.audit.services import audit_record
 from xinxi.items.models import Category, Item
 from xinxi.lib.errors import ServiceError
 from xinxi.network.models import Desk
+from xinxi.notifications.models import NotificationKind as K
+from xinxi.notifications.services import notify
+from xinxi.scoring.figures import network_units
 
 MAX_TOPICS = 30
 
@@ -83,7 +88,8 @@ def priority_list_create(
 
 @transaction.atomic
 def priority_list_publish(*, actor: Any, plist: PriorityList) -> PriorityList:
-    """Number the list (the desk's next 文号 of the year, taken under a lock); the network sees it from then on."""
+    """Number the list (the desk's next 文号 of the year, taken under a lock); the network sees it from
+    then on, and the reporters and approvers of the desk's network are told."""
     desk = _desk_of(actor, publish=True)
     Desk.objects.select_for_update().filter(pk=desk.pk).first()
     locked = PriorityList.objects.select_for_update().get(pk=plist.pk)
@@ -99,6 +105,10 @@ def priority_list_publish(*, actor: Any, plist: PriorityList) -> PriorityList:
     locked.published_at, locked.published_by = now, actor
     locked.save(update_fields=["state", "year", "number", "published_at", "published_by"])
     audit_record(actor=actor, action="priority_list_publish", obj=locked, detail={"number": locked.doc_number})
+    units = network_units(desk, timezone.localdate(now)).values_list("pk", flat=True)
+    notify(users=unit_users(units), kind=K.PRIORITIES_PUBLISHED, obj=locked,
+           url=reverse("assignments:priority_detail", args=[locked.pk]),
+           detail={"topics": locked.topics.count()})
     return locked
 
 

@@ -67,6 +67,7 @@ class NotificationKind(models.TextChoices):
     REMARK_WRITTEN = "remark_written", "信息点评"
     SHARE_RECEIVED = "share_received", "共享信息"
     SUPERVISION_ROW_OVERDUE = "supervision_row_overdue", "舆论监督与群众意见建议逾期未反馈"
+    PRIORITIES_PUBLISHED = "priorities_published", "报送要点印发"
     # text snapshots written before notifications became references (see the migration)
     LEGACY = "legacy", "旧通知"
 

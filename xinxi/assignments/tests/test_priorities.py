@@ -19,6 +19,7 @@ from xinxi.items.models import DeskEntry, EntryState
 from xinxi.lib.choices import Classification
 from xinxi.lib.errors import ServiceError
 from xinxi.network.testing import Net, make_user
+from xinxi.notifications.models import Notification, NotificationKind
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,21 @@ def test_publishing_numbers_the_list_and_the_notice_carries_number_and_topics(ne
     assert "2026年第四季度信息报送要点" in text
     assert "一、优化营商环境" in text and "三、安全生产" in text
     assert "关键词：营商环境,惠企,审批" in text
+
+
+def test_publishing_tells_the_network_and_a_draft_tells_nobody(net: Net, client_for) -> None:  # type: ignore[no-untyped-def]
+    draft = make_list(net, publish=False)
+    assert not Notification.objects.filter(kind=NotificationKind.PRIORITIES_PUBLISHED).exists()
+    plist = services.priority_list_publish(actor=net.desk_chief, plist=draft)
+    told = Notification.objects.filter(kind=NotificationKind.PRIORITIES_PUBLISHED, object_id=plist.pk)
+    # the reporters and approvers of the units reporting to the desk, whatever their clearance
+    # (a list is not classified); not the desk's own staff, not another city's units
+    assert {n.user.username for n in told} == {"reporter", "approver", "no_clearance"}
+    assert told.first().url == f"/assignments/priorities/{plist.pk}/"  # type: ignore[union-attr]
+    page = client_for("reporter").get("/notifications/").content.decode()
+    assert ("临江市委办公室印发报送要点临江信要〔2026〕1号“2026年第四季度信息报送要点”，"
+            "共 3 个题目（10月1日至12月31日），请对照报送") in page
+    assert "报送要点" not in client_for("outsider").get("/notifications/").content.decode()
 
 
 def test_only_the_desk_chief_publishes_and_editors_create(net: Net) -> None:
