@@ -25,6 +25,7 @@ from xinxi.assignments import permissions_commissions as permissions
 from xinxi.assignments.models import Commission, CommissionTarget, TargetStatus
 from xinxi.audit.services import audit_record
 from xinxi.items.models import Item, ItemState
+from xinxi.lib.compiled import Compiled
 from xinxi.lib.errors import ServiceError
 from xinxi.network.models import Unit, UnitClass
 from xinxi.notifications.models import NotificationKind as K
@@ -204,12 +205,23 @@ def describe_delay(delta: dt.timedelta) -> str:
     return f"{max(mins, 1)}分钟"
 
 
+# Compiled once per process (``lib.compiled``): every submission of a saved draft asks it.
+_open_target_of = Compiled(
+    CommissionTarget,
+    lambda item_id: CommissionTarget.objects.filter(item_id=item_id, answered_at__isnull=True)
+    .exclude(status=TargetStatus.DECLINED).order_by("pk")[:1],
+    warm=[(0,)],
+)
+
+
 def on_item_submitted(*, actor: Any, item: Item, submission: Any, fresh: bool = False, **_: Any) -> None:
     """``ITEM_SUBMITTED``: a linked item's first submission is the answer (on time or late).
 
     ``fresh``: the item was created in the same transaction, so no commission links it yet.
     """
     if fresh:
+        return
+    if not _open_target_of(item.pk):  # nearly every item: one compiled read, no lock
         return
     target = (
         CommissionTarget.objects.select_for_update()

@@ -311,10 +311,19 @@ def earlier_submission(actor: User, key: str | None) -> Submission | None:
     return _earlier(actor, (key or "").strip()[:80] or None)
 
 
+# Compiled once per process (``lib.compiled``): every submission with a key asks it.
+_by_key = Compiled(
+    Submission,
+    lambda user_id, key: Submission.objects.filter(submitted_by_id=user_id, idempotency_key=key).order_by("pk")[:1],
+    warm=[(0, "key")],
+)
+
+
 def _earlier(actor: User, key: str | None) -> Submission | None:
     if key is None:
         return None
-    return Submission.objects.filter(submitted_by=actor, idempotency_key=key).first()
+    found = _by_key(actor.pk, key)
+    return found[0] if found else None
 
 
 def _submit(

@@ -6,8 +6,17 @@ from typing import Any
 
 from django.utils import timezone
 
+from xinxi.lib.compiled import Compiled
 from xinxi.urgent import chain
 from xinxi.urgent.models import IncidentReport
+
+# Compiled once per process (``lib.compiled``): every submission of a saved draft asks it.
+_report_of = Compiled(
+    IncidentReport,
+    lambda item_id: IncidentReport.objects.filter(item_id=item_id)
+    .select_related("incident", "unit").order_by("pk")[:1],
+    warm=[(0,)],
+)
 
 
 def on_item_submitted(*, actor: Any, item: Any, submission: Any, fresh: bool = False, **_: Any) -> None:
@@ -17,8 +26,7 @@ def on_item_submitted(*, actor: Any, item: Any, submission: Any, fresh: bool = F
     """
     if fresh:
         return
-    report = IncidentReport.objects.filter(item_id=item.pk).select_related("incident", "unit").first()
-    if report is not None:
+    for report in _report_of(item.pk):
         chain.report_submitted(report, submission)
 
 

@@ -86,10 +86,12 @@ def test_the_products_compiled_queries_are_replayed_not_run_as_querysets(net):
     from rest_framework.authtoken.models import Token
 
     from xinxi.accounts import backends
+    from xinxi.assignments import services_commissions
     from xinxi.items import services
     from xinxi.items.models import Item
     from xinxi.network import permissions
     from xinxi.network.models import Desk
+    from xinxi.urgent import handlers
 
     key = Token.objects.create(user=net.reporter).key
     assert backends._one(backends._by_token(key)).pk == net.reporter.pk
@@ -99,7 +101,15 @@ def test_the_products_compiled_queries_are_replayed_not_run_as_querysets(net):
     desks = list(Desk.objects.filter(active=True))
     assert {u.pk for u in services._desk_editors(desks)} >= {net.editor.pk}
     assert permissions._unit_desk(net.editor.unit_id)[0].unit.pk == net.editor.unit_id
+    sent = services.item_create(actor=net.reporter, title="城东街道完成老旧小区改造", body="惠及居民1200户。")
+    receipt = services.item_submit(actor=net.reporter, item=sent, idempotency_key="k-1")
+    assert services._earlier(net.reporter, "k-1") == receipt
+    assert services._earlier(net.reporter, "k-2") is None and services._earlier(net.editor, "k-1") is None
+    assert handlers._report_of(sent.pk) == [] and services_commissions._open_target_of(sent.pk) == []
     for compiled in (
+        services._by_key,
+        handlers._report_of,
+        services_commissions._open_target_of,
         backends._by_token,
         backends._by_pk,
         services._target_desks,
