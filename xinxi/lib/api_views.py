@@ -70,6 +70,13 @@ class ServiceViewSet(viewsets.GenericViewSet[M]):
             exc = PermissionDenied(exc.messages[0])
         return super().handle_exception(exc)
 
+    def filter_queryset(self, queryset: Any) -> Any:
+        """The query-parameter filters narrow lists, where the schema documents them; an object's
+        own routes (detail, and its actions) look it up among all the user may see."""
+        if getattr(self, "detail", False):
+            return queryset
+        return super().filter_queryset(queryset)
+
     def parse(self, serializer_class: type[Serializer[Any]], *, partial: bool = False) -> dict[str, Any]:
         serializer = serializer_class(data=self.request.data, partial=partial, context=self.get_serializer_context())
         if isinstance(self.request.data, dict) and not hasattr(self.request.data, "getlist"):  # a JSON body

@@ -170,6 +170,12 @@ def test_filters(world: World) -> None:
     assert titles(client.get("/api/v1/items/", {"tag": "信访"})) == {"东城县信访积案化解情况"}
     bad = client.get("/api/v1/items/", {"state": "lost"})
     assert bad.status_code == 400 and "state" in bad.json()
+    # the list's filters narrow the list only: an item's own routes find it whatever the query string
+    pk = world.internal.pk
+    assert client.get(f"/api/v1/items/{pk}/", {"state": "submitted"}).json()["title"] == "东城县信访积案化解情况"
+    assert client.get(f"/api/v1/items/{pk}/", {"state": "lost"}).status_code == 200
+    sent = client.post(f"/api/v1/items/{pk}/submit/?category=news", {}, format="json")
+    assert sent.status_code == 201, sent.content
 
 
 def test_item_list_costs_a_bounded_number_of_queries(world: World, django_assert_max_num_queries: Any) -> None:
