@@ -68,6 +68,7 @@ from xinxi.items.models import (
     EntryEvent,
     EntryVersion,
     Item,
+    ItemEvent,
     Submission,
     Verification,
 )
@@ -138,10 +139,11 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewS
                    request=ItemFieldsSerializer, responses=documented({201: ItemDetailSerializer}, 400))
     def create(self, request: Request) -> Response:
         item = services.item_create(actor=acting_user(request), **self.parse(ItemFieldsSerializer))
-        # Answered from the row just written: a new draft has no attachments and no rounds.
+        # Answered from the row just written: a new draft has no attachments, no rounds and no history.
         prefetch_related_objects([item], "tags")
         item._prefetched_objects_cache.update(  # type: ignore[attr-defined]
-            attachments=Attachment.objects.none(), submissions=Submission.objects.none()
+            attachments=Attachment.objects.none(), submissions=Submission.objects.none(),
+            events=ItemEvent.objects.none(),
         )
         return Response(ItemDetailSerializer(item).data, status=status.HTTP_201_CREATED)
 

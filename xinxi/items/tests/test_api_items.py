@@ -208,6 +208,20 @@ def test_create_draft(world: World, persona: str) -> None:
         assert created is None
 
 
+def test_a_new_drafts_answer_is_its_detail_written_from_the_row(world: World) -> None:
+    """``POST /items/`` answers from the row just written (no attachments, rounds or history
+    to read), and the answer is what reading the item gives."""
+    client = world.api("reporter")
+    with CaptureQueriesContext(connection) as done:
+        response = client.post("/api/v1/items/", {"title": "东城镇新建便民服务站3个", "body": "正文",
+                                                  "tags": ["便民"]}, format="json")
+    assert response.status_code == 201, response.content
+    read = [main_table(q["sql"]) for q in done.captured_queries if q["sql"].startswith("SELECT")]
+    assert not {"items_itemevent", "items_attachment", "items_submission"} & set(read), read
+    detail = client.get(f"/api/v1/items/{response.json()['id']}/").json()
+    assert response.json() == detail and detail["history"] == [] and detail["tags"] == ["便民"]
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_patch_draft(world: World, persona: str) -> None:
     response = world.api(persona).patch(
