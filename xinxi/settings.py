@@ -103,6 +103,9 @@ if not SECRET_KEY:
     SECRET_KEY = "xinxi-local-only-insecure-key-change-me-in-production-0123456789"
 elif len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("环境变量 SECRET_KEY 太短，至少需要 32 个字符")
+# Earlier keys, comma-separated, while rotating SECRET_KEY: sessions, signatures and the
+# sealed mailbox passwords (lib.sealed) made under them are still read.
+SECRET_KEY_FALLBACKS = [k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
 
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h.strip()

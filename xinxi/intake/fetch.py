@@ -34,6 +34,9 @@ class FetchError(Exception):
     pass
 
 
+UNREADABLE_PASSWORD = "邮箱密码无法读取（未保存，或服务器密钥 SECRET_KEY 已更换），请在收稿邮箱设置中重新填写密码"
+
+
 def _connect(mailbox: Mailbox) -> imaplib.IMAP4:
     if mailbox.security == Security.SSL:
         return imaplib.IMAP4_SSL(mailbox.host, mailbox.port, ssl_context=ssl.create_default_context(),
@@ -98,6 +101,8 @@ def _advance(mailbox: Mailbox, validity: int, uid: int) -> None:
 def fetch_mailbox(mailbox: Mailbox) -> int:
     """Take the new messages of one mailbox; returns how many were recorded."""
     taken = 0
+    if not mailbox.password:  # stored sealed (lib.sealed): empty when this server's key cannot open it
+        raise FetchError(UNREADABLE_PASSWORD)
     conn = _connect(mailbox)
     try:
         conn.login(mailbox.username, mailbox.password)

@@ -1,7 +1,7 @@
 """E-mail intake (邮件收稿): a desk's mailbox and the messages read from it.
 
 - ``Mailbox``: one per desk, the IMAP account the worker reads (host, port, security, user,
-  password, folder). The password is stored and never shown back.
+  password, folder). The password is stored encrypted (``lib.sealed``) and never shown back.
 - ``IntakeMessage``: one mail taken from a mailbox (or fed in by the demo), with its raw
   RFC 822 bytes kept, so nothing is lost. ``(mailbox, uidvalidity, uid)`` is unique, and so is
   ``(desk, message_id)`` for a message that has one: a message is never taken twice. A known
@@ -15,6 +15,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from xinxi.lib.sealed import SealedField
 
 
 class Security(models.TextChoices):
@@ -30,7 +32,7 @@ class Mailbox(models.Model):
     port = models.PositiveIntegerField("端口", default=993)
     security = models.CharField("加密方式", max_length=10, choices=Security.choices, default=Security.SSL)
     username = models.CharField("用户名", max_length=200)
-    password = models.CharField("密码", max_length=200, blank=True)
+    password = SealedField("密码", blank=True)  # encrypted in the database; reads as "" if it cannot be opened
     folder = models.CharField("文件夹", max_length=200, default="INBOX")
     active = models.BooleanField("启用", default=True)
     # Where the sweep got to in the folder: its UIDVALIDITY and the highest UID taken (or skipped as a
